@@ -1,0 +1,64 @@
+"""Loaders: every input becomes one :class:`~lint_rules.model.Model`.
+
+``load_path`` decides what an argument is:
+
+- ``-``: a plan JSON document on standard input (or text already read, see
+  ``stdin_text``);
+- a directory: a Terraform root module, parsed as HCL;
+- a ``.tf`` file: the root module of the directory it is in;
+- any other file: a plan JSON document.
+
+Every failure raises :class:`~lint_rules.errors.InputError` with one line
+saying what and where.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from ..errors import InputError
+from ..model import Model
+
+STDIN = "-"
+
+
+def read_stdin() -> str:
+    try:
+        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read standard input ({exc})", "<stdin>") from None
+    return _decode(data, "<stdin>") if isinstance(data, bytes) else data
+
+
+def _decode(data: bytes, where: str) -> str:
+    if data.startswith(b"PK\x03\x04"):
+        raise InputError("this is a binary plan file; convert it with "
+                         "`terraform show -json PLANFILE`", where)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"input is not UTF-8 text (byte {exc.start})", where) from None
+
+
+def load_path(path: str, *, stdin_text: str | None = None,
+              var_files: Sequence[str] = (), variables: Mapping[str, str] | None = None) -> Model:
+    """Load a plan file, a ``-`` for stdin, or a Terraform directory into a Model."""
+    from .plan import load_plan_text
+
+    if path == STDIN:
+        text = stdin_text if stdin_text is not None else read_stdin()
+        return load_plan_text(text, "<stdin>")
+    p = Path(path)
+    if not p.exists():
+        raise InputError("no such file or directory", path)
+    if p.is_dir() or p.suffix == ".tf":
+        from .hcl import load_hcl_dir
+
+        directory = p if p.is_dir() else p.parent
+        return load_hcl_dir(directory, var_files=var_files, variables=variables or {})
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read file ({exc.strerror})", path) from None
+    return load_plan_text(_decode(data, path), path)

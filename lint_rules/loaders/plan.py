@@ -1,0 +1,823 @@
+"""Load a ``terraform show -json PLANFILE`` document into a :class:`~lint_rules.model.Model`.
+
+The input is checked in this order, and the first problem found ends the run
+with one :class:`~lint_rules.errors.InputError` line:
+
+1. the text: empty, a binary plan, a human-readable plan, the streaming
+   output of ``terraform plan -json``, or JSON that does not parse;
+2. the kind of document: a JSON object that is a plan, not a state document,
+   a provider schema, a tfvars file, ...; a supported ``format_version``;
+3. ``plan_schema.json`` (JSON Schema 2020-12, shipped beside this module);
+4. while building the model, anything the schema leaves open (the shape of
+   ``after_unknown``, resource addresses) is checked where it is read.
+
+Building the model (see ``docs/architecture.md``, "The model contract"):
+
+- one Resource per instance in ``resource_changes`` that still exists after
+  apply (not ``["delete"]`` / ``["forget"]``, and ``after`` not null), with
+  ``after`` as values and every path that ``after_unknown`` marks replaced by
+  :data:`~lint_rules.model.UNKNOWN`; deposed objects and ``resource_drift``
+  are not resources;
+- instances of ``planned_values`` that ``resource_changes`` does not list
+  (all of them in old plans that have no ``resource_changes``);
+- data sources read at plan time, from ``prior_state``;
+- ``refs`` from ``configuration``: the references of every attribute of the
+  resource's configuration block, followed through module inputs
+  (``var.X``) and module outputs (``module.M.OUT``) to resource addresses.
+"""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterable, Iterator
+
+import jsonschema
+
+from ..errors import InputError
+from ..model import UNKNOWN, Model, Resource
+
+SCHEMA_FILE = "plan_schema.json"
+SUPPORTED_MAJOR_VERSIONS = (0, 1)
+SHOW_JSON = "`terraform show -json PLANFILE`"
+
+# ---------------------------------------------------------------------------
+# public API
+# ---------------------------------------------------------------------------
+
+
+def load_plan_text(text: str, source: str) -> Model:
+    """Parse the text of a plan JSON document; see the module docstring."""
+    if not isinstance(text, str):
+        raise InputError(f"expected text, got {type(text).__name__}", source)
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise InputError(f"empty input: expected the output of {SHOW_JSON}", source)
+    if text.startswith("PK\x03\x04"):
+        raise InputError("this is a binary plan file; convert it with "
+                         f"{SHOW_JSON}", source)
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(_not_json_message(text, exc), source) from None
+    except RecursionError:
+        raise InputError("JSON is nested too deeply to be a plan", source) from None
+    return load_plan_document(doc, source)
+
+
+def load_plan_document(doc: Any, source: str) -> Model:
+    """Validate a parsed plan document and build the model."""
+    check_document_kind(doc, source)
+    try:
+        validate_plan_schema(doc, source)
+        return _PlanReader(doc, source).model()
+    except RecursionError:
+        raise InputError("plan is nested too deeply to read", source) from None
+
+
+def plan_schema() -> dict:
+    """The JSON Schema every plan document is validated against."""
+    return json.loads(_schema_text())
+
+
+# ---------------------------------------------------------------------------
+# 1. text
+# ---------------------------------------------------------------------------
+
+_HUMAN_PLAN_MARKERS = (
+    "Terraform will perform",
+    "Terraform used the selected providers",
+    "OpenTofu will perform",
+    "OpenTofu used the selected providers",
+    "An execution plan has been generated",
+    "Resource actions are indicated",
+    "Refreshing state...",
+    "Plan:",
+    "No changes.",
+    "Changes to Outputs:",
+    "\x1b[",
+    "\u2500",  # the box-drawing rule terraform prints around a plan
+)
+_HCL_START = re.compile(r'\s*(resource|data|module|provider|variable|output|locals|terraform)\s*("|\{)')
+
+
+def _not_json_message(text: str, exc: json.JSONDecodeError) -> str:
+    stripped = text.lstrip()
+    if not stripped.startswith(("{", "[")):
+        if any(marker in text for marker in _HUMAN_PLAN_MARKERS):
+            return ("this looks like a human-readable plan, not JSON; "
+                    f"use {SHOW_JSON}")
+        if _HCL_START.match(text):
+            return ("this looks like Terraform configuration (HCL), not a plan; "
+                    "pass the directory that holds the .tf files instead")
+    if exc.msg == "Extra data":
+        first = stripped.split("\n", 1)[0]
+        try:
+            line = json.loads(first)
+        except (json.JSONDecodeError, RecursionError):
+            line = None
+        if isinstance(line, dict) and ("@level" in line or "@message" in line):
+            return ("this is the streaming output of `terraform plan -json`, not a plan document; "
+                    f"save the plan with `terraform plan -out PLANFILE` and use {SHOW_JSON}")
+    message = f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+    # An unterminated string means the scanner ran out of input as well.
+    if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
+        message += " (the document ends early: truncated?)"
+    return message
+
+
+# ---------------------------------------------------------------------------
+# 2. kind of document
+# ---------------------------------------------------------------------------
+
+
+def check_document_kind(doc: Any, where: str) -> None:
+    """Reject JSON that is not a plan, saying what it looks like instead."""
+    if not isinstance(doc, dict):
+        raise InputError(f"expected a JSON object (the output of {SHOW_JSON}), "
+                         f"got {_json_type(doc)}", where)
+    if "provider_schemas" in doc:
+        raise InputError("this is a provider schema document (`terraform providers schema -json`), "
+                         f"not a plan; use {SHOW_JSON}", where)
+    is_plan = "planned_values" in doc or "resource_changes" in doc
+    version = doc.get("format_version")
+    if not is_plan:
+        if "values" in doc:
+            raise InputError('this is a state document, not a plan (it has "values" but no '
+                             '"planned_values"); save a plan with `terraform plan -out PLANFILE` '
+                             f"and use {SHOW_JSON}", where)
+        if "lineage" in doc and "resources" in doc:
+            raise InputError("this is a raw state file (terraform.tfstate), not a plan; "
+                             f"use {SHOW_JSON}", where)
+        if "terraform_version" in doc and "platform" in doc:
+            raise InputError("this is the output of `terraform version -json`, not a plan; "
+                             f"use {SHOW_JSON}", where)
+        if version is None:
+            raise InputError("this JSON is not a plan: it has no format_version, planned_values "
+                             "or resource_changes (a tfvars or other JSON file?); "
+                             f"expected the output of {SHOW_JSON}", where)
+        raise InputError('this is not a plan: it has neither "planned_values" nor '
+                         f'"resource_changes"; expected the output of {SHOW_JSON}', where)
+    if version is None:
+        raise InputError(f"not a plan: no format_version; expected the output of {SHOW_JSON}",
+                         where)
+    if isinstance(version, str):
+        match = re.match(r"\s*(\d+)\.", version)
+        if match and int(match.group(1)) not in SUPPORTED_MAJOR_VERSIONS:
+            raise InputError(f"unsupported plan format_version {version!r}: auditgate reads "
+                             "format versions 0.x and 1.x", where)
+
+
+# ---------------------------------------------------------------------------
+# 3. schema
+# ---------------------------------------------------------------------------
+
+
+def _schema_text() -> str:
+    return resources.files(__package__).joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def _validator() -> jsonschema.protocols.Validator:
+    schema = json.loads(_schema_text())
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema)
+
+
+def validate_plan_schema(doc: Any, where: str) -> None:
+    """Raise InputError naming the JSON path of the best-matching schema error.
+
+    jsonschema costs ~100-200 us per resource instance, too slow for plans with
+    thousands of them.  So the items of the large arrays (``resource_changes``
+    and the ``resources`` of every values module) that :func:`_fast_resource_change`
+    / :func:`_fast_resource_values` prove valid are left out of the document
+    that jsonschema sees; those checks are the schema's constraints on these
+    objects, verbatim and no weaker (tests keep them in step with the schema).
+    Anything they are not sure about goes to jsonschema, and error paths are
+    mapped back to the original indexes.
+    """
+    skeleton, index_maps = _skeleton(doc)
+    error = jsonschema.exceptions.best_match(_validator().iter_errors(skeleton))
+    if error is not None:
+        path = _original_path(tuple(error.absolute_path), index_maps)
+        raise InputError(f"not a valid plan at {_pointer(path)}: {_describe(error)}", where)
+
+
+# The properties plan_schema.json constrains on a resource change, its change, and a
+# values resource (a test compares these with the schema).
+FAST_CHECKED_PROPERTIES = {
+    "resource_change": frozenset({"address", "previous_address", "module_address", "mode", "type",
+                                  "name", "index", "deposed", "provider_name", "action_reason",
+                                  "change"}),
+    "change": frozenset({"actions", "before", "after", "after_unknown", "before_sensitive",
+                         "after_sensitive", "replace_paths", "importing", "generated_config"}),
+    "resource_values": frozenset({"address", "mode", "type", "name", "index", "provider_name",
+                                  "schema_version", "values", "sensitive_values", "depends_on",
+                                  "tainted", "deposed_key"}),
+}
+VALID_ACTIONS = frozenset({("no-op",), ("create",), ("read",), ("update",), ("delete",), ("forget",),
+                           ("delete", "create"), ("create", "delete"), ("create", "forget"),
+                           ("forget", "create")})
+_MODES = ("managed", "data")
+
+
+def _nonempty_str(value: Any) -> bool:
+    return type(value) is str and value != ""
+
+
+def _optional(item: dict, key: str, *types: type) -> bool:
+    return key not in item or type(item[key]) in types
+
+
+def _fast_instance(item: Any) -> bool:
+    return (type(item) is dict and _nonempty_str(item.get("address")) and _nonempty_str(item.get("type"))
+            and _nonempty_str(item.get("name")) and type(item.get("mode")) is str
+            and item["mode"] in _MODES and _optional(item, "index", int, str))
+
+
+def _fast_resource_change(rc: Any) -> bool:
+    if not _fast_instance(rc):
+        return False
+    for key in ("previous_address", "module_address", "deposed", "provider_name", "action_reason"):
+        if not _optional(rc, key, str):
+            return False
+    change = rc.get("change")
+    if type(change) is not dict:
+        return False
+    actions = change.get("actions")
+    if (type(actions) is not list or not all(type(a) is str for a in actions)
+            or tuple(actions) not in VALID_ACTIONS):
+        return False
+    return (_optional(change, "before", dict, type(None)) and _optional(change, "after", dict, type(None))
+            and _optional(change, "importing", dict, type(None))
+            and _optional(change, "after_unknown", bool, dict, list)
+            and _optional(change, "before_sensitive", bool, dict, list)
+            and _optional(change, "after_sensitive", bool, dict, list)
+            and _optional(change, "generated_config", str)
+            and (("replace_paths" not in change) or (type(change["replace_paths"]) is list and all(
+                type(p) is list for p in change["replace_paths"]))))
+
+
+def _fast_resource_values(res: Any) -> bool:
+    return (_fast_instance(res) and _optional(res, "provider_name", str)
+            and _optional(res, "schema_version", int) and _optional(res, "values", dict)
+            and _optional(res, "sensitive_values", bool, dict, list)
+            and _optional(res, "tainted", bool) and _optional(res, "deposed_key", str)
+            and (("depends_on" not in res) or (type(res["depends_on"]) is list and all(
+                type(d) is str for d in res["depends_on"]))))
+
+
+def _filtered(items: list, ok, path: tuple, index_maps: dict) -> list:
+    kept = [i for i, item in enumerate(items) if not ok(item)]
+    index_maps[path] = kept
+    return [items[i] for i in kept]
+
+
+def _skeleton_values(values: Any, path: tuple, index_maps: dict) -> Any:
+    if type(values) is not dict or type(values.get("root_module")) is not dict:
+        return values
+    values = dict(values)
+
+    def module(mod: dict, mpath: tuple) -> dict:
+        mod = dict(mod)
+        if type(mod.get("resources")) is list:
+            mod["resources"] = _filtered(mod["resources"], _fast_resource_values,
+                                         mpath + ("resources",), index_maps)
+        if type(mod.get("child_modules")) is list:
+            mod["child_modules"] = [module(c, mpath + ("child_modules", i)) if type(c) is dict else c
+                                    for i, c in enumerate(mod["child_modules"])]
+        return mod
+
+    values["root_module"] = module(values["root_module"], path + ("root_module",))
+    return values
+
+
+def _skeleton(doc: dict) -> tuple[dict, dict]:
+    """``doc`` without the array items that the fast checks proved valid."""
+    index_maps: dict[tuple, list[int]] = {}
+    skeleton = dict(doc)
+    if type(doc.get("resource_changes")) is list:
+        skeleton["resource_changes"] = _filtered(doc["resource_changes"], _fast_resource_change,
+                                                 ("resource_changes",), index_maps)
+    skeleton["planned_values"] = _skeleton_values(doc.get("planned_values"), ("planned_values",),
+                                                  index_maps)
+    if type(doc.get("prior_state")) is dict and "values" in doc["prior_state"]:
+        prior = dict(doc["prior_state"])
+        prior["values"] = _skeleton_values(prior.get("values"), ("prior_state", "values"), index_maps)
+        skeleton["prior_state"] = prior
+    if "planned_values" not in doc:
+        del skeleton["planned_values"]
+    return skeleton, index_maps
+
+
+def _original_path(path: tuple, index_maps: dict) -> tuple:
+    out = list(path)
+    for i in range(len(out)):
+        kept = index_maps.get(tuple(out[:i]))
+        if kept is not None and type(out[i]) is int and out[i] < len(kept):
+            out[i] = kept[out[i]]
+    return tuple(out)
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    instance = error.instance
+    if error.validator == "type":
+        expected = error.validator_value
+        expected = " or ".join(expected) if isinstance(expected, list) else str(expected)
+        return f"expected {expected}, got {_json_type(instance)} {_short(instance)}"
+    if error.validator in ("enum", "const"):
+        allowed = error.validator_value
+        return f"{_short(instance)} is not one of {_short(allowed, 160)}"
+    if error.validator == "pattern":
+        return f"{_short(instance)} does not match {error.validator_value!r}"
+    if error.validator == "anyOf" and not error.absolute_path:
+        return 'neither "planned_values" nor "resource_changes" is present'
+    return _one_line(error.message, 200)
+
+
+# ---------------------------------------------------------------------------
+# 4. the model
+# ---------------------------------------------------------------------------
+
+_IDENT = r"[A-Za-z_][A-Za-z0-9_-]*"
+_KEY = r'\[(?:[0-9]+|"(?:[^"\\]|\\.)*")\]'
+_MODULE_SEGMENT = re.compile(rf"module\.({_IDENT})({_KEY})?\.")
+_RESOURCE_PART = re.compile(rf"(data\.)?({_IDENT})\.({_IDENT})({_KEY})?$")
+_TRAVERSAL_ROOT = re.compile(_IDENT)
+_TRAVERSAL_STEP = re.compile(rf'\.({_IDENT})|\[([0-9]+|"(?:[^"\\]|\\.)*"|\*)\]|\.\*')
+
+# Reference roots that never name a resource (plan JSON has no locals to follow).
+_NOT_RESOURCES = frozenset({"local", "each", "count", "path", "terraform", "self",
+                            "ephemeral", "action", "resource"})
+_EXPRESSION_KEYS = frozenset({"constant_value", "references"})
+_GONE_ACTIONS = frozenset({"delete", "forget"})
+
+Segment = tuple  # (call name, instance key text such as '["a"]' / '[0]' / '')
+
+
+class _Bad(Exception):
+    """A problem at a JSON path of the document; becomes an InputError."""
+
+    def __init__(self, path: Iterable[Any], message: str):
+        super().__init__(message)
+        self.path = tuple(path)
+        self.message = message
+
+
+def parse_address(address: str) -> tuple[tuple[Segment, ...], str, str, str, Any] | None:
+    """``module.a["x"].data.t.n[0]`` -> (segments, mode, type, name, index); None if malformed."""
+    segments: list[Segment] = []
+    pos = 0
+    while True:
+        match = _MODULE_SEGMENT.match(address, pos)
+        if not match:
+            break
+        segments.append((match.group(1), match.group(2) or ""))
+        pos = match.end()
+    match = _RESOURCE_PART.match(address, pos)
+    if not match:
+        return None
+    index: Any = None
+    if match.group(4):
+        raw = match.group(4)[1:-1]
+        try:
+            index = json.loads(raw)
+        except (json.JSONDecodeError, RecursionError):
+            index = raw
+    return (tuple(segments), "data" if match.group(1) else "managed", match.group(2),
+            match.group(3), index)
+
+
+def _module_string(segments: Iterable[Segment]) -> str:
+    return ".".join(f"module.{name}{key}" for name, key in segments)
+
+
+def _prefixed(segments: tuple[Segment, ...], address: str) -> str:
+    return f"{_module_string(segments)}.{address}" if segments else address
+
+
+def _traversal(ref: str) -> list[tuple[str, str]]:
+    """``module.a[0].out`` -> [("attr","module"), ("attr","a"), ("key","0"), ("attr","out")]."""
+    match = _TRAVERSAL_ROOT.match(ref)
+    if not match:
+        return []
+    steps = [("attr", match.group(0))]
+    pos = match.end()
+    while pos < len(ref):
+        step = _TRAVERSAL_STEP.match(ref, pos)
+        if not step:
+            break
+        if step.group(1) is not None:
+            steps.append(("attr", step.group(1)))
+        elif step.group(2) is not None:
+            steps.append(("key", step.group(2)))
+        else:
+            steps.append(("splat", "*"))
+        pos = step.end()
+    return steps
+
+
+def _key_text(raw: str) -> str | None:
+    """A reference's instance key (``0``, ``"a"``) as terraform prints it in addresses."""
+    if raw == "*":
+        return None
+    try:
+        return f"[{json.dumps(json.loads(raw), ensure_ascii=False)}]"
+    except (json.JSONDecodeError, RecursionError):
+        return None
+
+
+def _references(node: Any) -> list[str]:
+    """Every reference string in an expression (or anything nested in it)."""
+    found: list[str] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            refs = item.get("references")
+            if isinstance(refs, list):
+                found.extend(r for r in refs if isinstance(r, str))
+            stack.extend(v for k, v in item.items() if k != "references" and isinstance(v, (dict, list)))
+        elif isinstance(item, list):
+            stack.extend(v for v in item if isinstance(v, (dict, list)))
+    return found
+
+
+def _is_expression(node: dict) -> bool:
+    return not node or node.keys() <= _EXPRESSION_KEYS
+
+
+def _expression_paths(expressions: Any, prefix: str, out: list[tuple[str, list[str]]]) -> None:
+    """(dotted attribute path, references) for every attribute with references."""
+    if not isinstance(expressions, dict):
+        return
+    for key, value in expressions.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, list):  # nested blocks
+            for i, block in enumerate(value):
+                _expression_paths(block, f"{path}.{i}.", out)
+        elif isinstance(value, dict):
+            if _is_expression(value):
+                refs = value.get("references")
+                if isinstance(refs, list) and refs:
+                    out.append((path, [r for r in refs if isinstance(r, str)]))
+            else:  # a single nested block
+                _expression_paths(value, f"{path}.", out)
+
+
+class _Config:
+    """The ``configuration`` section indexed once by module call path."""
+
+    def __init__(self, configuration: Any):
+        self.resources: dict[tuple, dict] = {}  # (call path, mode, type, name) -> resource
+        self.calls: dict[tuple, dict] = {}  # call path -> module call
+        self.outputs: dict[tuple, dict] = {}  # call path -> {name: output}
+        self.present = isinstance(configuration, dict) and isinstance(
+            configuration.get("root_module"), dict)
+        if self.present:
+            self._index(configuration["root_module"], ())
+
+    def _index(self, module: Any, call_path: tuple) -> None:
+        # Iterative, so that a deeply nested module tree cannot exhaust the stack.
+        stack = [(module, call_path)]
+        while stack:
+            module, call_path = stack.pop()
+            if not isinstance(module, dict):
+                continue
+            for res in module.get("resources") or ():
+                if isinstance(res, dict):
+                    key = (call_path, res.get("mode"), res.get("type"), res.get("name"))
+                    self.resources.setdefault(key, res)
+            outputs = module.get("outputs")
+            self.outputs[call_path] = outputs if isinstance(outputs, dict) else {}
+            calls = module.get("module_calls")
+            if isinstance(calls, dict):
+                for name, call in calls.items():
+                    if isinstance(call, dict):
+                        self.calls[call_path + (name,)] = call
+                        stack.append((call.get("module"), call_path + (name,)))
+
+
+class _Resolver:
+    """Follows references from one module instance to absolute resource addresses."""
+
+    def __init__(self, config: _Config, instances: dict[tuple, list[str]]):
+        self.config = config
+        self.instances = instances  # (parent segments, call name) -> instance keys present
+        self._memo: dict[tuple, tuple[str, ...]] = {}
+        self._active: set[tuple] = set()
+
+    def resolve_all(self, refs: list[str], inst: tuple[Segment, ...]) -> tuple[str, ...]:
+        parsed = [(ref, _traversal(ref)) for ref in refs]
+        # terraform lists `module.m.out` and also `module.m`: the bare form adds nothing then.
+        specific_modules = {steps[1][1] for _, steps in parsed
+                            if len(steps) > 2 and steps[0] == ("attr", "module")
+                            and steps[1][0] == "attr" and any(s[0] == "attr" for s in steps[2:])}
+        found: dict[str, None] = {}
+        for ref, steps in parsed:
+            if (steps[:1] == [("attr", "module")] and len(steps) > 1
+                    and steps[1][1] in specific_modules
+                    and not any(s[0] == "attr" for s in steps[2:])):
+                continue
+            for target in self.resolve(steps, inst):
+                found.setdefault(target, None)
+        return tuple(found)
+
+    def resolve(self, steps: list[tuple[str, str]], inst: tuple[Segment, ...]) -> tuple[str, ...]:
+        if len(steps) < 2 or steps[1][0] != "attr":
+            return ()
+        root = steps[0][1]
+        if root == "var":
+            return self._variable(inst, steps[1][1])
+        if root == "module":
+            key = None
+            rest = steps[2:]
+            if rest and rest[0][0] in ("key", "splat"):
+                key = _key_text(rest[0][1]) if rest[0][0] == "key" else None
+                rest = rest[1:]
+            output = rest[0][1] if rest and rest[0][0] == "attr" else None
+            return self._module_output(inst, steps[1][1], key, output)
+        if root == "data":
+            if len(steps) < 3 or steps[2][0] != "attr":
+                return ()
+            return (_prefixed(inst, f"data.{steps[1][1]}.{steps[2][1]}"),)
+        if root in _NOT_RESOURCES:
+            return ()
+        return (_prefixed(inst, f"{root}.{steps[1][1]}"),)
+
+    def _guarded(self, key: tuple, compute) -> tuple[str, ...]:
+        if key in self._memo:
+            return self._memo[key]
+        if key in self._active:  # a cycle: valid configurations have none
+            return ()
+        self._active.add(key)
+        try:
+            result = compute()
+        finally:
+            self._active.discard(key)
+        self._memo[key] = result
+        return result
+
+    def _variable(self, inst: tuple[Segment, ...], name: str) -> tuple[str, ...]:
+        if not inst:
+            return ()  # a root module variable: set from outside, no resource behind it
+
+        def compute() -> tuple[str, ...]:
+            parent = inst[:-1]
+            call = self.config.calls.get(tuple(n for n, _ in inst))
+            if not call:
+                return ()
+            expressions = call.get("expressions")
+            if not isinstance(expressions, dict) or name not in expressions:
+                return ()
+            return self.resolve_all(_references(expressions[name]), parent)
+
+        return self._guarded(("var", inst, name), compute)
+
+    def _module_output(self, inst: tuple[Segment, ...], call: str, key: str | None,
+                       output: str | None) -> tuple[str, ...]:
+        def compute() -> tuple[str, ...]:
+            call_path = tuple(n for n, _ in inst) + (call,)
+            outputs = self.config.outputs.get(call_path) or {}
+            names = [output] if output is not None else list(outputs)
+            keys = [key] if key is not None else (self.instances.get((inst, call)) or [""])
+            found: dict[str, None] = {}
+            for k in keys:
+                child = inst + ((call, k),)
+                for name in names:
+                    out = outputs.get(name)
+                    if not isinstance(out, dict):
+                        continue
+                    for target in self.resolve_all(_references(out.get("expression")), child):
+                        found.setdefault(target, None)
+            return tuple(found)
+
+        return self._guarded(("module", inst, call, key, output), compute)
+
+
+def _merge_unknown(value: Any, unknown: Any, path: tuple) -> Any:
+    """``value`` with every place ``unknown`` marks true replaced by UNKNOWN."""
+    if unknown is True:
+        return UNKNOWN
+    if unknown is False or unknown is None:
+        return value
+    if isinstance(unknown, dict):
+        if not unknown:
+            return value
+        if value is not None and not isinstance(value, dict):
+            return UNKNOWN  # shapes disagree: do not trust the known part
+        merged = None
+        for key, sub in unknown.items():
+            if sub is False or sub is None:
+                continue
+            current = value.get(key) if value is not None else None
+            new = _merge_unknown(current, sub, path + (key,))
+            if new is not current:
+                if merged is None:
+                    merged = dict(value) if value is not None else {}
+                merged[key] = new
+        return value if merged is None else merged
+    if isinstance(unknown, list):
+        if value is not None and not isinstance(value, list):
+            return UNKNOWN
+        merged_list = None
+        for i, sub in enumerate(unknown):
+            if sub is False or sub is None:
+                continue
+            current = value[i] if value is not None and i < len(value) else None
+            new = _merge_unknown(current, sub, path + (i,))
+            if new is not current:
+                if merged_list is None:
+                    merged_list = list(value) if value is not None else []
+                while len(merged_list) <= i:
+                    merged_list.append(None)
+                merged_list[i] = new
+        return value if merged_list is None else merged_list
+    raise _Bad(path, f"expected true, false, an object or an array, got {_json_type(unknown)} "
+                     f"{_short(unknown)}")
+
+
+def _walk_module_values(module: Any, path: tuple) -> Iterator[tuple[tuple, dict]]:
+    """(JSON path, resource) for every resource of a values module, child modules included."""
+    stack = [(module, path)]
+    while stack:
+        module, path = stack.pop()
+        if not isinstance(module, dict):
+            continue
+        for i, res in enumerate(module.get("resources") or ()):
+            yield path + ("resources", i), res
+        children = module.get("child_modules") or ()
+        for i in reversed(range(len(children))):
+            stack.append((children[i], path + ("child_modules", i)))
+
+
+class _PlanReader:
+    def __init__(self, doc: dict, source: str):
+        self.doc = doc
+        self.source = source
+        self.diagnostics: list[str] = []
+        self.entries: list[dict] = []
+        self.seen: set[str] = set()
+
+    # --- the whole model ------------------------------------------------------
+    def model(self) -> Model:
+        try:
+            self._collect()
+            config = _Config(self.doc.get("configuration"))
+            if not config.present and self.entries:
+                self.diagnostics.append("the plan has no configuration section: references between "
+                                        "resources cannot be followed")
+            resources = self._resources(config)
+        except _Bad as bad:
+            raise InputError(f"not a valid plan at {_pointer(bad.path)}: {bad.message}",
+                             self.source) from None
+        if self.doc.get("errored") is True:
+            self.diagnostics.append("terraform reported errors while planning (errored: true): "
+                                    "the plan may be incomplete")
+        elif self.doc.get("complete") is False:
+            self.diagnostics.append("the plan is incomplete (complete: false): some changes are "
+                                    "deferred and their resources may be missing")
+        return Model(resources=resources, source=self.source, kind="plan",
+                     diagnostics=self.diagnostics)
+
+    # --- instances ----------------------------------------------------------
+    def _collect(self) -> None:
+        changes = self.doc.get("resource_changes") or []
+        gone: set[str] = set()
+        for i, rc in enumerate(changes):
+            path = ("resource_changes", i)
+            if rc.get("deposed"):
+                continue  # an old object of a replacement, always being destroyed
+            change = rc["change"]
+            actions = tuple(change["actions"])
+            address = rc["address"]
+            after = change.get("after")
+            if all(a in _GONE_ACTIONS for a in actions) or after is None:
+                gone.add(address)
+                continue
+            if not isinstance(after, dict):
+                raise _Bad(path + ("change", "after"), f"expected an object, got {_json_type(after)}")
+            unknown = change.get("after_unknown")
+            if unknown is True:  # the whole object is known only after apply
+                unknown = {key: True for key in after}
+                self.diagnostics.append(f"{address}: every value is known only after apply")
+            values = _merge_unknown(after, unknown, path + ("change", "after_unknown"))
+            self._add(path, rc, values, actions)
+        planned = self.doc.get("planned_values") or {}
+        added_from_planned = 0
+        for path, res in _walk_module_values(planned.get("root_module"), ("planned_values", "root_module")):
+            if res["address"] in self.seen or res["address"] in gone:
+                continue
+            self._add(path, res, res.get("values") or {}, ("no-op",) if changes else ("create",))
+            added_from_planned += 1
+        if added_from_planned and not changes:
+            self.diagnostics.append("the plan has no resource_changes; resources were read from "
+                                    "planned_values, where values known only after apply are missing "
+                                    "rather than marked unknown")
+        prior = (self.doc.get("prior_state") or {}).get("values") or {}
+        prior_path = ("prior_state", "values", "root_module")
+        for path, res in _walk_module_values(prior.get("root_module"), prior_path):
+            if res.get("mode") != "data" or res["address"] in self.seen or res["address"] in gone:
+                continue
+            self._add(path, res, res.get("values") or {}, ("read",))
+
+    def _add(self, path: tuple, item: dict, values: Any, actions: tuple) -> None:
+        address = item["address"]
+        if not isinstance(values, dict):
+            raise _Bad(path + ("values",), f"expected an object, got {_json_type(values)}")
+        parsed = parse_address(address)
+        if parsed is None:
+            raise _Bad(path + ("address",), f"cannot read resource address {_short(address)}")
+        segments, mode, rtype, name, index = parsed
+        if (mode, rtype, name) != (item["mode"], item["type"], item["name"]):
+            raise _Bad(path + ("address",), f"address {_short(address)} does not match "
+                                            f"mode/type/name {item['mode']}/{item['type']}/{item['name']}")
+        if address in self.seen:
+            self.diagnostics.append(f"{address} is listed twice in the plan; the first entry was used")
+            return
+        self.seen.add(address)
+        module_path = _module_string(segments)
+        module_address = item.get("module_address", module_path)
+        if module_address != module_path:
+            raise _Bad(path + ("module_address",), f"{_short(module_address)} is not the module of "
+                                                   f"address {_short(address)}")
+        self.entries.append(dict(address=address, mode=mode, type=rtype, name=name,
+                                 segments=segments, module_path=module_path,
+                                 index=item["index"] if "index" in item else index,
+                                 values=values, actions=actions))
+
+    # --- references ---------------------------------------------------------
+    def _resources(self, config: _Config) -> list[Resource]:
+        instances: dict[tuple, list[str]] = {}
+        for entry in self.entries:
+            segments = entry["segments"]
+            for depth, (call, key) in enumerate(segments):
+                keys = instances.setdefault((segments[:depth], call), [])
+                if key not in keys:
+                    keys.append(key)
+        resolver = _Resolver(config, instances)
+        cache: dict[tuple, dict[str, tuple[str, ...]]] = {}
+        out: list[Resource] = []
+        for entry in self.entries:
+            segments = entry["segments"]
+            conf_key = (tuple(n for n, _ in segments), entry["mode"], entry["type"], entry["name"])
+            cache_key = (segments, conf_key)
+            refs = cache.get(cache_key)
+            if refs is None:
+                refs = {}
+                conf = config.resources.get(conf_key)
+                if conf is not None:
+                    paths: list[tuple[str, list[str]]] = []
+                    _expression_paths(conf.get("expressions"), "", paths)
+                    for attr_path, references in paths:
+                        targets = resolver.resolve_all(references, segments)
+                        if targets:
+                            refs[attr_path] = targets
+                cache[cache_key] = refs
+            out.append(Resource(address=entry["address"], mode=entry["mode"], type=entry["type"],
+                                name=entry["name"], module_path=entry["module_path"],
+                                index=entry["index"], values=entry["values"], refs=dict(refs),
+                                file=self.source, line=None, actions=entry["actions"]))
+        return out
+
+
+# ---------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    if isinstance(value, dict):
+        text = "{...}" if value else "{}"
+    elif isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value) and limit < 100:
+        text = "[...]"
+    else:
+        text = repr(value)
+    return _one_line(text, limit)
+
+
+def _one_line(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _pointer(path: Iterable[Any]) -> str:
+    parts = [str(p).replace("~", "~0").replace("/", "~1") for p in path]
+    return "/" + "/".join(parts) if parts else "/ (the document itself)"

@@ -1,0 +1,235 @@
+"""The normalized model that every rule reads.
+
+Both loaders (``loaders.plan`` for ``terraform show -json`` documents and
+``loaders.hcl`` for a directory of ``.tf`` files) produce a :class:`Model`.
+Rules never see raw JSON or HCL: they ask the model for resources by type,
+read attribute values, and follow references from an attribute to the
+resources it points at.
+
+Values
+    Known values are plain Python (str, int, float, bool, None, list, dict).
+    Nested blocks are lists of dicts, as in plan JSON.  A value that cannot be
+    known before apply is the singleton :data:`UNKNOWN`.
+
+References
+    ``Resource.refs`` maps an attribute path to the absolute addresses of the
+    resources the attribute's expression refers to, already followed through
+    module inputs, module outputs and (in HCL) locals.  Paths are dotted, with
+    block positions as numbers: ``"kms_key_id"``,
+    ``"event_selector.0.data_resource.0.values"``.  A reference to a resource
+    with count/for_each is stored without the instance key
+    (``module.kms.aws_kms_key.this``) and matches every instance.
+"""
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator
+
+
+class _Unknown:
+    """A value known only after apply."""
+
+    _instance: "_Unknown | None" = None
+
+    def __new__(cls) -> "_Unknown":
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "(known after apply)"
+
+    def __bool__(self) -> bool:  # an unknown must never read as "set and truthy"
+        return False
+
+    def __reduce__(self):
+        return (_Unknown, ())
+
+
+UNKNOWN = _Unknown()
+
+
+def is_unknown(value: Any) -> bool:
+    return value is UNKNOWN
+
+
+_INDEX_RE = re.compile(r"\[[^\]]*\]$")
+
+
+def strip_index(address: str) -> str:
+    """``aws_s3_bucket.b["x"]`` -> ``aws_s3_bucket.b``."""
+    return _INDEX_RE.sub("", address)
+
+
+@dataclass
+class Resource:
+    address: str  # full instance address, e.g. module.trail.aws_cloudtrail.this[0]
+    mode: str  # "managed" or "data"
+    type: str
+    name: str
+    module_path: str = ""  # "" for the root module, else e.g. module.a["x"].module.b
+    index: Any = None  # count index (int) or for_each key (str), None if neither
+    values: dict = field(default_factory=dict)
+    refs: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    file: str | None = None
+    line: int | None = None
+    actions: tuple[str, ...] = ("create",)
+
+    @property
+    def config_address(self) -> str:
+        """The address without the instance key of the resource itself."""
+        return strip_index(self.address)
+
+    def get(self, path: str, default: Any = None) -> Any:
+        """Value at a dotted path (``"versioning_configuration.0.status"``)."""
+        node: Any = self.values
+        for part in path.split("."):
+            if node is UNKNOWN:
+                return UNKNOWN
+            if isinstance(node, list):
+                if not part.isdigit() or int(part) >= len(node):
+                    return default
+                node = node[int(part)]
+            elif isinstance(node, dict):
+                if part not in node:
+                    return default
+                node = node[part]
+            else:
+                return default
+        return node
+
+    def blocks(self, name: str) -> list[dict]:
+        """The nested blocks called ``name`` (an empty list when absent or unknown)."""
+        value = self.values.get(name)
+        if isinstance(value, list):
+            return [b for b in value if isinstance(b, dict)]
+        if isinstance(value, dict):
+            return [value]
+        return []
+
+    def refs_at(self, path: str) -> tuple[str, ...]:
+        return self.refs.get(path, ())
+
+    def refs_under(self, prefix: str) -> tuple[str, ...]:
+        """References of the attribute ``prefix`` and of everything nested in it."""
+        found: list[str] = []
+        for key, targets in self.refs.items():
+            if key == prefix or key.startswith(prefix + "."):
+                found.extend(t for t in targets if t not in found)
+        return tuple(found)
+
+    def __hash__(self) -> int:
+        return hash(self.address)
+
+
+# Attributes by which one resource is commonly named in another's arguments.
+IDENTITY_ATTRIBUTES = ("id", "arn", "name", "bucket", "key_id", "target_key_id")
+
+
+@dataclass
+class Model:
+    """All resources of one configuration or plan, and how they refer to each other."""
+
+    resources: list[Resource] = field(default_factory=list)
+    source: str = ""  # file or directory it came from
+    kind: str = ""  # "plan" or "hcl"
+    # Notes the loader wants reported (e.g. a module it could not follow).
+    diagnostics: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._reindex()
+
+    def _reindex(self) -> None:
+        self._by_address = {r.address: r for r in self.resources}
+        self._by_config: dict[str, list[Resource]] = {}
+        self._by_type: dict[str, list[Resource]] = {}
+        for r in self.resources:
+            self._by_config.setdefault(r.config_address, []).append(r)
+            self._by_type.setdefault(r.type, []).append(r)
+
+    def add(self, resource: Resource) -> None:
+        self.resources.append(resource)
+        self._by_address[resource.address] = resource
+        self._by_config.setdefault(resource.config_address, []).append(resource)
+        self._by_type.setdefault(resource.type, []).append(resource)
+
+    # --- lookup -----------------------------------------------------------
+    def __iter__(self) -> Iterator[Resource]:
+        return iter(self.resources)
+
+    def __len__(self) -> int:
+        return len(self.resources)
+
+    def get(self, address: str) -> Resource | None:
+        return self._by_address.get(address)
+
+    def of_type(self, *types: str, mode: str = "managed") -> list[Resource]:
+        out: list[Resource] = []
+        for t in types:
+            out.extend(r for r in self._by_type.get(t, ()) if r.mode == mode)
+        return out
+
+    def data(self, *types: str) -> list[Resource]:
+        return self.of_type(*types, mode="data")
+
+    def instances(self, address: str) -> list[Resource]:
+        """Every instance named by ``address`` (with or without an instance key)."""
+        exact = self._by_address.get(address)
+        if exact is not None:
+            return [exact]
+        return list(self._by_config.get(address, ()))
+
+    # --- following references --------------------------------------------
+    def targets(self, resource: Resource, path: str, *types: str, nested: bool = False) -> list[Resource]:
+        """Resources that attribute ``path`` of ``resource`` refers to, optionally of ``types``.
+
+        Follows the expression's references; when there are none, falls back to
+        matching the attribute's known value against the identity attributes
+        (id, arn, name, bucket, ...) of resources of ``types``.
+        """
+        addresses = resource.refs_under(path) if nested else resource.refs_at(path)
+        found: list[Resource] = []
+        for address in addresses:
+            for target in self.instances(address):
+                if (not types or target.type in types) and target not in found:
+                    found.append(target)
+        if found or not types:
+            return found
+        value = resource.get(path)
+        values = value if isinstance(value, list) else [value]
+        for v in values:
+            if isinstance(v, str) and v:
+                for target in self.with_identity(v, *types):
+                    if target not in found:
+                        found.append(target)
+        return found
+
+    def with_identity(self, value: str, *types: str) -> list[Resource]:
+        """Resources of ``types`` whose id/arn/name/bucket equals ``value``."""
+        out = []
+        for r in self.of_type(*types):
+            for attr in IDENTITY_ATTRIBUTES:
+                v = r.values.get(attr)
+                if isinstance(v, str) and v == value:
+                    out.append(r)
+                    break
+        return out
+
+    def referrers(self, target: Resource, types: Iterable[str], path: str) -> list[Resource]:
+        """Resources of ``types`` whose attribute ``path`` refers to ``target``.
+
+        The inverse of :meth:`targets`: e.g. the ``aws_s3_bucket_versioning``
+        whose ``bucket`` is this bucket.
+        """
+        types = tuple(types)
+        out = []
+        for r in self.of_type(*types):
+            if target in self.targets(r, path, target.type):
+                out.append(r)
+        return out
+
+    def select(self, pattern: str) -> list[Resource]:
+        """Resources whose address matches a glob pattern."""
+        return [r for r in self.resources if fnmatch.fnmatchcase(r.address, pattern)]

@@ -1,0 +1,57 @@
+"""Does an attribute name a customer-managed KMS key with rotation on?
+
+Shared by every rule that asks for encryption with a CMK (CloudTrail, log
+groups, buckets, SNS topics, Config, GuardDuty export).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..engine import FAIL, PASS, UNKNOWN_STATUS
+from ..model import UNKNOWN, Model, Resource
+
+
+@dataclass
+class KeyCheck:
+    status: str  # PASS, FAIL or UNKNOWN_STATUS
+    message: str
+    key: Resource | None = None
+
+
+def _is_aws_managed(value: str) -> bool:
+    return value.startswith("alias/aws/") or ":alias/aws/" in value
+
+
+def check_cmk(model: Model, resource: Resource, path: str) -> KeyCheck:
+    """Follow ``resource.<path>`` to an ``aws_kms_key`` and check it is a CMK with rotation."""
+    keys = model.targets(resource, path, "aws_kms_key")
+    for alias in model.targets(resource, path, "aws_kms_alias"):
+        alias_name = alias.values.get("name")
+        if isinstance(alias_name, str) and _is_aws_managed(alias_name):
+            return KeyCheck(FAIL, f"{path} uses the AWS-managed key {alias_name}, not a customer-managed key")
+        keys.extend(k for k in model.targets(alias, "target_key_id", "aws_kms_key") if k not in keys)
+    value = resource.get(path)
+    if keys:
+        for key in keys:
+            rotation = key.values.get("enable_key_rotation")
+            if rotation is UNKNOWN:
+                return KeyCheck(UNKNOWN_STATUS, f"{path} -> {key.address}: key rotation is not known until apply", key)
+            if rotation is not True:
+                return KeyCheck(FAIL, f"{path} -> {key.address}: customer-managed key has rotation off "
+                                      f"(enable_key_rotation = {str(rotation).lower() if rotation is not None else 'unset'})", key)
+            spec = key.values.get("customer_master_key_spec")
+            if isinstance(spec, str) and spec != "SYMMETRIC_DEFAULT":
+                return KeyCheck(FAIL, f"{path} -> {key.address}: key spec {spec} cannot encrypt logs", key)
+        return KeyCheck(PASS, f"{path} -> {keys[0].address}: customer-managed key with rotation on", keys[0])
+    if value is None or value == "" or value == []:
+        return KeyCheck(FAIL, f"{path} is not set: not encrypted with a customer-managed KMS key")
+    if isinstance(value, str) and _is_aws_managed(value):
+        return KeyCheck(FAIL, f"{path} = {value!r} is an AWS-managed key, not a customer-managed key")
+    dangling = resource.refs_at(path)
+    if dangling:
+        return KeyCheck(UNKNOWN_STATUS, f"{path} refers to {', '.join(dangling)}, which is not a KMS key "
+                                        "in this configuration; cannot confirm a rotated CMK")
+    if value is UNKNOWN:
+        return KeyCheck(UNKNOWN_STATUS, f"{path} is not known until apply and refers to no aws_kms_key")
+    return KeyCheck(UNKNOWN_STATUS, f"{path} = {value!r} names a key not defined in this configuration; "
+                                    "cannot confirm it is a customer-managed key with rotation")

@@ -1,0 +1,19 @@
+output "document_name" {
+  description = "Name of the Session Manager preferences document."
+  value       = aws_ssm_document.session_manager_prefs.name
+}
+
+output "log_group_name" {
+  description = "Name of the CloudWatch log group receiving session transcripts."
+  value       = aws_cloudwatch_log_group.this.name
+}
+
+output "log_group_arn" {
+  description = "ARN of the CloudWatch log group receiving session transcripts."
+  value       = aws_cloudwatch_log_group.this.arn
+}
+
+output "instance_policy_arn" {
+  description = "ARN of the IAM policy to attach to the instance roles of managed EC2 instances."
+  value       = aws_iam_policy.instance.arn
+}

@@ -1,0 +1,97 @@
+"""Bad input never passes and never dumps a traceback: exit 2 and one line on stderr."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from .planbuilder import PlanBuilder
+
+CLI = [sys.executable, "-m", "lint_rules.cli"]
+
+
+def run(args, stdin: bytes | str | None = None, cwd=None):
+    data = stdin.encode() if isinstance(stdin, str) else stdin
+    return subprocess.run(CLI + args, input=data if data is not None else b"", capture_output=True,
+                          cwd=cwd, timeout=120)
+
+
+def assert_input_error(proc, *needles: str):
+    err = proc.stderr.decode()
+    assert proc.returncode == 2, (proc.returncode, err, proc.stdout.decode())
+    assert err.count("\n") == 1 and err.startswith("auditgate: error: "), err
+    assert "Traceback" not in err
+    for needle in needles:
+        assert needle in err, err
+    assert proc.stdout == b""
+
+
+TEXT_PLAN = """
+Terraform used the selected providers to generate the following execution plan.
+  # aws_cloudtrail.main will be created
+  + resource "aws_cloudtrail" "main" {
+      + is_multi_region_trail = true
+    }
+
+Plan: 1 to add, 0 to change, 0 to destroy.
+"""
+
+
+@pytest.mark.parametrize("stdin, needles", [
+    ("", ["<stdin>", "empty"]),
+    ("   \n\t\n", ["<stdin>", "empty"]),
+    (TEXT_PLAN, ["<stdin>", "terraform show -json"]),
+    ('{"format_version": "1.2", "planned_values": {', ["<stdin>", "line 1"]),
+    ("[1, 2, 3]", ["<stdin>"]),
+    ('"just a string"', ["<stdin>"]),
+    ('{"hello": "world"}', ["<stdin>", "not a"]),
+    (json.dumps({"format_version": "1.0", "terraform_version": "1.11.4",
+                 "values": {"root_module": {"resources": []}}}), ["<stdin>", "state"]),
+    (b"PK\x03\x04binaryplanfile", ["<stdin>", "terraform show -json"]),
+    (b"\xff\xfe\x00garbage", ["<stdin>"]),
+])
+def test_bad_stdin_is_exit_2_one_line(stdin, needles):
+    assert_input_error(run(["check", "-"], stdin), *needles)
+
+
+def test_schema_violation_names_json_path():
+    doc = PlanBuilder().resource("aws_s3_bucket.b", {"bucket": "b"}).build()
+    doc["resource_changes"][0]["change"]["actions"] = ["frobnicate"]
+    assert_input_error(run(["check", "-"], json.dumps(doc)), "resource_changes")
+
+
+def test_wrong_type_deep_inside_is_input_error():
+    doc = PlanBuilder().resource("aws_s3_bucket.b", {"bucket": "b"}).build()
+    doc["resource_changes"][0]["change"] = "oops"
+    assert_input_error(run(["check", "-"], json.dumps(doc)), "resource_changes")
+
+
+def test_hcl_syntax_error_names_file_and_line(tmp_path):
+    (tmp_path / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = \n}\n')
+    assert_input_error(run(["check", str(tmp_path)]), "main.tf:")
+
+
+def test_missing_path(tmp_path):
+    assert_input_error(run(["check", str(tmp_path / "nope.json")]), "nope.json")
+
+
+def test_empty_directory(tmp_path):
+    assert_input_error(run(["check", str(tmp_path)]), str(tmp_path))
+
+
+def test_bad_policy_file(tmp_path):
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("version: 1\nlog_sources: []\n")
+    doc = PlanBuilder().resource("aws_s3_bucket.b", {"bucket": "b"}).build()
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(doc))
+    assert_input_error(run(["check", "--policy", str(policy), str(plan)]), "policy.yaml")
+
+
+@pytest.mark.parametrize("args", [["check", "--format", "xml", "-"], ["frobnicate"],
+                                  ["explain", "NOPE-999"], ["check", "--select", "ZZ-1", "-"],
+                                  ["check", "--var", "novalue", "-"]])
+def test_usage_errors_are_exit_2_one_line(args):
+    assert_input_error(run(args, '{"format_version": "1.2", "planned_values": {}}'))
