@@ -137,6 +137,9 @@ class Model:
     kind: str = ""  # "plan" or "hcl"
     # Notes the loader wants reported (e.g. a module it could not follow).
     diagnostics: list[str] = field(default_factory=list)
+    # False for a plan without a ``configuration`` section: no expression is
+    # known, so an unknown value cannot be told apart from an unset one.
+    has_references: bool = True
 
     def __post_init__(self) -> None:
         self._reindex()

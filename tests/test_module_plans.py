@@ -29,6 +29,16 @@ def _binary() -> str:
     pytest.skip("neither terraform nor tofu is on PATH")
 
 
+def _first_error(exc: Exception) -> str:
+    """The line of terraform's output that says what went wrong."""
+    lines = [ln.strip(" │\\n'") for ln in str(exc).replace("\\n", "\n").splitlines()]
+    for marker in ("could not connect", "no such host", "Error:", "error"):
+        for line in lines:
+            if marker in line:
+                return line[:200]
+    return lines[0][:200] if lines else type(exc).__name__
+
+
 @pytest.fixture(scope="module")
 def planner():
     tftest = pytest.importorskip("tftest")
@@ -44,13 +54,11 @@ def planner():
         try:
             test.setup(backend=False)
         except tftest.TerraformTestError as exc:
-            first = next((ln.strip() for ln in str(exc).splitlines()
-                          if "registry" in ln or "provider" in ln or "Error" in ln), str(exc)[:200])
-            pytest.skip(f"{binary} init could not install the hashicorp/aws provider: {first}")
+            pytest.skip(f"{binary} init could not install the hashicorp/aws provider: {_first_error(exc)}")
         try:
             cache[root] = test.plan(output=True)._raw
         except tftest.TerraformTestError as exc:
-            pytest.skip(f"{binary} plan needs AWS access that this machine lacks: {str(exc)[:200]}")
+            pytest.skip(f"{binary} plan needs AWS access that this machine lacks: {_first_error(exc)}")
         return cache[root]
 
     return plan

@@ -679,7 +679,7 @@ class _PlanReader:
             self.diagnostics.append("the plan is incomplete (complete: false): some changes are "
                                     "deferred and their resources may be missing")
         return Model(resources=resources, source=self.source, kind="plan",
-                     diagnostics=self.diagnostics)
+                     diagnostics=self.diagnostics, has_references=config.present)
 
     # --- instances ----------------------------------------------------------
     def _collect(self) -> None:

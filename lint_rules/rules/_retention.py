@@ -1,0 +1,579 @@
+"""Shared helpers for the "Log Sources" rules: where a log source's records end up
+(log groups and buckets), how long each destination keeps them, and whether it is
+encrypted with a customer-managed key.
+
+Every helper answers with an :class:`Outcome` (status + one-line text naming the
+destination, the attribute and its value) so a rule can combine the outcomes of a
+source's destinations into one finding.  Nothing here ever turns an unknown into a
+pass: a destination that cannot be resolved, or a value known only after apply,
+gives ``unknown``.
+"""
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from ..engine import FAIL, PASS, UNKNOWN_STATUS
+from ..model import UNKNOWN, Model, Resource
+from . import _s3
+from ._kms import check_cmk
+
+BUCKET = _s3.BUCKET
+LOG_GROUP = "aws_cloudwatch_log_group"
+LIFECYCLE = "aws_s3_bucket_lifecycle_configuration"
+OBJECT_LOCK = "aws_s3_bucket_object_lock_configuration"
+SSE = "aws_s3_bucket_server_side_encryption_configuration"
+LOGGING = "aws_s3_bucket_logging"
+SESSION_DEFAULT_DOCUMENT = "SSM-SessionManagerRunShell"
+
+_SEVERITY = {PASS: 0, UNKNOWN_STATUS: 1, FAIL: 2}
+worst = _s3.worst  # FAIL over UNKNOWN over PASS
+
+
+@dataclass
+class Outcome:
+    status: str
+    text: str
+    notes: list[str] = field(default_factory=list)
+    days: int | None = None  # how long it keeps logs, when that is a number
+
+    @property
+    def full_text(self) -> str:
+        return self.text + "".join(f" (note: {n})" for n in self.notes)
+
+
+def combine(outcomes: list[Outcome]) -> tuple[str, str]:
+    """(worst status, the outcomes' texts, worst first, joined into one line)."""
+    ordered = sorted(outcomes, key=lambda o: -_SEVERITY[o.status])
+    return worst(o.status for o in outcomes), "; ".join(o.full_text for o in ordered)
+
+
+def requirement(policy, source_id: str) -> tuple[int, str]:
+    """(minimum days, "policy requires ≥ 365 (1 year)") for a log source of the policy."""
+    days = policy.retention_days(source_id)
+    label = policy.log_source(source_id).get("retention") or f"{days} days"
+    return days, f"policy requires ≥ {days} ({label})"
+
+
+def is_set(value: Any) -> bool:
+    return value is not None and value is not UNKNOWN and value != "" and value != []
+
+
+def fmt(value: Any) -> str:
+    """A value as it would be written in HCL, for messages."""
+    if value is UNKNOWN:
+        return "(known after apply)"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str):
+        return json.dumps(value)
+    return str(value)
+
+
+def as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value.strip())
+    return None
+
+
+# --- resolving destinations ------------------------------------------------
+_S3_ARN = re.compile(r"^arn:aws[a-z-]*:s3:::([^/]+)(?:/(.*))?$")
+_LOG_GROUP_ARN = re.compile(r"^arn:aws[a-z-]*:logs:[^:]*:[^:]*:log-group:(.+?)(?::\*)?$")
+_SNS_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[^:]*:[^:]*:([^:]+)$")
+
+
+def parse_s3_arn(value: str) -> tuple[str, str | None]:
+    """``arn:aws:s3:::b/p`` -> (``b``, ``p``); a plain name -> (name, None)."""
+    m = _S3_ARN.match(value)
+    if m:
+        return m.group(1), m.group(2) or ""
+    return value, None
+
+
+def parse_log_group_arn(value: str) -> str:
+    m = _LOG_GROUP_ARN.match(value)
+    return m.group(1) if m else value
+
+
+def parse_sns_arn(value: str) -> str | None:
+    m = _SNS_ARN.match(value)
+    return m.group(1) if m else None
+
+
+def resources_named(model: Model, rtype: str, *names: str) -> list[Resource]:
+    """Managed resources and data sources of ``rtype`` whose id/arn/name/bucket is one of ``names``."""
+    wanted = {n for n in names if n}
+    out = []
+    for r in model.of_type(rtype) + model.data(rtype):
+        for attr in ("id", "arn", "name", "bucket"):
+            v = r.values.get(attr)
+            if isinstance(v, str) and v in wanted:
+                out.append(r)
+                break
+    return out
+
+
+@dataclass
+class Resolution:
+    """Where an attribute naming a destination points."""
+
+    targets: list[Resource]
+    problem: str = ""  # why nothing was found (empty when targets were found)
+    unset: bool = False  # the attribute is not set at all
+    prefix: str | None = None  # key prefix from an S3 ARN ("" none, None unknown)
+
+
+def _ref_targets(model: Model, resource: Resource, path: str, rtype: str) -> tuple[list[Resource], tuple]:
+    refs = resource.refs_under(path)
+    found: list[Resource] = []
+    for address in refs:
+        for target in model.instances(address):
+            if target.type == rtype and target not in found:
+                found.append(target)
+    return found, refs
+
+
+def resolve(model: Model, resource: Resource, path: str, rtype: str, value: Any = None,
+            kind: str = "") -> Resolution:
+    """Follow ``resource.<path>`` (or an explicit ``value``) to resources of ``rtype``.
+
+    References first; otherwise the known value (a name or an ARN) is matched
+    against the names of ``rtype`` resources and data sources.
+    """
+    kind = kind or rtype
+    if value is None:
+        value = resource.get(path)
+    found, refs = _ref_targets(model, resource, path, rtype)
+    prefix: str | None = None
+    names: list[str] = []
+    if isinstance(value, str) and value:
+        names.append(value)
+        if rtype == BUCKET:
+            name, prefix = parse_s3_arn(value)
+            names.append(name)
+        elif rtype == LOG_GROUP:
+            names.append(parse_log_group_arn(value))
+        elif rtype == "aws_sns_topic":
+            names.append(parse_sns_arn(value) or value)
+    if found:
+        return Resolution(found, prefix=prefix)
+    if names:
+        found = resources_named(model, rtype, *names)
+        if found:
+            return Resolution(found, prefix=prefix)
+    if refs:
+        return Resolution([], f"{path} refers to {', '.join(refs)}, which is not a {kind} in this "
+                              "configuration")
+    if value is UNKNOWN:
+        return Resolution([], f"{path} is not known until apply and refers to no {kind}")
+    if not is_set(value):
+        return Resolution([], f"{path} is not set", unset=True)
+    return Resolution([], f"{path} = {fmt(value)} names no {kind} defined in this configuration",
+                      prefix=prefix)
+
+
+def sub_resources(model: Model, bucket: Resource, rtype: str) -> tuple[list[Resource], list[Resource]]:
+    """(``rtype`` resources whose ``bucket`` is this bucket, and -- when there are none -- those whose
+    bucket is not known and could be this one).  A bucket has at most one of each such resource."""
+    found = _s3.sub_resources(model, bucket, rtype)
+    return found, ([] if found else _s3.untied_sub_resources(model, rtype))
+
+
+# --- how long a destination keeps logs ---------------------------------------
+def log_group_keeps(group: Resource, min_days: int) -> Outcome:
+    """Does a CloudWatch log group keep events at least ``min_days``?"""
+    value = group.values.get("retention_in_days")
+    if value is UNKNOWN:
+        return Outcome(UNKNOWN_STATUS, f"{group.address} retention_in_days is not known until apply")
+    if value is None and group.mode == "data" and "retention_in_days" not in group.values:
+        return Outcome(UNKNOWN_STATUS, f"{group.address} is read from outside this configuration; "
+                                       "its retention_in_days is not known")
+    if value is None or value == 0:
+        shown = "unset" if value is None else "0"
+        return Outcome(PASS, f"{group.address} never expires logs (retention_in_days = {shown})")
+    days = as_int(value)
+    if days is None:
+        return Outcome(UNKNOWN_STATUS, f"{group.address} retention_in_days = {fmt(value)} is not a number")
+    if days < min_days:
+        return Outcome(FAIL, f"{group.address} keeps logs {days} days (retention_in_days = {days})", days=days)
+    return Outcome(PASS, f"{group.address} keeps logs {days} days (retention_in_days = {days})", days=days)
+
+
+def _rule_prefixes(rule: dict, legacy: bool) -> list[Any]:
+    """Key prefixes a lifecycle rule is limited to ("" = whole bucket, UNKNOWN = not known)."""
+    if legacy:
+        return [rule.get("prefix") or ""]
+    filters = rule.get("filter")
+    if filters is UNKNOWN:
+        return [UNKNOWN]
+    blocks = [f for f in filters or [] if isinstance(f, dict)]
+    if not blocks:
+        # the deprecated top-level prefix (computed by the provider, so possibly unknown)
+        top = rule.get("prefix")
+        return [UNKNOWN if top is UNKNOWN else (top or "")]
+    prefixes: list[Any] = []
+    for f in blocks:
+        # a filter's prefix is set either directly or inside its "and" block; tag and size
+        # filters only narrow the rule, so without a prefix it covers the whole bucket
+        candidates = [f.get("prefix")] + [a.get("prefix") for a in f.get("and") or [] if isinstance(a, dict)]
+        known = [c for c in candidates if isinstance(c, str) and c]
+        if known:
+            prefixes.extend(known)
+        elif any(c is UNKNOWN for c in candidates):
+            prefixes.append(UNKNOWN)
+        else:
+            prefixes.append("")
+    return prefixes
+
+
+def _covers(rule_prefixes: list[Any], log_prefix: str | None) -> bool:
+    """Could a rule limited to ``rule_prefixes`` touch objects written under ``log_prefix``?
+
+    Conservative: unknown prefixes on either side count as overlapping.
+    """
+    if log_prefix is None:
+        return True
+    for p in rule_prefixes:
+        if p is UNKNOWN or not isinstance(p, str):
+            return True
+        # an empty rule prefix is the whole bucket; otherwise the two prefixes overlap
+        # when one extends the other
+        if log_prefix.startswith(p) or p.startswith(log_prefix):
+            return True
+    return False
+
+
+def _lifecycle_rules(model: Model, bucket: Resource) -> tuple[list[tuple[str, dict, bool]], list[Outcome]]:
+    """[(where, rule, legacy)] of every lifecycle rule of the bucket, and outcomes for the unknowable."""
+    rules: list[tuple[str, dict, bool]] = []
+    problems: list[Outcome] = []
+    mine, unresolved = sub_resources(model, bucket, LIFECYCLE)
+    for lc in mine:
+        value = lc.values.get("rule")
+        if value is UNKNOWN:
+            problems.append(Outcome(UNKNOWN_STATUS, f"{bucket.address}: {lc.address} rule is not known until apply"))
+            continue
+        for i, rule in enumerate(lc.blocks("rule")):
+            rid = rule.get("id")
+            rules.append((f"{lc.address} rule[{i}]" + (f" {fmt(rid)}" if isinstance(rid, str) else ""),
+                          rule, False))
+    inline = bucket.values.get("lifecycle_rule")
+    # In a plan from provider >= 4, lifecycle_rule of the bucket is a computed mirror of the
+    # separate resources (unknown when not written inline); only known inline rules count.
+    if isinstance(inline, list):
+        for i, rule in enumerate(inline):
+            if isinstance(rule, dict):
+                rules.append((f"{bucket.address} lifecycle_rule[{i}]", rule, True))
+    for lc in unresolved:
+        problems.append(Outcome(UNKNOWN_STATUS, f"{bucket.address}: {lc.address} bucket is not known until "
+                                                "apply; it may expire these logs"))
+    return rules, problems
+
+
+def _rule_outcomes(bucket: Resource, where: str, rule: dict, legacy: bool, log_prefix: str | None,
+                   min_days: int) -> list[Outcome]:
+    """Violations (FAIL/UNKNOWN) and expirations (PASS) of one lifecycle rule for logs under log_prefix."""
+    if legacy:
+        enabled = rule.get("enabled")
+        active = True if enabled is True else (None if enabled is UNKNOWN else False)
+    else:
+        status = rule.get("status")
+        active = True if status == "Enabled" else (None if status is UNKNOWN else False)
+    if active is False:
+        return []
+    if not _covers(_rule_prefixes(rule, legacy), log_prefix):
+        return []
+    # a rule whose status is unknown can only make the verdict unknown, never fail
+    bad = FAIL if active else UNKNOWN_STATUS
+    out: list[Outcome] = []
+    for exp in rule.get("expiration") or []:
+        if not isinstance(exp, dict):
+            continue
+        if exp.get("expired_object_delete_marker") is True:
+            continue  # removes delete markers only
+        days, date = exp.get("days"), exp.get("date")
+        n = as_int(days)
+        if is_set(date):
+            out.append(Outcome(bad, f"{bucket.address} deletes logs on a fixed date ({where} "
+                                    f"expiration.date = {fmt(date)})"))
+        elif n:
+            status = bad if n < min_days else PASS
+            out.append(Outcome(status, f"{bucket.address} keeps logs {n} days ({where} expiration.days = {n})",
+                               days=n))
+        elif days is UNKNOWN or date is UNKNOWN:
+            out.append(Outcome(UNKNOWN_STATUS, f"{bucket.address}: {where} expiration is not known until apply"))
+    for nve in rule.get("noncurrent_version_expiration") or []:
+        if not isinstance(nve, dict):
+            continue
+        attr = "days" if legacy else "noncurrent_days"
+        days = nve.get(attr)
+        if days is UNKNOWN:
+            out.append(Outcome(UNKNOWN_STATUS, f"{bucket.address}: {where} noncurrent_version_expiration is "
+                                               "not known until apply"))
+            continue
+        n = as_int(days)
+        if n:
+            status = bad if n < min_days else PASS
+            out.append(Outcome(status, f"{bucket.address} deletes noncurrent log versions after {n} days "
+                                       f"({where} noncurrent_version_expiration.{attr} = {n})", days=n))
+    return out
+
+
+def _object_lock_note(model: Model, bucket: Resource, min_days: int) -> str | None:
+    locks = sub_resources(model, bucket, OBJECT_LOCK)[0]
+    candidates = [(lock.address, r) for lock in locks for r in lock.blocks("rule")]
+    inline = bucket.values.get("object_lock_configuration")
+    if isinstance(inline, list):
+        candidates += [(f"{bucket.address} object_lock_configuration", r)
+                       for c in inline if isinstance(c, dict) for r in c.get("rule") or [] if isinstance(r, dict)]
+    for where, rule in candidates:
+        for dr in rule.get("default_retention") or []:
+            if not isinstance(dr, dict):
+                continue
+            days, years = as_int(dr.get("days")), as_int(dr.get("years"))
+            if days and days < min_days:
+                return (f"{where} default_retention.days = {days} is shorter than {min_days} days; object lock "
+                        "protects logs from deletion, it does not shorten retention")
+            if years and years * 366 < min_days:
+                return (f"{where} default_retention.years = {years} is shorter than {min_days} days; object lock "
+                        "protects logs from deletion, it does not shorten retention")
+    return None
+
+
+def bucket_keeps(model: Model, bucket: Resource, log_prefix: str | None, min_days: int) -> Outcome:
+    """Does the bucket keep objects written under ``log_prefix`` (None: unknown) ≥ ``min_days``?"""
+    if bucket.mode == "data":
+        return Outcome(UNKNOWN_STATUS, f"{bucket.address} is read from outside this configuration; its "
+                                       "lifecycle rules are not known")
+    rules, outcomes = _lifecycle_rules(model, bucket)
+    for where, rule, legacy in rules:
+        outcomes.extend(_rule_outcomes(bucket, where, rule, legacy, log_prefix, min_days))
+    note = _object_lock_note(model, bucket, min_days)
+    status = worst(o.status for o in outcomes)
+    if status != PASS:
+        result = [o for o in outcomes if o.status == status][0]
+    elif outcomes:
+        shortest = min(outcomes, key=lambda o: o.days or 0)
+        result = Outcome(PASS, shortest.text, days=shortest.days)
+    else:
+        result = Outcome(PASS, f"{bucket.address} has no lifecycle expiration for these logs (kept indefinitely)")
+    if note:
+        result.notes.append(note)
+    return result
+
+
+FROM_ARN = object()  # log_prefix: take the key prefix from the S3 ARN the attribute holds
+
+
+def destination_outcomes(model: Model, resource: Resource, path: str, rtype: str, min_days: int,
+                         log_prefix: Any = "", value: Any = None, required: bool = True
+                         ) -> list[Outcome]:
+    """How long each destination named by ``resource.<path>`` keeps logs.
+
+    ``log_prefix`` is the key prefix the source writes under ("" none, None not known,
+    FROM_ARN: the path part of the S3 ARN in the attribute).
+    """
+    res = resolve(model, resource, path, rtype, value, kind="bucket" if rtype == BUCKET else "log group")
+    if not res.targets:
+        if res.unset and not required:
+            return []
+        status = FAIL if res.unset else UNKNOWN_STATUS
+        suffix = "; logs are not delivered anywhere" if res.unset else "; cannot confirm retention"
+        return [Outcome(status, res.problem + suffix)]
+    out = []
+    for target in res.targets:
+        if rtype == BUCKET:
+            prefix = res.prefix if log_prefix is FROM_ARN else log_prefix
+            out.append(bucket_keeps(model, target, prefix, min_days))
+        else:
+            out.append(log_group_keeps(target, min_days))
+    return out
+
+
+def key_prefix(value: Any) -> str | None:
+    """An S3 key prefix attribute: "" when unset, None when not known."""
+    if value is UNKNOWN:
+        return None
+    return value if isinstance(value, str) else ""
+
+
+# --- encryption of a bucket ---------------------------------------------------
+def bucket_encryption(model: Model, bucket: Resource) -> Outcome:
+    """Is the bucket's default encryption SSE-KMS with a customer-managed key?"""
+    if bucket.mode == "data":
+        return Outcome(UNKNOWN_STATUS, f"{bucket.address} is read from outside this configuration; its "
+                                       "default encryption is not known")
+    configs, unresolved = sub_resources(model, bucket, SSE)
+    checks: list[tuple[Resource, str, list]] = []
+    for cfg in configs:
+        rules = cfg.values.get("rule")
+        if rules is UNKNOWN:
+            return Outcome(UNKNOWN_STATUS, f"{bucket.address}: {cfg.address} rule is not known until apply")
+        checks.append((cfg, "rule", cfg.blocks("rule")))
+    inline = bucket.values.get("server_side_encryption_configuration")
+    if not configs and isinstance(inline, list) and inline and isinstance(inline[0], dict):
+        checks.append((bucket, "server_side_encryption_configuration.0.rule", inline[0].get("rule") or []))
+    if not checks:
+        if unresolved:
+            return Outcome(UNKNOWN_STATUS, f"{bucket.address}: {unresolved[0].address} bucket is not known "
+                                           "until apply; cannot tell which bucket it encrypts")
+        return Outcome(FAIL, f"{bucket.address} has no aws_s3_bucket_server_side_encryption_configuration: "
+                             "default encryption is SSE-S3 (AES256), not a customer-managed KMS key")
+    outcomes = []
+    for holder, base, rules in checks:
+        if not rules:
+            outcomes.append(Outcome(FAIL, f"{holder.address} has no encryption rule: default SSE-S3 (AES256)"))
+        for i, rule in enumerate(rules):
+            defaults = rule.get("apply_server_side_encryption_by_default") if isinstance(rule, dict) else None
+            if defaults is UNKNOWN:
+                outcomes.append(Outcome(UNKNOWN_STATUS, f"{holder.address} {base}[{i}] default encryption is "
+                                                        "not known until apply"))
+                continue
+            if not defaults:
+                outcomes.append(Outcome(FAIL, f"{holder.address} {base}[{i}] sets no "
+                                              "apply_server_side_encryption_by_default: SSE-S3 (AES256)"))
+                continue
+            path = f"{base}.{i}.apply_server_side_encryption_by_default.0"
+            algo = holder.get(f"{path}.sse_algorithm")
+            if algo is UNKNOWN:
+                outcomes.append(Outcome(UNKNOWN_STATUS, f"{holder.address} sse_algorithm is not known until apply"))
+            elif algo not in ("aws:kms", "aws:kms:dsse"):
+                outcomes.append(Outcome(FAIL, f"{holder.address} sse_algorithm = {fmt(algo)} (SSE-S3), not "
+                                              "SSE-KMS with a customer-managed key"))
+            else:
+                check = check_cmk(model, holder, f"{path}.kms_master_key_id")
+                text = check.message.replace(f"{path}.", "")
+                if check.status != PASS and holder.get(f"{path}.kms_master_key_id") in (None, ""):
+                    text = (f"sse_algorithm = {fmt(algo)} without kms_master_key_id uses the AWS-managed "
+                            "aws/s3 key, not a customer-managed key")
+                outcomes.append(Outcome(check.status, f"{holder.address} {text}"))
+    status, text = combine(outcomes)
+    return Outcome(status, text)
+
+
+# --- SSM Session Manager preferences -------------------------------------------
+def session_documents(model: Model) -> list[Resource]:
+    return [d for d in model.of_type("aws_ssm_document")
+            if d.values.get("document_type") in ("Session", UNKNOWN)]
+
+
+def session_inputs(doc: Resource) -> tuple[dict | None, str]:
+    """The ``inputs`` of a Session document's content, or (None, why not)."""
+    content = doc.values.get("content")
+    if content is UNKNOWN:
+        return None, "content is not known until apply"
+    if isinstance(content, dict):
+        data: Any = content
+    elif isinstance(content, str):
+        fmt_ = doc.values.get("document_format")
+        try:
+            if isinstance(fmt_, str) and fmt_.upper() == "YAML":
+                data = yaml.safe_load(content)
+            else:
+                data = json.loads(content)
+        except (ValueError, yaml.YAMLError):
+            return None, f"content is not valid {fmt_ or 'JSON'}"
+    else:
+        return None, "content is not set"
+    if not isinstance(data, dict):
+        return None, "content is not a document object"
+    inputs = data.get("inputs")
+    if inputs is None:
+        return {}, ""
+    if not isinstance(inputs, dict):
+        return None, "content inputs is not an object"
+    return inputs, ""
+
+
+def truthy_flag(value: Any) -> bool:
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+# --- sources writing to buckets --------------------------------------------------
+@dataclass
+class LogBucketUse:
+    source: Resource
+    label: str  # what the source is, for messages
+    path: str  # attribute naming the bucket
+    value: Any = None  # explicit value (e.g. from a document's content)
+
+
+def log_bucket_uses(model: Model) -> list[LogBucketUse]:
+    """Every place this configuration sends audit logs to an S3 bucket."""
+    uses: list[LogBucketUse] = []
+    for t in model.of_type("aws_cloudtrail"):
+        uses.append(LogBucketUse(t, "CloudTrail trail", "s3_bucket_name"))
+    for c in model.of_type("aws_config_delivery_channel"):
+        uses.append(LogBucketUse(c, "AWS Config delivery channel", "s3_bucket_name"))
+    for f in model.of_type("aws_flow_log"):
+        if f.values.get("log_destination_type") == "s3":
+            uses.append(LogBucketUse(f, "VPC flow log", "log_destination"))
+    for p in model.of_type("aws_guardduty_publishing_destination"):
+        if p.values.get("destination_type") in (None, "S3"):
+            uses.append(LogBucketUse(p, "GuardDuty findings export", "destination_arn"))
+    for d in session_documents(model):
+        inputs, _ = session_inputs(d)
+        if inputs and is_set(inputs.get("s3BucketName")):
+            uses.append(LogBucketUse(d, "SSM session log", "content", value=inputs["s3BucketName"]))
+        elif inputs is None:
+            # content known only after apply: the buckets it refers to are where sessions are logged
+            uses.append(LogBucketUse(d, "SSM session log", "content", value=UNKNOWN))
+    for lg in model.of_type(LOGGING):
+        uses.append(LogBucketUse(lg, "S3 server access log", "target_bucket"))
+    for b in model.of_type(BUCKET):
+        inline = b.values.get("logging")
+        if isinstance(inline, list):
+            for i, block in enumerate(inline):
+                if isinstance(block, dict) and is_set(block.get("target_bucket")):
+                    uses.append(LogBucketUse(b, "S3 server access log", f"logging.{i}.target_bucket"))
+    return uses
+
+
+def screenshot_buckets(model: Model, policy) -> tuple[list[Resource], list[Resource]]:
+    """(buckets matching the policy's screenshot-bucket glob, buckets whose name is not known)."""
+    glob = policy.screenshot_bucket
+    matches, unnamed = [], []
+    for b in model.of_type(BUCKET):
+        name = b.values.get("bucket")
+        prefix = b.values.get("bucket_prefix")
+        if isinstance(name, str) and name:
+            if fnmatch.fnmatchcase(name, glob):
+                matches.append(b)
+        elif isinstance(prefix, str) and prefix and fnmatch.fnmatchcase(prefix, glob):
+            matches.append(b)
+        else:
+            unnamed.append(b)
+    return matches, unnamed
+
+
+def vpc_flow_logs(model: Model) -> list[Resource]:
+    """Flow logs attached to a VPC (vpc_id set or not known), not to a subnet/ENI/transit gateway."""
+    return [f for f in model.of_type("aws_flow_log") if f.values.get("vpc_id") is not None
+            or f.refs_at("vpc_id")]
+
+
+def app_log_groups(groups: list[Resource], glob: str) -> tuple[list[Resource], list[Resource]]:
+    """(log groups whose name -- or name_prefix -- matches ``glob``, log groups whose name is not known)."""
+    matched, unnamed = [], []
+    for g in groups:
+        name, prefix = g.values.get("name"), g.values.get("name_prefix")
+        if isinstance(name, str) and name:
+            if fnmatch.fnmatchcase(name, glob):
+                matched.append(g)
+        elif isinstance(prefix, str) and prefix:
+            if fnmatch.fnmatchcase(prefix, glob):
+                matched.append(g)
+        elif name is UNKNOWN or prefix is UNKNOWN:
+            unnamed.append(g)
+    return matched, unnamed

@@ -1,0 +1,85 @@
+"""GuardDuty / Security Hub rules (FND-001 .. FND-004), in HCL and plan form."""
+from __future__ import annotations
+
+import pytest
+
+from lint_rules.engine import ACCOUNT
+
+from ..helpers import lint_hcl, lint_plan, verdicts
+from ..planbuilder import PlanBuilder
+
+DET = "aws_guardduty_detector.d"
+EXPORT = '''
+resource "aws_guardduty_publishing_destination" "p" {
+  detector_id     = aws_guardduty_detector.d.id
+  destination_arn = "arn:aws:s3:::acme-findings"
+  kms_key_arn     = "arn:aws:kms:us-east-1:111122223333:key/abc"
+}
+'''
+HUB = 'resource "aws_securityhub_account" "this" {\n  enable_default_standards = false\n}\n'
+STANDARD = '''
+resource "aws_securityhub_standards_subscription" "fsbp" {
+  depends_on    = [aws_securityhub_account.this]
+  standards_arn = "arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0"
+}
+'''
+
+
+def detector(enable: str | None = "true") -> str:
+    body = f"  enable = {enable}\n" if enable is not None else ""
+    return f'resource "aws_guardduty_detector" "d" {{\n{body}}}\n'
+
+
+@pytest.mark.parametrize("enable,status", [("true", "pass"), (None, "pass"), ("false", "fail")])
+def test_guardduty_enabled(tmp_path, enable, status):
+    assert verdicts(lint_hcl(tmp_path, {"main.tf": detector(enable)}, rule="FND-001")) == {DET: status}
+
+
+def test_no_guardduty_is_an_account_failure(tmp_path):
+    assert verdicts(lint_hcl(tmp_path, {"main.tf": HUB}, rule="FND-001")) == {ACCOUNT: "fail"}
+
+
+def test_securityhub(tmp_path):
+    assert verdicts(lint_hcl(tmp_path, {"main.tf": HUB + STANDARD}, rule="FND-002")) == {
+        "aws_securityhub_account.this": "pass"}
+    assert verdicts(lint_hcl(tmp_path / "no", {"main.tf": detector()}, rule="FND-002")) == {ACCOUNT: "fail"}
+
+
+def test_standards_subscription(tmp_path):
+    assert verdicts(lint_hcl(tmp_path, {"main.tf": HUB + STANDARD}, rule="FND-003")) == {
+        "aws_securityhub_standards_subscription.fsbp": "pass"}
+    assert verdicts(lint_hcl(tmp_path / "no", {"main.tf": HUB}, rule="FND-003")) == {ACCOUNT: "fail"}
+
+
+def test_guardduty_export(tmp_path):
+    assert verdicts(lint_hcl(tmp_path, {"main.tf": detector() + EXPORT}, rule="FND-004")) == {DET: "pass"}
+    assert verdicts(lint_hcl(tmp_path / "no", {"main.tf": detector()}, rule="FND-004")) == {DET: "fail"}
+
+
+def test_export_for_another_detector_does_not_count(tmp_path):
+    other = EXPORT.replace("aws_guardduty_detector.d.id", '"0123456789abcdef"')
+    assert verdicts(lint_hcl(tmp_path, {"main.tf": detector() + other}, rule="FND-004")) == {DET: "fail"}
+
+
+def test_plan_findings():
+    p = PlanBuilder()
+    p.resource(DET, {"enable": False}, unknown=["id", "arn", "account_id"])
+    p.resource("aws_securityhub_account.this", {"enable_default_standards": True}, unknown=["id", "arn"])
+    doc = p.build()
+    assert verdicts(lint_plan(doc, rule="FND-001")) == {DET: "fail"}
+    assert verdicts(lint_plan(doc, rule="FND-002")) == {"aws_securityhub_account.this": "pass"}
+    assert verdicts(lint_plan(doc, rule="FND-003")) == {ACCOUNT: "fail"}
+    assert verdicts(lint_plan(doc, rule="FND-004")) == {DET: "fail"}
+
+    p = PlanBuilder()
+    p.resource(DET, {"enable": True}, unknown=["id", "arn"])
+    p.resource("aws_securityhub_standards_subscription.fsbp", {"standards_arn": "arn:aws:securityhub:::ruleset/cis"})
+    p.resource("aws_guardduty_publishing_destination.p", {"destination_type": "S3",
+                                                          "destination_arn": "arn:aws:s3:::acme-findings",
+                                                          "kms_key_arn": "arn:aws:kms:us-east-1:1:key/k"},
+               unknown=["detector_id"], refs={"detector_id": ["aws_guardduty_detector.d.id"]})
+    doc = p.build()
+    assert verdicts(lint_plan(doc, rule="FND-001")) == {DET: "pass"}
+    assert verdicts(lint_plan(doc, rule="FND-003")) == {"aws_securityhub_standards_subscription.fsbp": "pass"}
+    assert verdicts(lint_plan(doc, rule="FND-004")) == {DET: "pass"}
+    assert verdicts(lint_plan(doc, rule="FND-002")) == {ACCOUNT: "fail"}  # no aws_securityhub_account
