@@ -62,7 +62,8 @@ def _default_paths() -> list[str]:
     for base in (Path.cwd(), Path(__file__).resolve().parents[1]):
         roots = [base / r for r in BASELINE_ROOTS]
         if all(r.is_dir() for r in roots):
-            return [str(r) for r in roots]
+            return [os.path.relpath(r) if r.resolve().is_relative_to(Path.cwd().resolve()) else str(r)
+                    for r in roots]
     raise InputError("no PATH given and no shipped baseline (terraform/nvs, terraform/nhc) found")
 
 
@@ -91,6 +92,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     reports = []
     for path in paths:
         model = load_path(path, var_files=args.var_file, variables=variables)
+        if args.format == "text":
+            for note in model.diagnostics:
+                print(f"auditgate: note: {model.source}: {note}", file=sys.stderr)
         reports.append(evaluate(model, policy, select=select))
     text = render_json(reports) if args.format == "json" else render_text(reports, args.show_pass)
     sys.stdout.write(text)

@@ -111,9 +111,14 @@ def get_rule(rule_id: str) -> Rule | None:
     return None
 
 
+# Rule areas in the order the policy text gives them.
+AREA_ORDER = ("CT", "RET", "FL", "CFG", "FND", "APP", "S3L", "SSM", "ENC", "INT", "ALR", "ACC")
+
+
 def _id_key(rule_id: str) -> tuple:
     prefix, _, number = rule_id.partition("-")
-    return (prefix, int(number) if number.isdigit() else 0, rule_id)
+    area = AREA_ORDER.index(prefix) if prefix in AREA_ORDER else len(AREA_ORDER)
+    return (area, prefix, int(number) if number.isdigit() else 0, rule_id)
 
 
 @dataclass

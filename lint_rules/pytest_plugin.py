@@ -151,7 +151,8 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     if state is None:
         return
     for report in state.reports:
-        collector = AuditgateCollector.from_parent(session, name=f"auditgate:{report.source}",
+        name = f"auditgate[{report.source}]"
+        collector = AuditgateCollector.from_parent(session, name=name, nodeid=name,
                                                    report=report, unknown_fails=state.unknown_fails)
         items.extend(collector.collect())
 

@@ -35,7 +35,10 @@ def summary_line(summary: dict[str, int]) -> str:
 def render_text(reports: Iterable[Report], show_pass: bool = False, fix_hints: bool = True) -> str:
     lines: list[str] = []
     totals = {s: 0 for s in STATUSES}
+    reports = list(reports)
     for report in reports:
+        if len(reports) > 1:  # findings of shared modules name the same files in every root
+            lines.append(f"== {report.source}: {summary_line(report.summary)}")
         for finding in report.findings:
             totals[finding.status] += 1
             if finding.status == PASS and not show_pass:

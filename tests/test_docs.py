@@ -1,0 +1,30 @@
+"""The README documents every rule, and every rule documents itself."""
+from __future__ import annotations
+
+import re
+
+from lint_rules.engine import all_rules
+
+from .helpers import REPO
+
+README = (REPO / "README.md").read_text()
+
+
+def test_readme_lists_every_rule_with_its_title():
+    documented = dict(re.findall(r"^\| ([A-Z0-9]+-\d{3}) \| ([^|]+) \|", README, re.M))
+    registered = {r.id: r.title for r in all_rules()}
+    assert set(documented) == set(registered)
+    for rule_id, title in registered.items():
+        assert documented[rule_id].strip() == title, rule_id
+
+
+def test_every_rule_has_its_documentation():
+    for rule in all_rules():
+        for attr in ("title", "section", "clause", "rationale", "fix", "example_fail", "example_pass"):
+            assert getattr(rule, attr, "").strip(), f"{rule.id} lacks {attr}"
+        assert "\n" not in rule.fix, f"{rule.id}: the fix hint must be one line"
+
+
+def test_readme_ci_commands_are_what_ci_runs():
+    ci = (REPO / ".ci" / "run").read_text()
+    assert "ci:main" in README and "ci:tests" in README and "readme_command" in ci
