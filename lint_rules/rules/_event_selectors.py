@@ -1,0 +1,448 @@
+"""Reading CloudTrail event selectors: which events of which resources a trail records.
+
+Basic ``event_selector`` blocks and ``advanced_event_selector`` field selectors
+are turned into grants (reads, writes, which targets they match) so the
+data-event rules can ask "are reads and writes of this bucket recorded?".
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ..engine import Finding, Rule
+from ..model import UNKNOWN, Model, Resource
+from . import _iam, _s3
+from ._iam import tri_all, tri_any
+from ._trail import S3_OBJECT, LAMBDA_FUNCTION, PARTITIONS, show, tri_and
+
+# =============================================================================
+# event selectors
+# =============================================================================
+def read_write(value: Any) -> tuple[Any, Any]:
+    """read_write_type -> (records reads, records writes)."""
+    if value is None or value == "All":
+        return True, True
+    if value == "ReadOnly":
+        return True, False
+    if value == "WriteOnly":
+        return False, True
+    return UNKNOWN, UNKNOWN
+
+
+def field_selectors(selector: dict) -> dict[str, list[dict]] | Any:
+    """An advanced_event_selector's field_selector blocks grouped by field (UNKNOWN if unreadable)."""
+    blocks = selector.get("field_selector")
+    if blocks is UNKNOWN:
+        return UNKNOWN
+    out: dict[str, list[dict]] = {}
+    for fs in blocks or []:
+        if not isinstance(fs, dict):
+            return UNKNOWN
+        name = fs.get("field")
+        if not isinstance(name, str):
+            return UNKNOWN
+        out.setdefault(name, []).append(fs)
+    return out
+
+
+_OPERATORS = ("equals", "not_equals", "starts_with", "not_starts_with", "ends_with", "not_ends_with")
+
+
+def _ops(fs: dict) -> dict[str, Any]:
+    """The operators a field selector sets: {op: list | UNKNOWN}."""
+    out = {}
+    for op in _OPERATORS:
+        v = fs.get(op)
+        if v is UNKNOWN:
+            out[op] = UNKNOWN
+        elif v:
+            out[op] = list(v) if isinstance(v, (list, tuple)) else [v]
+    return out
+
+
+def equals_only(fields: dict, name: str, wanted: str) -> Any:
+    """Does field ``name`` select exactly ``wanted`` (e.g. eventCategory = Management)?"""
+    results = []
+    for fs in fields.get(name, []):
+        ops = _ops(fs)
+        eq = ops.pop("equals", None)
+        if any(v is UNKNOWN for v in ops.values()) or eq is UNKNOWN:
+            results.append(UNKNOWN)
+            continue
+        if ops:  # other operators on this field restrict it further
+            results.append(False)
+            continue
+        if eq is None:
+            results.append(False)
+            continue
+        results.append(True if wanted in eq else (UNKNOWN if UNKNOWN in eq else False))
+    if not results:
+        return False
+    return tri_all(results)
+
+
+def advanced_read_write(fields: dict) -> tuple[Any, Any, str]:
+    """The readOnly field -> (reads, writes, note)."""
+    read, write = True, True
+    note = ""
+    for fs in fields.get("readOnly", []):
+        ops = _ops(fs)
+        if any(v is UNKNOWN for v in ops.values()):
+            return UNKNOWN, UNKNOWN, "readOnly not known until apply"
+        allowed = {"true", "false"}
+        if "equals" in ops:
+            allowed &= {str(v).lower() for v in ops["equals"]}
+        if "not_equals" in ops:
+            allowed -= {str(v).lower() for v in ops["not_equals"]}
+        if set(ops) - {"equals", "not_equals"}:
+            return UNKNOWN, UNKNOWN, "readOnly filtered by an unusual operator"
+        read = read and "true" in allowed
+        write = write and "false" in allowed
+        note = f"readOnly {', '.join(f'{k} {show(v)}' for k, v in ops.items())}"
+    return read, write, note
+
+
+@dataclass
+class _Grant:
+    """One selector's contribution: what it records, for which targets."""
+
+    read: Any
+    write: Any
+    match: Callable[[Resource], Any]  # target -> True / False / UNKNOWN
+    origin: str
+
+
+class _Kind:
+    """How a data resource type names its resources (S3 objects or Lambda functions)."""
+
+    data_type: str
+    target_type: str
+
+    def __init__(self, model: Model):
+        self.model = model
+
+    # basic event_selector values
+    def value_covers(self, value: str, target: Resource) -> Any:
+        raise NotImplementedError
+
+    # advanced selector resources.ARN operators
+    def starts_with_covers(self, prefix: str, target: Resource) -> Any:
+        raise NotImplementedError
+
+    def not_starts_with_hits(self, prefix: str, target: Resource) -> Any:
+        raise NotImplementedError
+
+    def equals_covers(self, value: str, target: Resource) -> Any:
+        return False
+
+    def not_equals_hits(self, value: str, target: Resource) -> Any:
+        raise NotImplementedError
+
+    def name(self, target: Resource) -> Any:
+        raise NotImplementedError
+
+    def referenced(self, trail: Resource, path: str) -> list[Resource] | None:
+        """Targets the expressions under ``path`` refer to; None when they refer to none."""
+        found = []
+        for address in trail.refs_under(path):
+            for r in self.model.instances(address):
+                if r.type == self.target_type and r not in found:
+                    found.append(r)
+        return found or None
+
+    def ref_match(self, referenced: list[Resource] | None, target: Resource) -> Any:
+        if referenced is None:
+            return UNKNOWN
+        if target in referenced or any(r.config_address == target.config_address and r.index == target.index
+                                       for r in referenced):
+            return True
+        name = self.name(target)
+        if name is UNKNOWN:
+            return UNKNOWN
+        return True if any(self.name(r) == name for r in referenced) else False
+
+
+class S3Kind(_Kind):
+    data_type = S3_OBJECT
+    target_type = "aws_s3_bucket"
+    _ARN = re.compile(r"^arn:([^:]*):s3(?::::?(.*))?$")
+
+    def name(self, target):
+        return _s3.bucket_name(target)
+
+    def ref_match(self, referenced, target):
+        # A value built from a bucket reference ("${aws_s3_bucket.b.arn}/logs/") is unknown
+        # until apply and may select only a key prefix, so a reference never proves the
+        # whole bucket is covered: name the ARN from the bucket name (known at plan), or
+        # use the all-buckets selector.
+        match = super().ref_match(referenced, target)
+        return UNKNOWN if match is True else match
+
+    def value_covers(self, value, target):
+        m = self._ARN.match(value)
+        if not m:
+            return False
+        rest = m.group(2)
+        if not rest:
+            return True  # arn:aws:s3 / arn:aws:s3::: -> every bucket
+        name = self.name(target)
+        if name is UNKNOWN:
+            return UNKNOWN
+        return rest == name + "/"  # a longer prefix selects only part of the bucket
+
+    def _object_prefixes(self, target):
+        name = self.name(target)
+        if name is UNKNOWN:
+            return UNKNOWN
+        return [f"arn:{p}:s3:::{name}/" for p in PARTITIONS]
+
+    def starts_with_covers(self, prefix, target):
+        if self._ARN.match(prefix) and not self._ARN.match(prefix).group(2):
+            return True
+        if prefix in ("", "arn:", "arn"):
+            return True
+        arns = self._object_prefixes(target)
+        if arns is UNKNOWN:
+            return UNKNOWN
+        return any(a.startswith(prefix) for a in arns)
+
+    def not_starts_with_hits(self, prefix, target):
+        arns = self._object_prefixes(target)
+        if arns is UNKNOWN:
+            return UNKNOWN
+        return any(a.startswith(prefix) or prefix.startswith(a) for a in arns)
+
+    def not_equals_hits(self, value, target):
+        arns = self._object_prefixes(target)
+        if arns is UNKNOWN:
+            return UNKNOWN
+        return any(value.startswith(a) for a in arns)
+
+
+class LambdaKind(_Kind):
+    data_type = LAMBDA_FUNCTION
+    target_type = "aws_lambda_function"
+    _ALL = re.compile(r"^arn:[^:]*:lambda:?$")
+    _ARN = re.compile(r"^arn:[^:]*:lambda:[^:]*:[^:]*:function:([^:]+)(?::(.*))?$")
+
+    def name(self, target):
+        name = target.values.get("function_name")
+        return name if isinstance(name, str) and name else UNKNOWN
+
+    def _arn(self, target):
+        arn = target.values.get("arn")
+        return arn if isinstance(arn, str) and arn else None
+
+    def value_covers(self, value, target):
+        if self._ALL.match(value):
+            return True
+        arn = self._arn(target)
+        if arn is not None:
+            return value == arn
+        m = self._ARN.match(value)
+        if not m or m.group(2):  # a qualified ARN covers one version only
+            return False
+        name = self.name(target)
+        return UNKNOWN if name is UNKNOWN else m.group(1) == name
+
+    def equals_covers(self, value, target):
+        return self.value_covers(value, target) if not self._ALL.match(value) else False
+
+    def starts_with_covers(self, prefix, target):
+        if self._ALL.match(prefix) or prefix in ("", "arn:", "arn"):
+            return True
+        arn = self._arn(target)
+        if arn is not None:
+            return arn.startswith(prefix)
+        if ":function:" in prefix:
+            fn = prefix.split(":function:", 1)[1]
+            name = self.name(target)
+            if name is UNKNOWN:
+                return UNKNOWN
+            return name.startswith(fn) if ":" not in fn else False
+        # a region/account prefix: this configuration's account and region are not in the model
+        return UNKNOWN
+
+    def not_starts_with_hits(self, prefix, target):
+        arn = self._arn(target)
+        if arn is not None:
+            return arn.startswith(prefix) or prefix.startswith(arn)
+        if ":function:" in prefix:
+            fn = prefix.split(":function:", 1)[1]
+            name = self.name(target)
+            if name is UNKNOWN:
+                return UNKNOWN
+            return name.startswith(fn) or fn.startswith(name + ":")
+        return self.starts_with_covers(prefix, target)
+
+    def not_equals_hits(self, value, target):
+        return self.value_covers(value, target)
+
+
+def _unknown_match(_target: Resource) -> Any:
+    return UNKNOWN
+
+
+def _basic_grants(kind: _Kind, trail: Resource) -> list[_Grant]:
+    grants: list[_Grant] = []
+    if trail.values.get("event_selector") is UNKNOWN:
+        return [_Grant(UNKNOWN, UNKNOWN, _unknown_match, "event_selector (known after apply)")]
+    for i, sel in enumerate(trail.blocks("event_selector")):
+        rwt = sel.get("read_write_type")
+        read, write = read_write(rwt)
+        drs = sel.get("data_resource")
+        if drs is UNKNOWN:
+            grants.append(_Grant(read, write, _unknown_match, f"event_selector.{i}.data_resource (known after apply)"))
+            continue
+        for j, dr in enumerate(d for d in (drs or []) if isinstance(d, dict)):
+            rtype = dr.get("type")
+            path = f"event_selector.{i}.data_resource.{j}"
+            if rtype is UNKNOWN:
+                grants.append(_Grant(read, write, _unknown_match, f"{path}.type (known after apply)"))
+                continue
+            if rtype != kind.data_type:
+                continue
+            values = dr.get("values")
+            items = [UNKNOWN] if values is UNKNOWN else list(values or [])
+            referenced = kind.referenced(trail, path)
+
+            def match(target, items=items, referenced=referenced):
+                return tri_any(kind.value_covers(v, target) if isinstance(v, str)
+                               else kind.ref_match(referenced, target) for v in items)
+
+            origin = (f"{path} values = {show(values)}"
+                      f"{'' if rwt is None else f', read_write_type = {show(rwt)}'}")
+            grants.append(_Grant(read, write, match, origin))
+    return grants
+
+
+_DATA_FIELDS = ("eventCategory", "resources.type", "readOnly", "resources.ARN")
+
+
+def _advanced_grants(kind: _Kind, trail: Resource) -> list[_Grant]:
+    grants: list[_Grant] = []
+    selectors = trail.values.get("advanced_event_selector")
+    if selectors is UNKNOWN:
+        return [_Grant(UNKNOWN, UNKNOWN, _unknown_match, "advanced_event_selector (known after apply)")]
+    for i, sel in enumerate(trail.blocks("advanced_event_selector")):
+        path = f"advanced_event_selector.{i}"
+        label = f"{path}" + (f" ({sel.get('name')!r})" if isinstance(sel.get("name"), str) else "")
+        fields = field_selectors(sel)
+        if fields is UNKNOWN:
+            grants.append(_Grant(UNKNOWN, UNKNOWN, _unknown_match, f"{label}.field_selector (known after apply)"))
+            continue
+        is_data = equals_only(fields, "eventCategory", "Data")
+        if is_data is False:
+            continue
+        is_type = equals_only(fields, "resources.type", kind.data_type)
+        if is_type is False:
+            continue
+        read, write, rw_note = advanced_read_write(fields)
+        applies = tri_and(is_data, is_type)
+        read, write = tri_and(applies, read), tri_and(applies, write)
+        extra = sorted(set(fields) - set(_DATA_FIELDS))
+        if extra:
+            grants.append(_Grant(read, write, lambda t: False,
+                                 f"{label} filters on {', '.join(extra)} (records only part of the events)"))
+            continue
+        arn_fields = fields.get("resources.ARN", [])
+        referenced = kind.referenced(trail, path)
+        match = _arn_matcher(kind, arn_fields, referenced)
+        note = f"{label} eventCategory = Data, resources.type = {kind.data_type}"
+        if arn_fields:
+            note += ", resources.ARN " + "; ".join(
+                f"{op} {show(v)}" for fs in arn_fields for op, v in _ops(fs).items())
+        if rw_note:
+            note += ", " + rw_note
+        grants.append(_Grant(read, write, match, note))
+    return grants
+
+
+def _arn_matcher(kind: _Kind, arn_fields: list[dict], referenced) -> Callable[[Resource], Any]:
+    if not arn_fields:
+        return lambda target: True
+    all_ops = [_ops(fs) for fs in arn_fields]
+    # Unknown values: resolvable through references only when they are confined to starts_with/equals.
+    unknown_elsewhere = any(
+        (v is UNKNOWN or any(not isinstance(x, str) for x in v))
+        for ops in all_ops for op, v in ops.items() if op not in ("starts_with", "equals"))
+
+    def positive(values, covers, target):
+        if values is UNKNOWN:
+            return UNKNOWN if unknown_elsewhere else kind.ref_match(referenced, target)
+        return tri_any(covers(v, target) if isinstance(v, str)
+                       else (UNKNOWN if unknown_elsewhere else kind.ref_match(referenced, target))
+                       for v in values)
+
+    def negative(values, hits, target):
+        if values is UNKNOWN:
+            return UNKNOWN
+        return tri_all(_iam.tri_not(hits(v, target)) if isinstance(v, str) else UNKNOWN for v in values)
+
+    def match(target):
+        results = []
+        for ops in all_ops:
+            for op, values in ops.items():
+                if op == "starts_with":
+                    results.append(positive(values, kind.starts_with_covers, target))
+                elif op == "equals":
+                    results.append(positive(values, kind.equals_covers, target))
+                elif op == "not_starts_with":
+                    results.append(negative(values, kind.not_starts_with_hits, target))
+                elif op == "not_equals":
+                    results.append(negative(values, kind.not_equals_hits, target))
+                else:  # ends_with / not_ends_with select or drop part of the objects
+                    results.append(False)
+        return tri_all(results)
+
+    return match
+
+
+def grant_coverage(kind: _Kind, trail: Resource, targets: list[Resource]) -> tuple[dict, list[_Grant]]:
+    grants = _basic_grants(kind, trail) + _advanced_grants(kind, trail)
+    out = {}
+    for t in targets:
+        matches = [g.match(t) for g in grants]
+        read = tri_any(tri_and(g.read, m) for g, m in zip(grants, matches))
+        write = tri_any(tri_and(g.write, m) for g, m in zip(grants, matches))
+        out[t] = (read, write)
+    return out, grants
+
+
+def sides(read: Any, write: Any, want: Any) -> str:
+    sides = [s for s, v in (("reads", read), ("writes", write)) if v is want]
+    return " and ".join(sides)
+
+
+def grant_summary(grants: list[_Grant], kind: _Kind, limit: int = 3) -> str:
+    if not grants:
+        return f"no event_selector data_resource or advanced_event_selector records {kind.data_type} data events"
+    shown = "; ".join(g.origin for g in grants[:limit])
+    more = f"; +{len(grants) - limit} more" if len(grants) > limit else ""
+    return f"selectors: {shown}{more}"
+
+
+def data_event_findings(rule: Rule, kind: _Kind, trail: Resource, targets: list[Resource],
+                         maybe_out_of_scope: set, what: str, describe) -> Finding:
+    coverage, grants = grant_coverage(kind, trail, targets)
+    missing, unsure = [], []
+    for t in targets:
+        read, write = coverage[t]
+        if read is True and write is True:
+            continue
+        if t in maybe_out_of_scope or (read is not False and write is not False):
+            unsure.append(f"{describe(t)}: {sides(read, write, UNKNOWN) or sides(read, write, False)}")
+        else:
+            missing.append(f"{describe(t)}: {sides(read, write, False)}")
+    summary = grant_summary(grants, kind)
+    if missing:
+        return rule.failed(trail, f"{kind.data_type} data events not recorded for {len(missing)} {what}: "
+                                  f"{'; '.join(missing)} ({summary})")
+    if unsure:
+        return rule.unknown(trail, f"cannot confirm {kind.data_type} data events for {len(unsure)} {what} "
+                                   f"until apply: {'; '.join(unsure)} ({summary})")
+    return rule.passed(trail, f"{kind.data_type} data events (reads and writes) recorded for all "
+                              f"{len(targets)} {what} ({summary})")
+
+
