@@ -19,7 +19,8 @@ from .helpers import POLICY, REPO
 
 pytestmark = pytest.mark.tftest
 
-ROOTS = {"nvs": True, "nhc": True, "examples/noncompliant": False}  # root -> expected compliant
+ROOTS = {"nvs": True, "nhc": True, "examples/noncompliant": False,
+         "examples/noncompliant_minimal": False}  # root -> expected compliant
 
 
 def _binary() -> str:

@@ -25,6 +25,7 @@ data "aws_iam_policy_document" "this" {
     var.allow_config ? [data.aws_iam_policy_document.config[0].json] : [],
     var.allow_guardduty ? [data.aws_iam_policy_document.guardduty[0].json] : [],
     var.allow_log_delivery ? [data.aws_iam_policy_document.log_delivery[0].json] : [],
+    var.allow_s3_server_access_logging ? [data.aws_iam_policy_document.s3_server_access_logging[0].json] : [],
   )
 }
 
@@ -208,6 +209,30 @@ data "aws_iam_policy_document" "log_delivery" {
     principals {
       type        = "Service"
       identifiers = ["delivery.logs.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+# S3 server access logs written into an SSE-KMS bucket: AWS requires the key
+# policy to let the logging service principal use the key, or delivery fails.
+data "aws_iam_policy_document" "s3_server_access_logging" {
+  count = var.allow_s3_server_access_logging ? 1 : 0
+
+  statement {
+    sid       = "AllowS3ServerAccessLogDeliveryEncryption"
+    effect    = "Allow"
+    actions   = ["kms:GenerateDataKey*", "kms:Decrypt", "kms:Encrypt"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["logging.s3.amazonaws.com"]
     }
 
     condition {

@@ -61,6 +61,12 @@ variable "allow_log_delivery" {
   default     = false
 }
 
+variable "allow_s3_server_access_logging" {
+  description = "Let logging.s3.amazonaws.com encrypt S3 server access logs it writes to SSE-KMS target buckets (this account only)."
+  type        = bool
+  default     = false
+}
+
 variable "tags" {
   description = "Tags added to the key."
   type        = map(string)

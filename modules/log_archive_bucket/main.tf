@@ -13,12 +13,6 @@ locals {
   bucket_arn  = "arn:${local.partition}:s3:::${var.bucket_name}"
   objects_arn = "arn:${local.partition}:s3:::${var.bucket_name}/*"
 
-  # S3 server access logs can only be delivered to SSE-S3 buckets (AWS: "Default
-  # server-side encryption with AWS KMS keys (SSE-KMS) is not supported"); every
-  # other log bucket uses the customer-managed key.
-  sse_algorithm = var.server_access_log_destination ? "AES256" : "aws:kms"
-  kms_key_arn   = var.server_access_log_destination ? null : var.kms_key_arn
-
   object_lock_days = var.object_lock_days == null ? var.retention_days : var.object_lock_days
 }
 
@@ -32,11 +26,6 @@ resource "aws_s3_bucket" "this" {
     precondition {
       condition     = var.server_access_log_destination || var.access_log_bucket_name != null
       error_message = "access_log_bucket_name is required: only a server access log destination bucket may go without access logging."
-    }
-
-    precondition {
-      condition     = var.server_access_log_destination || var.kms_key_arn != null
-      error_message = "kms_key_arn is required: log buckets are encrypted with a customer-managed KMS key."
     }
 
     precondition {
@@ -74,12 +63,16 @@ resource "aws_s3_bucket_versioning" "this" {
 resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
   bucket = aws_s3_bucket.this.id
 
+  # Every log bucket, the S3 server access log destination included, uses SSE-KMS
+  # with the customer-managed key. For an access-log destination the key policy
+  # must let logging.s3.amazonaws.com use the key (kms module:
+  # allow_s3_server_access_logging), or S3 cannot deliver the logs.
   rule {
     bucket_key_enabled = true
 
     apply_server_side_encryption_by_default {
-      sse_algorithm     = local.sse_algorithm
-      kms_master_key_id = local.kms_key_arn
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = var.kms_key_arn
     }
   }
 }

@@ -11,6 +11,11 @@ locals {
 
   bucket_arn    = "arn:${local.partition}:s3:::${var.s3_bucket_name}"
   log_group_arn = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${aws_cloudwatch_log_group.this.name}"
+
+  # kmsKeyId of the preferences document: the key's alias ARN (or alias name),
+  # known at plan time unlike the key ARN, so the whole document is known
+  # before apply and when the HCL is read statically.
+  session_kms_key_id = var.kms_key_alias_arn == null ? var.kms_key_alias : var.kms_key_alias_arn
 }
 
 resource "aws_cloudwatch_log_group" "this" {
@@ -39,11 +44,11 @@ resource "aws_ssm_document" "session_manager_prefs" {
       cloudWatchLogGroupName      = aws_cloudwatch_log_group.this.name
       cloudWatchEncryptionEnabled = true
       cloudWatchStreamingEnabled  = true
-      kmsKeyId                    = var.kms_key_arn
+      kmsKeyId                    = local.session_kms_key_id
       runAsEnabled                = false
       runAsDefaultUser            = ""
-      idleSessionTimeout          = "${var.idle_session_timeout_minutes}"
-      maxSessionDuration          = "${var.max_session_duration_minutes}"
+      idleSessionTimeout          = tostring(var.idle_session_timeout_minutes)
+      maxSessionDuration          = tostring(var.max_session_duration_minutes)
       shellProfile = {
         linux   = ""
         windows = ""
@@ -52,6 +57,13 @@ resource "aws_ssm_document" "session_manager_prefs" {
   })
 
   tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.kms_key_alias_arn == null || endswith(coalesce(var.kms_key_alias_arn, "-"), ":${var.kms_key_alias}")
+      error_message = "kms_key_alias_arn must be the ARN of kms_key_alias (arn:<partition>:kms:<region>:<account id>:<kms_key_alias>)."
+    }
+  }
 }
 
 # Managed policy for the instance profiles of managed EC2 instances: the SSM

@@ -26,7 +26,7 @@ variable "log_group_name" {
 }
 
 variable "kms_key_arn" {
-  description = "ARN of the customer-managed KMS key encrypting sessions and the log group."
+  description = "ARN of the customer-managed KMS key encrypting the session log group (the key that kms_key_alias names)."
   type        = string
 
   validation {
@@ -42,6 +42,17 @@ variable "kms_key_alias" {
   validation {
     condition     = startswith(var.kms_key_alias, "alias/") && !startswith(var.kms_key_alias, "alias/aws/")
     error_message = "kms_key_alias must be a customer-managed key alias \"alias/<name>\" (not alias/aws/...)."
+  }
+}
+
+variable "kms_key_alias_arn" {
+  description = "ARN of the alias kms_key_alias (arn:<partition>:kms:<region>:<account id>:alias/<name>), built from literals, used as the preferences document's kmsKeyId; null means kms_key_alias itself. Never the key ARN, which is known only after apply."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_alias_arn == null || can(regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:alias/", var.kms_key_alias_arn))
+    error_message = "kms_key_alias_arn must be a KMS alias ARN \"arn:<partition>:kms:<region>:<account id>:alias/<name>\"."
   }
 }
 

@@ -1,19 +1,22 @@
 # NVS account: the audit-logging baseline of HIPAA 164.312(b)
 # (shared/policy/audit-logging-policy.md), composed from ../../modules.
 
-data "aws_partition" "current" {}
-
 locals {
-  # Bucket names derive from literals and the account id, so every bucket,
-  # key and IAM policy is known at plan time.
+  # Names and ARNs derive from literals and the partition, region and account id
+  # variables (never from data sources, which are known only at apply and not at
+  # all when the HCL is read statically), so every bucket, key alias, IAM policy
+  # and the Session Manager preferences are known at plan time.
   cloudtrail_bucket_name = "${var.name_prefix}-cloudtrail-logs-${var.account_id}"
   config_bucket_name     = "${var.name_prefix}-config-logs-${var.account_id}"
   findings_bucket_name   = "${var.name_prefix}-security-findings-${var.account_id}"
   ssm_bucket_name        = "${var.name_prefix}-ssm-session-logs-${var.account_id}"
   access_log_bucket_name = "${var.name_prefix}-s3-access-logs-${var.account_id}"
   screenshot_bucket_name = "${var.name_prefix}-screenshots-${var.account_id}"
-  screenshot_bucket_arn  = "arn:${data.aws_partition.current.partition}:s3:::${local.screenshot_bucket_name}"
-  screenshot_objects_arn = "arn:${data.aws_partition.current.partition}:s3:::${local.screenshot_bucket_name}/*"
+  screenshot_bucket_arn  = "arn:${var.partition}:s3:::${local.screenshot_bucket_name}"
+  screenshot_objects_arn = "arn:${var.partition}:s3:::${local.screenshot_bucket_name}/*"
+
+  kms_alias_name = "${var.name_prefix}-audit-logs"
+  kms_alias_arn  = "arn:${var.partition}:kms:${var.region}:${var.account_id}:alias/${local.kms_alias_name}"
 
   log_bucket_names = [
     local.cloudtrail_bucket_name,
@@ -29,13 +32,16 @@ locals {
 module "kms" {
   source = "../../modules/kms"
 
-  alias_name            = "${var.name_prefix}-audit-logs"
-  description           = "Audit logs of ${var.name_prefix} (CloudTrail, CloudWatch Logs, Config, GuardDuty, SNS)"
+  alias_name            = local.kms_alias_name
+  description           = "Audit logs of ${var.name_prefix} (CloudTrail, CloudWatch Logs, Config, GuardDuty, SNS, S3 access logs)"
   allow_cloudtrail      = true
   allow_cloudwatch_logs = true
   allow_sns             = true
   allow_config          = true
   allow_guardduty       = true
+
+  # the S3 server access log bucket is SSE-KMS with this key
+  allow_s3_server_access_logging = true
 }
 
 # --- Log access: break-glass admin and read-only investigation -----------------
@@ -55,6 +61,7 @@ module "s3_access_log_bucket" {
   source = "../../modules/log_archive_bucket"
 
   bucket_name                   = local.access_log_bucket_name
+  kms_key_arn                   = module.kms.key_arn
   retention_days                = 365
   server_access_log_destination = true
   break_glass_role_arns         = [module.log_access.devops_admin_role_arn]
@@ -159,4 +166,6 @@ module "ssm_session_logging" {
   s3_bucket_name = module.ssm_session_log_bucket.bucket_name
   kms_key_arn    = module.kms.key_arn
   kms_key_alias  = module.kms.alias_name
+  # kmsKeyId of the preferences document: the alias ARN from literals, known at plan time
+  kms_key_alias_arn = local.kms_alias_arn
 }

@@ -15,6 +15,17 @@ variable "region" {
   default     = "us-east-1"
 }
 
+variable "partition" {
+  description = "AWS partition of the account (aws, aws-us-gov, aws-cn), for ARNs built from literals."
+  type        = string
+  default     = "aws"
+
+  validation {
+    condition     = contains(["aws", "aws-us-gov", "aws-cn"], var.partition)
+    error_message = "partition must be aws, aws-us-gov or aws-cn."
+  }
+}
+
 variable "name_prefix" {
   description = "Prefix of every resource name of this account."
   type        = string
