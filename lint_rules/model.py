@@ -145,6 +145,9 @@ class Model:
         self._reindex()
 
     def _reindex(self) -> None:
+        # Lookups rules repeat for every resource are answered from lazily built indexes.
+        self._identity_index: dict[str, dict[str, list[Resource]]] = {}
+        self._referrer_index: dict[tuple, dict[str, list[Resource]]] = {}
         self._by_address = {r.address: r for r in self.resources}
         self._by_config: dict[str, list[Resource]] = {}
         self._by_type: dict[str, list[Resource]] = {}
@@ -153,6 +156,8 @@ class Model:
             self._by_type.setdefault(r.type, []).append(r)
 
     def add(self, resource: Resource) -> None:
+        self._identity_index.clear()
+        self._referrer_index.clear()
         self.resources.append(resource)
         self._by_address[resource.address] = resource
         self._by_config.setdefault(resource.config_address, []).append(resource)
@@ -211,13 +216,16 @@ class Model:
 
     def with_identity(self, value: str, *types: str) -> list[Resource]:
         """Resources of ``types`` whose id/arn/name/bucket equals ``value``."""
-        out = []
-        for r in self.of_type(*types):
-            for attr in IDENTITY_ATTRIBUTES:
-                v = r.values.get(attr)
-                if isinstance(v, str) and v == value:
-                    out.append(r)
-                    break
+        out: list[Resource] = []
+        for rtype in types:
+            index = self._identity_index.get(rtype)
+            if index is None:
+                index = self._identity_index[rtype] = {}
+                for r in self.of_type(rtype):
+                    for v in {r.values.get(attr) for attr in IDENTITY_ATTRIBUTES}:
+                        if isinstance(v, str):
+                            index.setdefault(v, []).append(r)
+            out.extend(index.get(value, ()))
         return out
 
     def referrers(self, target: Resource, types: Iterable[str], path: str) -> list[Resource]:
@@ -226,12 +234,14 @@ class Model:
         The inverse of :meth:`targets`: e.g. the ``aws_s3_bucket_versioning``
         whose ``bucket`` is this bucket.
         """
-        types = tuple(types)
-        out = []
-        for r in self.of_type(*types):
-            if target in self.targets(r, path, target.type):
-                out.append(r)
-        return out
+        key = (tuple(types), path, target.type)
+        index = self._referrer_index.get(key)
+        if index is None:
+            index = self._referrer_index[key] = {}
+            for r in self.of_type(*key[0]):
+                for t in self.targets(r, path, target.type):
+                    index.setdefault(t.address, []).append(r)
+        return list(index.get(target.address, ()))
 
     def select(self, pattern: str) -> list[Resource]:
         """Resources whose address matches a glob pattern."""

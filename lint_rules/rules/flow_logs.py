@@ -107,14 +107,17 @@ class _FlowLogAttributeRule(Rule):
 
     def evaluate(self, model, policy):
         flows = vpc_flow_logs(model)
+        keys: dict[str, object] = {}
         for flow in flows:
             status, message = self.check(model, flow)
             if status != PASS:
                 # an additional flow log (e.g. a second copy to S3) does not break the policy
                 # when the same VPC also has a fully compliant one
-                key = _vpc_key(model, flow)
+                if not keys:
+                    keys = {f.address: _vpc_key(model, f) for f in flows}
+                key = keys[flow.address]
                 siblings = [f for f in flows if f is not flow and key is not None
-                            and _vpc_key(model, f) == key and _compliant(model, f)]
+                            and keys[f.address] == key and _compliant(model, f)]
                 if siblings:
                     status = PASS
                     message += f" (additional flow log: the VPC also has compliant {siblings[0].address})"
@@ -146,15 +149,20 @@ resource "aws_flow_log" "main" {
             yield self.unknown(ACCOUNT, "no aws_vpc and no aws_flow_log in this configuration: cannot confirm "
                                         "flow logs are enabled on all VPCs")
             return
+        covers = {f.address: _covered_vpcs(model, f) for f in flows}
+        flows_of: dict[str, list] = {}
+        for flow in flows:
+            for vpc in covers[flow.address]:
+                flows_of.setdefault(vpc.address, []).append(flow)
+        unresolved = [f for f in flows if f.values.get("vpc_id") is UNKNOWN and not covers[f.address]
+                      and not any(model.instances(a) for a in f.refs_at("vpc_id"))]
         covered = set()
         for vpc in vpcs:
-            mine = [f for f in flows if vpc in _covered_vpcs(model, f)]
+            mine = flows_of.get(vpc.address, [])
             covered.update(f.address for f in mine)
             if mine:
                 yield self.passed(vpc, f"VPC has flow log {', '.join(f.address for f in mine)}")
                 continue
-            unresolved = [f for f in flows if f.values.get("vpc_id") is UNKNOWN and not _covered_vpcs(model, f)
-                          and not any(model.instances(a) for a in f.refs_at("vpc_id"))]
             if unresolved:
                 yield self.unknown(vpc, f"no aws_flow_log has vpc_id = {vpc.address}.id; vpc_id of "
                                         f"{unresolved[0].address} is not known until apply")
@@ -170,7 +178,7 @@ resource "aws_flow_log" "main" {
             if isinstance(value, str) and value:
                 yield self.passed(flow, f"flow log covers vpc_id = {fmt(value)} (a VPC defined outside this "
                                         "configuration)")
-            elif not _covered_vpcs(model, flow):
+            elif not covers[flow.address]:
                 refs = flow.refs_at("vpc_id")
                 yield self.unknown(flow, f"vpc_id {'refers to ' + ', '.join(refs) if refs else 'is not known until apply'}"
                                          "; cannot tell which VPC the flow log covers")
