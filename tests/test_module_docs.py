@@ -3,6 +3,9 @@
 Layout: main.tf, variables.tf, outputs.tf, versions.tf (terraform >= 1.5, hashicorp/aws) and a README.md
 whose "Inputs" and "Outputs" tables list exactly the module's variables (with the right "Required"
 column) and outputs.
+
+modules/account_baseline composes every other module, and each account root (terraform/nvs,
+terraform/nhc) calls modules/account_baseline.
 """
 from __future__ import annotations
 
@@ -87,13 +90,26 @@ def test_table_parser_reads_rows():
     assert table_rows(readme, "Outputs") == {"o": ["d"]}
 
 
+BASELINE = REPO / "modules" / "account_baseline"
 ACCOUNT_ROOTS = [REPO / "terraform" / name for name in ("nvs", "nhc")]
 
 
+def called_modules(caller: Path) -> set[Path]:
+    """Resolved directories of the local module sources ``caller`` calls."""
+    return {(caller / unquote(body["source"])).resolve() for body in declared(caller, "module").values()}
+
+
+def test_account_baseline_composes_every_module():
+    if not BASELINE.is_dir():
+        pytest.fail("modules/account_baseline does not exist")
+    used = called_modules(BASELINE)
+    missing = [m.name for m in MODULES if m.resolve() != BASELINE.resolve() and m.resolve() not in used]
+    assert not missing, f"modules/account_baseline does not call modules: {', '.join(missing)}"
+
+
 @pytest.mark.parametrize("root", ACCOUNT_ROOTS, ids=lambda p: p.name)
-def test_account_root_composes_every_module(root: Path):
+def test_account_root_calls_account_baseline(root: Path):
     if not root.is_dir():
         pytest.skip(f"terraform/{root.name} does not exist")
-    used = {(root / unquote(body["source"])).resolve() for body in declared(root, "module").values()}
-    missing = [m.name for m in MODULES if m.resolve() not in used]
-    assert not missing, f"terraform/{root.name} does not call modules: {', '.join(missing)}"
+    assert BASELINE.resolve() in called_modules(root), (
+        f"terraform/{root.name} does not call modules/account_baseline")

@@ -72,7 +72,7 @@ resource "aws_s3_bucket_policy" "screenshots" {
 }
 
 module "screenshot_access_logging" {
-  source = "../../modules/s3_access_logging"
+  source = "../s3_access_logging"
 
   source_bucket_name = aws_s3_bucket.screenshots.bucket
   target_bucket_name = module.s3_access_log_bucket.bucket_name

@@ -1,7 +1,7 @@
 # --- Alerting and log-integrity guard rails ---------------------------------------
 
 module "alarms" {
-  source = "../../modules/alarms"
+  source = "../alarms"
 
   name_prefix               = var.name_prefix
   kms_key_arn               = module.kms.key_arn
@@ -14,7 +14,7 @@ module "alarms" {
 # the account's existing workload roles plus the roles this configuration creates
 # (all but the break-glass devops-admin role).
 module "iam_guardrails" {
-  source = "../../modules/iam_guardrails"
+  source = "../iam_guardrails"
 
   name_prefix = var.name_prefix
   non_admin_role_names = concat(var.non_admin_role_names, [
