@@ -59,6 +59,8 @@ class Rule:
     fix: ClassVar[str]
     example_fail: ClassVar[str] = ""
     example_pass: ClassVar[str] = ""
+    #: the kinds of model the rule reads ("plan", "hcl"); a plan-only rule is not run on HCL
+    applies_to: ClassVar[tuple[str, ...]] = ("plan", "hcl")
 
     def evaluate(self, model: Model, policy: "Policy") -> Iterable[Finding]:
         raise NotImplementedError
@@ -112,7 +114,7 @@ def get_rule(rule_id: str) -> Rule | None:
 
 
 # Rule areas in the order the policy text gives them.
-AREA_ORDER = ("CT", "RET", "FL", "CFG", "FND", "APP", "S3L", "SSM", "ENC", "INT", "ALR", "ACC")
+AREA_ORDER = ("PLN", "CT", "RET", "FL", "CFG", "FND", "APP", "S3L", "SSM", "ENC", "INT", "ALR", "ACC")
 
 
 def _id_key(rule_id: str) -> tuple:
@@ -147,6 +149,8 @@ def evaluate(model: Model, policy: "Policy", rules: Iterable[Rule] | None = None
         chosen = [r for r in chosen if r.id.upper() in wanted or r.id.split("-")[0] in wanted]
     report = Report(source=model.source)
     for rule in chosen:
+        if model.kind and model.kind not in rule.applies_to:
+            continue
         for finding in rule.evaluate(model, policy):
             report.findings.append(_apply_suppressions(finding, policy))
     return report

@@ -140,6 +140,9 @@ class Model:
     # False for a plan without a ``configuration`` section: no expression is
     # known, so an unknown value cannot be told apart from an unset one.
     has_references: bool = True
+    # Why the plan does not describe everything that will exist (terraform's
+    # ``errored: true`` or ``complete: false``); None when it does.
+    incomplete: str | None = None
 
     def __post_init__(self) -> None:
         self._reindex()

