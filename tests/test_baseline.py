@@ -23,7 +23,9 @@ from lint_rules.policy import load_policy
 from .helpers import REPO
 
 BASELINE_ROOTS = ("terraform/nvs", "terraform/nhc")
-NONCOMPLIANT_ROOTS = ("terraform/examples/noncompliant", "terraform/examples/noncompliant_minimal")
+# every root under terraform/examples/ is a deliberately non-compliant example
+NONCOMPLIANT_ROOTS = tuple(sorted(str(p.relative_to(REPO)) for p in (REPO / "terraform" / "examples").iterdir()
+                                  if p.is_dir() and any(p.glob("*.tf"))))
 RULE_IDS = [r.id for r in all_rules() if "hcl" in r.applies_to]
 
 
