@@ -1,0 +1,311 @@
+"""Acceptance scenarios for auditgate, written from the policy text
+(../shared/policy/audit-logging-policy.md) and the README's CLI contract only.
+
+Every test that encodes the policy but fails because of a linter bug is marked
+``xfail(strict=True)`` with a one-line reason, so the suite stays green and the
+bug list stays explicit (an unexpected pass means the bug was fixed: drop the mark).
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from . import cases_table as T
+from . import hcltext as H
+from . import plans as P
+
+HERE = Path(__file__).parent
+CASES = HERE / "cases"
+COMPLIANT = CASES / "compliant"
+PLAN_FILE = CASES / "compliant_plan.json"
+PLAN_AS_WRITTEN_FILE = CASES / "compliant_plan_as_written.json"
+
+_EXE = shutil.which("auditgate")
+CLI = [_EXE] if _EXE else [sys.executable, "-m", "lint_rules.cli"]
+
+
+def run(args, stdin: bytes | str | None = None) -> subprocess.CompletedProcess:
+    data = stdin.encode() if isinstance(stdin, str) else stdin
+    return subprocess.run(CLI + list(args), input=data if data is not None else b"",
+                          capture_output=True, timeout=300)
+
+
+def check(path_or_dash, stdin=None, *extra):
+    """-> (exit code, report dict or None, stderr text)"""
+    proc = run(["check", str(path_or_dash), "--format", "json", *extra], stdin)
+    try:
+        report = json.loads(proc.stdout.decode())
+    except ValueError:
+        report = None
+    return proc.returncode, report, proc.stderr.decode()
+
+
+def not_passing(report) -> list[dict]:
+    return [f for f in (report or {}).get("findings", []) if f["status"] in ("fail", "unknown")]
+
+
+def describe(findings) -> str:
+    return "\n".join(f'{f["rule_id"]} {f["status"]} {f["resource"]}: {f["message"]}' for f in findings) or "(none)"
+
+
+def assert_clean(rc, report, err):
+    assert report is not None, err
+    bad = not_passing(report)
+    assert rc == 0 and not bad, f"exit {rc}\n{describe(bad)}\n{err}"
+    assert report["summary"]["fail"] == 0 and report["summary"]["unknown"] == 0
+    assert report["summary"]["pass"] > 0
+
+
+def assert_caught(rc, report, err, needles):
+    assert report is not None, f"exit {rc}: {err}"
+    fails = [f for f in report["findings"] if f["status"] == "fail"]
+    related = [f for f in fails
+               if any(n.lower() in f'{f["rule_id"]} {f["resource"]} {f["message"]}'.lower() for n in needles)]
+    assert rc == 1 and related, f"exit {rc}; wanted a failing finding about {needles}; got:\n{describe(not_passing(report))}"
+
+
+def base_files() -> dict[str, str]:
+    """cases/compliant with the WORKAROUNDS applied (the form auditgate can evaluate)."""
+    files = H.read_dir(COMPLIANT)
+    for ops, _ in T.WORKAROUNDS.values():
+        files = H.apply(files, ops)
+    return files
+
+
+def xfail(reason):
+    return pytest.mark.xfail(strict=True, reason=reason)
+
+
+# ---------------------------------------------------------------------------
+# 1. Compliant HCL
+# ---------------------------------------------------------------------------
+@xfail("false positives on idiomatic HCL: jsonencode() bucket policy (CT-007 unknown), interpolated "
+       "screenshot bucket name (S3L-001/RET-007 unknown), SSM content with kmsKeyId = key_id (SSM-001/RET-008/"
+       "ENC-002 unknown), SSE-S3 on the access-log target bucket (ENC-002 fail)")
+def test_compliant_hcl_as_written():
+    assert_clean(*check(COMPLIANT))
+
+
+def test_compliant_hcl_with_workarounds(tmp_path):
+    """The same configuration once the four idioms above are rewritten must be clean:
+    it proves those idioms are the only blockers, and is the base of every mutation below."""
+    assert_clean(*check(H.write_dir(base_files(), tmp_path / "base")))
+
+
+@pytest.mark.parametrize("idiom", [pytest.param(k, marks=xfail(reason)) for k, (_, reason) in T.WORKAROUNDS.items()])
+def test_each_idiom_alone_is_accepted(tmp_path, idiom):
+    """Only ``idiom`` is left as written: still compliant with the policy, so still exit 0."""
+    files = H.read_dir(COMPLIANT)
+    for name, (ops, _) in T.WORKAROUNDS.items():
+        if name != idiom:
+            files = H.apply(files, ops)
+    assert_clean(*check(H.write_dir(files, tmp_path / idiom)))
+
+
+COMPLIANT_FPS = {
+    "securityhub_default_standards": "FND-003 fails 'no standard explicitly subscribed' although "
+                                     "enable_default_standards = true subscribes FSBP+CIS (and the policy names no standard)",
+    "ssm_logs_to_encrypted_s3_too": "SSM-001/RET-008 unknown: s3BucketName = aws_s3_bucket.x.bucket (a resource in the "
+                                    "configuration) makes the whole Session document content unknown",
+    "app_log_groups_other_naming": "APP-001/RET-006 require names matching '/app/django*' and '/app/laravel*'; the policy "
+                                   "only says Django/Laravel CloudWatch Logs (e.g. /ecs/patient-portal-django)",
+    "s3_data_events_exclude_trail_bucket": "CT-003 unknown for every bucket when an advanced selector excludes only the "
+                                           "trail's own bucket (not_starts_with = [\"${aws_s3_bucket.cloudtrail.arn}/\"])",
+    "guardduty_export_via_eventbridge_only": "FND-004/RET-004 accept only aws_guardduty_publishing_destination; an "
+                                             "EventBridge rule → log group kept 365 days also keeps findings 1 year",
+    "s3_data_events_explicit_bucket_list": "CT-003 unknown: data_resource values [\"${aws_s3_bucket.x.arn}/\", ...] naming "
+                                           "every bucket are not resolved to those buckets",
+}
+
+
+@pytest.mark.parametrize("variant", [
+    pytest.param(k, marks=xfail(COMPLIANT_FPS[k])) if k in COMPLIANT_FPS else k for k in T.COMPLIANT_VARIANTS])
+def test_compliant_variant(tmp_path, variant):
+    assert_clean(*check(H.write_dir(H.apply(base_files(), T.COMPLIANT_VARIANTS[variant]), tmp_path / variant)))
+
+
+# ---------------------------------------------------------------------------
+# 3. One break per policy line
+# ---------------------------------------------------------------------------
+NONCOMPLIANT_FNS = {
+    "securityhub_findings_not_exported": "RET-005 passes with no Security Hub export at all ('re-derived from Config "
+                                         "history'); Security Hub drops findings after 90 days, policy wants 1 year",
+    "config_bucket_versioning_suspended": "Log Integrity 'S3 bucket for logs: object lock or versioning' is only checked "
+                                          "for the CloudTrail bucket; the Config history bucket may be unversioned",
+    "no_delete_trail_deny": "no rule for 'IAM policy denies DeleteTrail for all non-admin roles'",
+    "delete_trail_deny_not_attached": "no rule for 'IAM policy denies DeleteTrail for all non-admin roles'",
+    "no_cloudtrail_disabled_alarm": "no rule for Alerting 'CloudTrail disabled → CloudWatch alarm → SNS'",
+    "no_root_login_alarm": "no rule for Alerting 'Root account login → CloudWatch alarm → SNS'",
+    "no_screenshot_anomaly_alarm": "no rule for Alerting 'Unusual S3 access (screenshot bucket) → anomaly alarm → SNS'",
+    "no_guardduty_high_to_sns": "no rule for Alerting 'GuardDuty High finding → Security Hub → SNS'",
+    "alarms_without_sns_action": "no rule checks that the CloudTrail-disabled alarm notifies SNS",
+    "investigator_can_delete_logs": "no rule for Log Access 'Security investigation role (read-only)'",
+    "trail_kms_key_disabled": "CT-005 passes when the trail's CMK has is_enabled = false (no log file can be encrypted)",
+}
+
+
+@pytest.mark.parametrize("variant", [
+    pytest.param(k, marks=xfail(NONCOMPLIANT_FNS[k])) if k in NONCOMPLIANT_FNS else k for k in T.NONCOMPLIANT])
+def test_noncompliant_variant(tmp_path, variant):
+    ops, needles = T.NONCOMPLIANT[variant]
+    assert_caught(*check(H.write_dir(H.apply(base_files(), ops), tmp_path / variant)), needles)
+
+
+def test_noncompliant_variants_cover_every_rule():
+    """Sanity: every rule `auditgate rules` lists is targeted by at least one break
+    (ENC-005 cannot be broken validly: GuardDuty export requires a customer-managed key)."""
+    proc = run(["rules"])
+    ids = {line.split()[0] for line in proc.stdout.decode().splitlines() if line.strip()}
+    targeted = {n for _, ns in T.NONCOMPLIANT.values() for n in ns}
+    assert ids and ids - targeted == {"ENC-005"}, sorted(ids - targeted)
+
+
+# ---------------------------------------------------------------------------
+# 2. The same configuration as a `terraform show -json` plan
+# ---------------------------------------------------------------------------
+def test_stored_plans_match_builder():
+    assert json.loads(PLAN_FILE.read_text()) == P.build_compliant_plan()
+    assert json.loads(PLAN_AS_WRITTEN_FILE.read_text()) == P.build_compliant_plan(as_written=True)
+
+
+def test_compliant_plan_file():
+    assert_clean(*check(PLAN_FILE))
+
+
+def test_compliant_plan_stdin():
+    assert_clean(*check("-", PLAN_FILE.read_bytes()))
+
+
+# jsonencode() is not representable in configuration.expressions (only its references are listed),
+# so a plan genuinely cannot prove these two documents: unknown is the right answer there.
+PLAN_UNPROVABLE = {("CT-007", "unknown", "aws_cloudtrail.main"),
+                   ("RET-008", "unknown", "aws_ssm_document.session_manager_prefs"),
+                   ("SSM-001", "unknown", "aws_ssm_document.session_manager_prefs"),
+                   ("ENC-002", "unknown", "aws_ssm_document.session_manager_prefs")}
+
+
+@xfail("ENC-002 fails the S3 server-access-log target bucket for SSE-S3 (AES256), the only default encryption "
+       "AWS supports there; everything else the plan cannot prove is legitimately unknown")
+def test_compliant_plan_as_written_only_unprovable_unknowns():
+    rc, report, err = check(PLAN_AS_WRITTEN_FILE)
+    got = {(f["rule_id"], f["status"], f["resource"]) for f in not_passing(report)}
+    assert rc == 1 and got <= PLAN_UNPROVABLE, describe(not_passing(report))
+
+
+def test_plan_as_written_reports_unknown_not_pass_for_jsonencode():
+    """Fail closed: what the plan cannot show is unknown (exit 1), never pass."""
+    rc, report, _ = check(PLAN_AS_WRITTEN_FILE)
+    got = {(f["rule_id"], f["status"], f["resource"]) for f in not_passing(report)}
+    assert rc == 1 and PLAN_UNPROVABLE <= got
+
+
+@pytest.mark.parametrize("variant", list(P.PLAN_NONCOMPLIANT))
+def test_plan_noncompliant_variant(variant):
+    fn, needles = P.PLAN_NONCOMPLIANT[variant]
+    assert_caught(*check("-", json.dumps(fn(P.build_compliant_plan()))), needles)
+
+
+@pytest.mark.parametrize("flags", [
+    pytest.param({"errored": True}, id="errored",
+                 marks=xfail("a plan terraform marked errored: true exits 0 (only a stderr note): not fail-closed")),
+    pytest.param({"complete": False}, id="incomplete",
+                 marks=xfail("a plan marked complete: false (deferred changes) exits 0 (only a stderr note)")),
+])
+def test_unfinished_plan_never_passes(flags):
+    doc = P.build_compliant_plan()
+    doc.update(flags)
+    rc, _, _ = check("-", json.dumps(doc))
+    assert rc in (1, 2)
+
+
+# ---------------------------------------------------------------------------
+# 4. Bad input: exit 2, one line on stderr, no traceback
+# ---------------------------------------------------------------------------
+TEXT_PLAN = """
+Terraform used the selected providers to generate the following execution plan. Resource actions are
+indicated with the following symbols:
+  + create
+
+Terraform will perform the following actions:
+
+  # aws_cloudtrail.main will be created
+  + resource "aws_cloudtrail" "main" {
+      + is_multi_region_trail = true
+      + name                  = "acme-phi-trail"
+    }
+
+Plan: 1 to add, 0 to change, 0 to destroy.
+"""
+
+STATE_SHOW_JSON = json.dumps({"format_version": "1.0", "terraform_version": "1.11.4", "values": {"root_module": {
+    "resources": [{"address": "aws_cloudtrail.main", "mode": "managed", "type": "aws_cloudtrail", "name": "main",
+                   "provider_name": "registry.terraform.io/hashicorp/aws", "schema_version": 0,
+                   "values": {"name": "acme-phi-trail", "is_multi_region_trail": True}, "sensitive_values": {}}]}}})
+
+RAW_TFSTATE = json.dumps({"version": 4, "terraform_version": "1.11.4", "serial": 7, "lineage": "0b6e-4c",
+                          "outputs": {}, "resources": [], "check_results": None})
+
+
+def assert_input_error(proc, *needles):
+    err = proc.stderr.decode(errors="replace")
+    assert proc.returncode == 2, (proc.returncode, err, proc.stdout[:500])
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    for n in needles:
+        assert n.lower() in err.lower(), err
+
+
+def _truncated() -> str:
+    text = PLAN_FILE.read_text()
+    return text[: len(text) // 2]
+
+
+@pytest.mark.parametrize("stdin", [
+    pytest.param(lambda: _truncated(), id="truncated-json"),
+    pytest.param(lambda: TEXT_PLAN, id="text-plan"),
+    pytest.param(lambda: "", id="empty"),
+    pytest.param(lambda: "  \n\n", id="whitespace"),
+    pytest.param(lambda: "{}", id="empty-object"),
+    pytest.param(lambda: STATE_SHOW_JSON, id="state-show-json"),
+    pytest.param(lambda: RAW_TFSTATE, id="raw-tfstate"),
+    pytest.param(lambda: "[]", id="json-array"),
+    pytest.param(lambda: b"PK\x03\x04\x14\x00binary tfplan", id="binary-planfile"),
+])
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_bad_stdin(stdin, fmt):
+    assert_input_error(run(["check", "-", "--format", fmt], stdin()))
+
+
+def test_truncated_plan_file_names_the_file(tmp_path):
+    f = tmp_path / "tfplan.json"
+    f.write_text(_truncated())
+    assert_input_error(run(["check", str(f)]), "tfplan.json")
+
+
+def test_state_file_on_disk(tmp_path):
+    f = tmp_path / "terraform.tfstate"
+    f.write_text(RAW_TFSTATE)
+    assert_input_error(run(["check", str(f)]), "terraform.tfstate")
+
+
+def test_hcl_syntax_error_names_file_line_col(tmp_path):
+    files = H.read_dir(COMPLIANT)
+    files["broken.tf"] = 'resource "aws_s3_bucket" "oops" {\n  bucket = "x"\n  tags = {\n'
+    d = H.write_dir(files, tmp_path / "broken")
+    proc = run(["check", str(d)])
+    assert_input_error(proc, "broken.tf:")
+    import re
+    assert re.search(r"broken\.tf:\d+:\d+", proc.stderr.decode()), proc.stderr
+
+
+def test_hcl_syntax_error_in_otherwise_good_root_is_not_a_pass(tmp_path):
+    files = H.read_dir(COMPLIANT)
+    files = H.replace(files, "is_multi_region_trail         = true", "is_multi_region_trail         = ")
+    proc = run(["check", str(H.write_dir(files, tmp_path / "broken2"))])
+    assert_input_error(proc, "cloudtrail.tf:")
