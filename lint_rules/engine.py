@@ -152,6 +152,8 @@ def evaluate(model: Model, policy: "Policy", rules: Iterable[Rule] | None = None
         if model.kind and model.kind not in rule.applies_to:
             continue
         for finding in rule.evaluate(model, policy):
+            if finding.file is None:  # an account-wide finding is about the whole input
+                finding.file = model.source or None
             report.findings.append(_apply_suppressions(finding, policy))
     return report
 

@@ -39,6 +39,12 @@ def check_cmk(model: Model, resource: Resource, path: str) -> KeyCheck:
             if rotation is not True:
                 return KeyCheck(FAIL, f"{path} -> {key.address}: customer-managed key has rotation off "
                                       f"(enable_key_rotation = {str(rotation).lower() if rotation is not None else 'unset'})", key)
+            enabled = key.values.get("is_enabled")
+            if enabled is False:
+                return KeyCheck(FAIL, f"{path} -> {key.address}: the key is disabled (is_enabled = false): "
+                                      "nothing can be encrypted with it", key)
+            if enabled is UNKNOWN:
+                return KeyCheck(UNKNOWN_STATUS, f"{path} -> {key.address}: is_enabled is not known until apply", key)
             spec = key.values.get("customer_master_key_spec")
             if isinstance(spec, str) and spec != "SYMMETRIC_DEFAULT":
                 return KeyCheck(FAIL, f"{path} -> {key.address}: key spec {spec} cannot encrypt logs", key)

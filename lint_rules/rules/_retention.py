@@ -509,6 +509,10 @@ class LogBucketUse:
     value: Any = None  # explicit value (e.g. from a document's content)
 
 
+#: what log_bucket_uses calls a bucket that receives S3 server access logs
+ACCESS_LOG = "S3 server access log"
+
+
 def log_bucket_uses(model: Model) -> list[LogBucketUse]:
     """Every place this configuration sends audit logs to an S3 bucket."""
     uses: list[LogBucketUse] = []
@@ -530,13 +534,13 @@ def log_bucket_uses(model: Model) -> list[LogBucketUse]:
             # content known only after apply: the buckets it refers to are where sessions are logged
             uses.append(LogBucketUse(d, "SSM session log", "content", value=UNKNOWN))
     for lg in model.of_type(LOGGING):
-        uses.append(LogBucketUse(lg, "S3 server access log", "target_bucket"))
+        uses.append(LogBucketUse(lg, ACCESS_LOG, "target_bucket"))
     for b in model.of_type(BUCKET):
         inline = b.values.get("logging")
         if isinstance(inline, list):
             for i, block in enumerate(inline):
                 if isinstance(block, dict) and is_set(block.get("target_bucket")):
-                    uses.append(LogBucketUse(b, "S3 server access log", f"logging.{i}.target_bucket"))
+                    uses.append(LogBucketUse(b, ACCESS_LOG, f"logging.{i}.target_bucket"))
     return uses
 
 

@@ -1,10 +1,10 @@
 """Every store of audit logs (and the alert topics) is encrypted with a customer-managed KMS key."""
 from __future__ import annotations
 
-from ..engine import Rule, register
+from ..engine import FAIL, PASS, Rule, register
 from ..model import UNKNOWN, strip_index
 from ._kms import check_cmk
-from ._retention import BUCKET, bucket_encryption, is_set, log_bucket_uses, resolve, worst
+from ._retention import ACCESS_LOG, BUCKET, bucket_encryption, is_set, log_bucket_uses, resolve, worst
 
 SECTION = "CloudTrail Requirements"
 CLAUSE = "CloudTrail log files encrypted with KMS CMK"
@@ -71,11 +71,17 @@ class LogBucketEncryption(_EncryptionRule):
                                                    f"define ({res.problem}); cannot confirm it is encrypted with a CMK")
                 continue
             for b in res.targets:
-                buckets.setdefault(b.address, (b, []))[1].append(f"{use.label} {use.source.address}")
+                buckets.setdefault(b.address, (b, []))[1].append((use.label, use.source.address))
         for bucket, users in buckets.values():
             outcome = bucket_encryption(model, bucket)
-            yield self._finding(outcome.status, bucket,
-                                f"log bucket of {', '.join(users)}: {outcome.text}")
+            status, text = outcome.status, outcome.text
+            if status == FAIL and "SSE-S3" in text and all(label == ACCESS_LOG for label, _ in users):
+                # AWS delivers server access logs only to SSE-S3 buckets: SSE-KMS default
+                # encryption on the target bucket silently stops the log delivery.
+                status, text = PASS, (f"{text}; accepted: SSE-S3 is the only default encryption AWS supports "
+                                      "on a server access log target bucket")
+            yield self._finding(status, bucket,
+                                f"log bucket of {', '.join(f'{label} {a}' for label, a in users)}: {text}")
 
 
 def _alert_topic_refs(model):

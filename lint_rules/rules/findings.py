@@ -72,7 +72,8 @@ class SecurityHubStandard(Rule):
     clause = CLAUSE
     rationale = ("Security Hub produces control findings only for the standards it is subscribed to; with "
                  "enable_default_standards = false and no subscription it only relays other services' findings.")
-    fix = "Add aws_securityhub_standards_subscription (e.g. AWS Foundational Security Best Practices)."
+    fix = ("Add aws_securityhub_standards_subscription (e.g. AWS Foundational Security Best Practices), or keep "
+           "enable_default_standards = true on aws_securityhub_account.")
     example_fail = '''resource "aws_securityhub_account" "this" { enable_default_standards = false }'''
     example_pass = '''resource "aws_securityhub_standards_subscription" "fsbp" {
   depends_on    = [aws_securityhub_account.this]
@@ -82,8 +83,19 @@ class SecurityHubStandard(Rule):
     def evaluate(self, model, policy):
         subscriptions = model.of_type("aws_securityhub_standards_subscription")
         if not subscriptions:
-            yield self.failed(ACCOUNT, "no aws_securityhub_standards_subscription in this configuration: no "
-                                       "Security Hub standard is explicitly subscribed")
+            hubs = model.of_type("aws_securityhub_account")
+            defaults = [h.values.get("enable_default_standards") for h in hubs]
+            if any(d is True or d is None for d in defaults):
+                hub = hubs[[d is True or d is None for d in defaults].index(True)]
+                yield self.passed(hub, "enable_default_standards is true (the default): Security Hub subscribes "
+                                       "the AWS Foundational Security Best Practices and CIS standards")
+            elif UNKNOWN in defaults:
+                yield self.unknown(hubs[defaults.index(UNKNOWN)], "enable_default_standards is not known until "
+                                                                  "apply and no standard is subscribed explicitly")
+            else:
+                yield self.failed(ACCOUNT, "no aws_securityhub_standards_subscription in this configuration and "
+                                           "no aws_securityhub_account with enable_default_standards = true: no "
+                                           "Security Hub standard is subscribed")
             return
         for s in subscriptions:
             arn = s.values.get("standards_arn")

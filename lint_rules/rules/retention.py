@@ -211,11 +211,14 @@ def _mentions_securityhub(pattern) -> bool | None:
 @register
 class SecurityHubFindingsRetention(_RetentionRule):
     id = "RET-005"
-    title = "Security Hub findings are exported and kept for 1 year"
+    title = "Security Hub findings are kept for 1 year"
     clause = "| Security findings | Security Hub / GuardDuty | 1 year |"
     source_id = "security_findings"
-    rationale = ("Security Hub deletes findings 90 days after their last update; keeping them for the policy "
-                 "period needs an EventBridge rule sending them to a log group that keeps them.")
+    rationale = ("Security Hub deletes findings 90 days after their last update. An EventBridge rule sending them "
+                 "to a log group must keep them for the policy period; without such an export the findings are "
+                 "kept through the GuardDuty publishing destination (the findings Security Hub aggregates from "
+                 "GuardDuty, RET-004), and control findings are re-derived from AWS Config history (RET-003). "
+                 "With neither export the rule fails.")
     fix = ("Add an aws_cloudwatch_event_rule matching source aws.securityhub with an aws_cloudwatch_event_target "
            "to a log group whose retention_in_days ≥ 365 (or 0).")
     example_fail = '''resource "aws_securityhub_account" "this" {}   # findings are never exported'''

@@ -21,7 +21,7 @@ def test_both_applications_have_log_groups(tmp_path):
 
 
 def test_missing_application_log_group_fails_on_account(tmp_path):
-    report = lint_hcl(tmp_path, {"main.tf": group("/app/django") + group("/other/laravel")}, rule="APP-001")
+    report = lint_hcl(tmp_path, {"main.tf": group("/app/django") + group("/other/php")}, rule="APP-001")
     assert verdicts(report) == {"aws_cloudwatch_log_group.app_django": "pass", ACCOUNT: "fail"}
     assert "laravel" in [f for f in report.findings if f.resource == ACCOUNT][0].message
 
@@ -51,3 +51,8 @@ def test_plan_app_log_groups():
     p.resource("aws_cloudwatch_log_group.django", {"name": "/app/django"}, unknown=["arn"])
     assert verdicts(lint_plan(p.build(), rule="APP-001")) == {
         "aws_cloudwatch_log_group.django": "pass", ACCOUNT: "fail"}
+
+
+def test_any_name_that_names_the_framework_counts(tmp_path):
+    files = {"main.tf": group("/ecs/patient-portal-django") + group("billing-laravel-access")}
+    assert set(verdicts(lint_hcl(tmp_path, files, rule="APP-001")).values()) == {"pass"}

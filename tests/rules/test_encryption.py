@@ -128,8 +128,50 @@ resource "aws_cloudtrail" "t" {
 }
 '''}
     assert verdicts(lint_hcl(tmp_path, files, rule="ENC-002")) == {
-        "aws_s3_bucket.config": "fail", "aws_s3_bucket.access": "fail", "aws_s3_bucket.flow": "fail",
+        "aws_s3_bucket.config": "fail", "aws_s3_bucket.access": "pass", "aws_s3_bucket.flow": "fail",
         "aws_cloudtrail.t": "unknown"}
+
+
+ACCESS_LOG_TARGET = '''
+resource "aws_s3_bucket" "shots" {
+  bucket = "acme-screenshots"
+}
+resource "aws_s3_bucket" "access" {
+  bucket = "acme-access"
+}
+resource "aws_s3_bucket_logging" "shots" {
+  bucket        = aws_s3_bucket.shots.id
+  target_bucket = aws_s3_bucket.access.id
+  target_prefix = "x/"
+}
+resource "aws_s3_bucket_server_side_encryption_configuration" "access" {
+  bucket = aws_s3_bucket.access.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "%s"
+    }
+  }
+}
+'''
+
+
+@pytest.mark.parametrize("algorithm, extra, status", [
+    # AWS delivers server access logs only to SSE-S3 target buckets
+    ("AES256", "", "pass"),
+    # the AWS-managed key is SSE-KMS: not a CMK, and not supported for access-log delivery
+    ("aws:kms", "", "fail"),
+    # a bucket that also stores flow logs must use a CMK
+    ("AES256", '''
+resource "aws_flow_log" "f" {
+  vpc_id               = "vpc-1"
+  traffic_type         = "ALL"
+  log_destination_type = "s3"
+  log_destination      = "arn:aws:s3:::acme-access"
+}''', "fail"),
+])
+def test_server_access_log_target_may_use_sse_s3(tmp_path, algorithm, extra, status):
+    files = {"main.tf": ACCESS_LOG_TARGET % algorithm + extra}
+    assert verdicts(lint_hcl(tmp_path, files, rule="ENC-002"))["aws_s3_bucket.access"] == status
 
 
 def test_plan_log_bucket_encryption():

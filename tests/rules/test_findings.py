@@ -51,6 +51,12 @@ def test_standards_subscription(tmp_path):
     assert verdicts(lint_hcl(tmp_path / "no", {"main.tf": HUB}, rule="FND-003")) == {ACCOUNT: "fail"}
 
 
+@pytest.mark.parametrize("setting", ["", "  enable_default_standards = true\n"])
+def test_default_standards_count_as_subscribed(tmp_path, setting):
+    hub = f'resource "aws_securityhub_account" "this" {{\n{setting}}}\n'
+    assert verdicts(lint_hcl(tmp_path, {"main.tf": hub}, rule="FND-003")) == {"aws_securityhub_account.this": "pass"}
+
+
 def test_guardduty_export(tmp_path):
     assert verdicts(lint_hcl(tmp_path, {"main.tf": detector() + EXPORT}, rule="FND-004")) == {DET: "pass"}
     assert verdicts(lint_hcl(tmp_path / "no", {"main.tf": detector()}, rule="FND-004")) == {DET: "fail"}
@@ -68,8 +74,11 @@ def test_plan_findings():
     doc = p.build()
     assert verdicts(lint_plan(doc, rule="FND-001")) == {DET: "fail"}
     assert verdicts(lint_plan(doc, rule="FND-002")) == {"aws_securityhub_account.this": "pass"}
-    assert verdicts(lint_plan(doc, rule="FND-003")) == {ACCOUNT: "fail"}
+    # enable_default_standards = true subscribes AWS's default standards
+    assert verdicts(lint_plan(doc, rule="FND-003")) == {"aws_securityhub_account.this": "pass"}
     assert verdicts(lint_plan(doc, rule="FND-004")) == {DET: "fail"}
+    doc["resource_changes"][1]["change"]["after"]["enable_default_standards"] = False
+    assert verdicts(lint_plan(doc, rule="FND-003")) == {ACCOUNT: "fail"}
 
     p = PlanBuilder()
     p.resource(DET, {"enable": True}, unknown=["id", "arn"])

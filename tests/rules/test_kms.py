@@ -1,0 +1,42 @@
+"""The shared CMK check behind CT-005 and the ENC rules."""
+from __future__ import annotations
+
+import pytest
+
+from ..helpers import lint_hcl, lint_plan, verdicts
+from ..planbuilder import PlanBuilder
+
+GROUP = "aws_cloudwatch_log_group.app"
+
+
+def hcl(key_body: str) -> str:
+    return f'''
+resource "aws_kms_key" "logs" {{
+{key_body}
+}}
+resource "aws_cloudwatch_log_group" "app" {{
+  name       = "/app/django/access"
+  kms_key_id = aws_kms_key.logs.arn
+}}
+'''
+
+
+@pytest.mark.parametrize("key_body, status", [
+    ("  enable_key_rotation = true", "pass"),
+    ("  enable_key_rotation = true\n  is_enabled          = true", "pass"),
+    ("  enable_key_rotation = true\n  is_enabled          = false", "fail"),
+    ("  enable_key_rotation = false", "fail"),
+    ("", "fail"),
+    ('  enable_key_rotation      = true\n  customer_master_key_spec = "RSA_2048"', "fail"),
+])
+def test_cmk_rotation_enabled_and_symmetric_hcl(tmp_path, key_body, status):
+    assert verdicts(lint_hcl(tmp_path, hcl(key_body), rule="ENC-001")) == {GROUP: status}
+
+
+@pytest.mark.parametrize("is_enabled, status", [(True, "pass"), (False, "fail")])
+def test_cmk_is_enabled_plan(is_enabled, status):
+    p = PlanBuilder()
+    p.resource("aws_kms_key.logs", {"enable_key_rotation": True, "is_enabled": is_enabled}, unknown=["arn", "id"])
+    p.resource(GROUP, {"name": "/app/django/access"}, unknown=["kms_key_id", "arn"],
+               refs={"kms_key_id": ["aws_kms_key.logs.arn"]})
+    assert verdicts(lint_plan(p.build(), rule="ENC-001")) == {GROUP: status}
