@@ -705,6 +705,10 @@ class ModuleInstance:
                 elif any(_block_key(b) == name for b in body.blocks if b.type not in META_BLOCKS):
                     values = self.eval_body(body, self.resource_scope(conf, key), "", {}, True, only=name)
                     value = values.get(name, UNKNOWN)
+                elif self.loader.unconfigured_attr is not None:
+                    # optional hook: what the provider would know at plan time (data sources read
+                    # during planning, provider defaults); UNKNOWN when it cannot tell
+                    value = self.loader.unconfigured_attr(self, conf, key, name)
                 else:
                     value = UNKNOWN
         finally:
@@ -846,6 +850,11 @@ class _Loader:
         self.ev = Evaluator(_parse_expression, base_dir=root_dir, note=self.note, fatal=(InputError,))
         self.root_values: dict[str, Any] = {}
         self.root: ModuleConfig  # set by load()
+        # Optional hook (instance, resource conf, instance key, attribute name) -> value for an
+        # attribute that another expression reads but the resource's configuration does not set.
+        # None (the default): such attributes are UNKNOWN.  tools/hcl2plan.py uses it to see the
+        # values of data sources terraform reads at plan time.
+        self.unconfigured_attr = None
 
     def note(self, message: str) -> None:
         self.diagnostics.setdefault(message, None)
@@ -1075,12 +1084,17 @@ class _Loader:
         return out
 
 
-def load_hcl_dir(path, var_files: Sequence[str] = (), variables: Mapping[str, str] | None = None) -> Model:
-    """Load the Terraform root module in directory ``path`` (and its local modules) into a Model."""
+def load_hcl_dir(path, var_files: Sequence[str] = (), variables: Mapping[str, str] | None = None,
+                 unconfigured_attr=None) -> Model:
+    """Load the Terraform root module in directory ``path`` (and its local modules) into a Model.
+
+    ``unconfigured_attr``: optional hook, see ``_Loader.unconfigured_attr``.
+    """
     root_dir = str(path)
     if not os.path.isdir(root_dir):
         raise InputError("not a directory" if os.path.exists(root_dir) else "no such directory", root_dir)
     loader = _Loader(root_dir)
+    loader.unconfigured_attr = unconfigured_attr
     try:
         loader.root = loader.module_config(root_dir)
         loader.load_root_values(var_files, variables or {})
