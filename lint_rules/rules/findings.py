@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..engine import ACCOUNT, Rule, register
 from ..model import UNKNOWN
+from ._event_exports import event_exports
 from ._retention import fmt
 
 SECTION = "Log Sources"
@@ -111,8 +112,8 @@ class GuardDutyFindingsExported(Rule):
     title = "GuardDuty findings are exported"
     section = SECTION
     clause = CLAUSE
-    rationale = ("GuardDuty deletes findings after 90 days; only an export (publishing destination) lets "
-                 "them be kept for the policy period.")
+    rationale = ("GuardDuty deletes findings after 90 days; only an export (a publishing destination, or an "
+                 "EventBridge rule storing them in a log group) lets them be kept for the policy period.")
     fix = "Add aws_guardduty_publishing_destination with detector_id = the detector's id and an S3 bucket ARN."
     example_fail = '''resource "aws_guardduty_detector" "d" { enable = true }   # no aws_guardduty_publishing_destination'''
     example_pass = '''resource "aws_guardduty_publishing_destination" "p" {
@@ -127,10 +128,16 @@ class GuardDutyFindingsExported(Rule):
         if not detectors:
             yield self.failed(ACCOUNT, "no aws_guardduty_detector in this configuration: no findings are exported")
             return
+        exports, _ = event_exports(model, "aws.guardduty", policy.retention_days("security_findings"))
         for d in detectors:
             mine = model.referrers(d, [PUBLISHING], "detector_id")
             if mine:
                 yield self.passed(d, f"findings exported by {', '.join(p.address for p in mine)}")
+                continue
+            if exports:
+                # an EventBridge rule for aws.guardduty receives the findings of every detector of the account
+                yield self.passed(d, f"findings exported by EventBridge to a log group via "
+                                     f"{', '.join(e.target.address for e in exports)}")
                 continue
             unresolved = [p for p in destinations if p.values.get("detector_id") is UNKNOWN
                           and not any(model.instances(a) for a in p.refs_at("detector_id"))]

@@ -9,10 +9,10 @@ early, and is unknown when any destination cannot be resolved.
 """
 from __future__ import annotations
 
-import json
 
 from ..engine import ACCOUNT, FAIL, UNKNOWN_STATUS, Rule, register
-from ..model import UNKNOWN, strip_index
+from ..model import UNKNOWN
+from ._event_exports import event_exports
 from ._retention import (BUCKET, app_log_groups, FROM_ARN, LOG_GROUP, LOGGING, Outcome, bucket_keeps, combine,
                          destination_outcomes, fmt, is_set, key_prefix, log_group_keeps, requirement, resolve,
                          screenshot_buckets, session_documents, session_inputs, sub_resources)
@@ -167,7 +167,7 @@ class GuardDutyFindingsRetention(_RetentionRule):
     rationale = ("GuardDuty keeps findings for only 90 days; to keep them for the policy period they must be "
                  "exported to a bucket that does not expire them early.")
     fix = ("Add an aws_guardduty_publishing_destination to an S3 bucket whose lifecycle keeps objects "
-           "≥ 365 days.")
+           "≥ 365 days (or an EventBridge rule for aws.guardduty findings to a log group kept ≥ 365 days).")
     example_fail = '''resource "aws_guardduty_detector" "d" { enable = true }   # no publishing destination'''
     example_pass = '''resource "aws_guardduty_publishing_destination" "p" {
   detector_id     = aws_guardduty_detector.d.id
@@ -178,11 +178,19 @@ class GuardDutyFindingsRetention(_RetentionRule):
     def evaluate(self, model, policy):
         days, req = requirement(policy, self.source_id)
         dests = model.of_type("aws_guardduty_publishing_destination")
-        if not dests:
+        exports, unsure = event_exports(model, "aws.guardduty", days)
+        for export in exports:
+            yield self.report(export.target, "GuardDuty findings export (EventBridge)", export.outcomes, req)
+        if not dests and not exports:
             detectors = model.of_type("aws_guardduty_detector")
             what = (f"{len(detectors)} GuardDuty detector(s) but no aws_guardduty_publishing_destination"
                     if detectors else "no aws_guardduty_detector and no aws_guardduty_publishing_destination")
-            yield self.failed(ACCOUNT, f"{what}: GuardDuty keeps findings only 90 days; {req}")
+            if unsure:
+                yield self.unknown(ACCOUNT, f"{what}; event_pattern of the rule of {unsure[0].address} is not "
+                                            f"known: cannot tell whether it exports GuardDuty findings; {req}")
+            else:
+                yield self.failed(ACCOUNT, f"{what} and no EventBridge rule storing aws.guardduty findings in a "
+                                           f"log group: GuardDuty keeps findings only 90 days; {req}")
             return
         for dest in dests:
             dtype = dest.values.get("destination_type")
@@ -191,21 +199,6 @@ class GuardDutyFindingsRetention(_RetentionRule):
             else:
                 outcomes = destination_outcomes(model, dest, "destination_arn", BUCKET, days, log_prefix=FROM_ARN)
             yield self.report(dest, "GuardDuty findings export", outcomes, req)
-
-
-def _mentions_securityhub(pattern) -> bool | None:
-    """Does an EventBridge event_pattern match Security Hub findings? None when not known."""
-    if pattern is UNKNOWN:
-        return None
-    if not isinstance(pattern, str):
-        return False
-    try:
-        data = json.loads(pattern)
-    except ValueError:
-        return None
-    source = data.get("source") if isinstance(data, dict) else None
-    sources = source if isinstance(source, list) else [source]
-    return "aws.securityhub" in sources
 
 
 @register
@@ -238,29 +231,10 @@ resource "aws_cloudwatch_log_group" "findings" { name = "/aws/events/securityhub
             yield self.failed(ACCOUNT, f"no aws_securityhub_account in this configuration: Security Hub "
                                        f"findings are neither collected nor kept; {req}")
             return
-        found = False
-        unsure = []
-        for target in model.of_type("aws_cloudwatch_event_target"):
-            rules = model.targets(target, "rule", "aws_cloudwatch_event_rule")
-            matches = [_mentions_securityhub(r.values.get("event_pattern")) for r in rules]
-            if not any(matches):
-                if None in matches:
-                    unsure.append(target)
-                continue
-            arn = target.values.get("arn")
-            ref_types = {strip_index(a).split(".")[-2] for a in target.refs_at("arn") if "." in a}
-            groups = resolve(model, target, "arn", LOG_GROUP, kind="log group")
-            if groups.targets:
-                outcomes = [log_group_keeps(g, days) for g in groups.targets]
-            elif (isinstance(arn, str) and ":logs:" in arn) or LOG_GROUP in ref_types:
-                outcomes = [Outcome(UNKNOWN_STATUS, groups.problem + "; cannot confirm retention")]
-            elif (isinstance(arn, str) and ":firehose:" in arn) or "aws_kinesis_firehose_delivery_stream" in ref_types:
-                outcomes = [Outcome(UNKNOWN_STATUS, "arn is a Firehose delivery stream; where it keeps findings, "
-                                                    "and for how long, is not visible to this rule")]
-            else:
-                continue  # sends findings elsewhere (SNS alerting, Lambda ...): not a store
-            found = True
-            yield self.report(target, "Security Hub findings export", outcomes, req)
+        exports, unsure = event_exports(model, "aws.securityhub", days)
+        for export in exports:
+            yield self.report(export.target, "Security Hub findings export", export.outcomes, req)
+        found = bool(exports)
         if not found:
             if unsure:
                 yield self.unknown(ACCOUNT, f"event_pattern of the rule of {unsure[0].address} is not known; cannot "

@@ -116,8 +116,6 @@ COMPLIANT_FPS = {
                                     "configuration) makes the whole Session document content unknown",
     "s3_data_events_exclude_trail_bucket": "CT-003 unknown for every bucket when an advanced selector excludes only the "
                                            "trail's own bucket (not_starts_with = [\"${aws_s3_bucket.cloudtrail.arn}/\"])",
-    "guardduty_export_via_eventbridge_only": "FND-004/RET-004 accept only aws_guardduty_publishing_destination; an "
-                                             "EventBridge rule → log group kept 365 days also keeps findings 1 year",
     "s3_data_events_explicit_bucket_list": "CT-003 unknown: data_resource values [\"${aws_s3_bucket.x.arn}/\", ...] naming "
                                            "every bucket are not resolved to those buckets",
 }

@@ -92,3 +92,44 @@ def test_plan_findings():
     assert verdicts(lint_plan(doc, rule="FND-003")) == {"aws_securityhub_standards_subscription.fsbp": "pass"}
     assert verdicts(lint_plan(doc, rule="FND-004")) == {DET: "pass"}
     assert verdicts(lint_plan(doc, rule="FND-002")) == {ACCOUNT: "fail"}  # no aws_securityhub_account
+
+
+def eventbridge_export(retention: int, source: str = "aws.guardduty") -> str:
+    return f'''
+resource "aws_cloudwatch_event_rule" "gd" {{
+  name          = "guardduty-findings"
+  event_pattern = jsonencode({{ source = ["{source}"], "detail-type" = ["GuardDuty Finding"] }})
+}}
+resource "aws_cloudwatch_log_group" "gd" {{
+  name              = "/aws/events/guardduty"
+  retention_in_days = {retention}
+}}
+resource "aws_cloudwatch_event_target" "gd" {{
+  rule = aws_cloudwatch_event_rule.gd.name
+  arn  = aws_cloudwatch_log_group.gd.arn
+}}
+'''
+
+
+@pytest.mark.parametrize("retention, source, fnd, ret", [
+    (365, "aws.guardduty", "pass", {"aws_cloudwatch_event_target.gd": "pass"}),
+    (364, "aws.guardduty", "pass", {"aws_cloudwatch_event_target.gd": "fail"}),
+    (365, "aws.ec2", "fail", {ACCOUNT: "fail"}),
+])
+def test_guardduty_export_through_eventbridge_to_a_log_group(tmp_path, retention, source, fnd, ret):
+    files = {"main.tf": detector() + eventbridge_export(retention, source)}
+    assert verdicts(lint_hcl(tmp_path, files, rule="FND-004")) == {DET: fnd}
+    assert verdicts(lint_hcl(tmp_path / "ret", files, rule="RET-004")) == ret
+
+
+def test_plan_guardduty_export_through_eventbridge():
+    p = PlanBuilder()
+    p.resource(DET, {"enable": True}, unknown=["id", "arn"])
+    p.resource("aws_cloudwatch_event_rule.gd", {"name": "gd", "event_pattern": '{"source":["aws.guardduty"]}'},
+               unknown=["arn"])
+    p.resource("aws_cloudwatch_log_group.gd", {"name": "/aws/events/gd", "retention_in_days": 400}, unknown=["arn"])
+    p.resource("aws_cloudwatch_event_target.gd", {}, unknown=["rule", "arn"],
+               refs={"rule": ["aws_cloudwatch_event_rule.gd.name"], "arn": ["aws_cloudwatch_log_group.gd.arn"]})
+    doc = p.build()
+    assert verdicts(lint_plan(doc, rule="FND-004")) == {DET: "pass"}
+    assert verdicts(lint_plan(doc, rule="RET-004")) == {"aws_cloudwatch_event_target.gd": "pass"}
