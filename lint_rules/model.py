@@ -19,6 +19,16 @@ References
     ``"event_selector.0.data_resource.0.values"``.  A reference to a resource
     with count/for_each is stored without the instance key
     (``module.kms.aws_kms_key.this``) and matches every instance.
+
+Partially known values (HCL only)
+    ``Resource.partial`` maps the path of an attribute whose value is (or holds)
+    ``UNKNOWN`` to what the configuration still tells about it: a
+    :class:`PartialString` for a string template with unknown pieces, the
+    decoded argument of ``jsonencode(...)`` (a dict/list whose leaves may be
+    ``UNKNOWN`` or :class:`PartialString`), or -- for a list attribute -- the
+    list with :class:`PartialString` elements.  ``values`` keeps ``UNKNOWN``:
+    a rule that does not ask for the partial form sees exactly what it saw
+    before.  The plan loader never fills it (a plan carries no templates).
 """
 from __future__ import annotations
 
@@ -55,6 +65,134 @@ def is_unknown(value: Any) -> bool:
     return value is UNKNOWN
 
 
+def _holds_unknown(value: Any) -> bool:
+    if value is UNKNOWN:
+        return True
+    if isinstance(value, list):
+        return any(_holds_unknown(v) for v in value)
+    if isinstance(value, dict):
+        return any(_holds_unknown(v) for v in value.values())
+    return False
+
+
+@dataclass(frozen=True)
+class Hole:
+    """An unknown piece of a :class:`PartialString`: any text, possibly empty.
+
+    ``refs``: the resource attributes this piece is *exactly* the value of, as
+    absolute address + ``.`` + attribute (``aws_s3_bucket.phi.arn``,
+    ``module.m.aws_s3_bucket.b[0].bucket``); the address carries an instance key
+    only when the reference names one.  Empty when the piece is computed any
+    other way (a variable, local, module output, data source, function...).
+    """
+
+    refs: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return "${" + (self.refs[0] if len(self.refs) == 1 else "?") + "}"
+
+
+_GLOB_SPECIAL = "*?["
+
+
+@dataclass(frozen=True)
+class PartialString:
+    """A string of which only some pieces are known: ``parts`` are known text
+    (``str``, never empty, never two in a row) and :class:`Hole` s."""
+
+    parts: tuple[Any, ...]
+
+    def __post_init__(self) -> None:
+        merged: list[Any] = []
+        for p in self.parts:
+            if isinstance(p, str):
+                if not p:
+                    continue
+                if merged and isinstance(merged[-1], str):
+                    merged[-1] += p
+                    continue
+            elif not isinstance(p, Hole):
+                raise TypeError(f"PartialString part must be str or Hole, not {type(p).__name__}")
+            merged.append(p)
+        object.__setattr__(self, "parts", tuple(merged))
+
+    @property
+    def holes(self) -> tuple[Hole, ...]:
+        return tuple(p for p in self.parts if isinstance(p, Hole))
+
+    @property
+    def prefix(self) -> str:
+        """Known text every possible value starts with."""
+        return self.parts[0] if self.parts and isinstance(self.parts[0], str) else ""
+
+    @property
+    def suffix(self) -> str:
+        """Known text every possible value ends with."""
+        if not self.holes:
+            return ""  # a fully known string: see ``template``
+        return self.parts[-1] if isinstance(self.parts[-1], str) else ""
+
+    @property
+    def template(self) -> str:
+        """For messages: ``acme-${aws_s3_bucket.b.arn}/`` (``${?}`` for an unknown piece)."""
+        return "".join(str(p) for p in self.parts)
+
+    def __str__(self) -> str:
+        return self.template
+
+    def could_match(self, glob: str) -> Any:
+        """Does every possible value match ``glob`` (fnmatch syntax, case-sensitive)?
+
+        True only when every value matches, False only when no value can match,
+        UNKNOWN otherwise.  A hole may be any text, so the answer rests on the
+        known text alone: True needs a glob of literals and ``*`` whose literal
+        pieces are found, in order, inside known text (the first one at the
+        start, the last one at the end); False needs the known prefix or suffix
+        to contradict the glob's literal prefix or suffix.
+        """
+        if not self.holes:
+            return fnmatch.fnmatchcase(self.template, glob)
+        # False: the literal prefix / suffix of the glob contradicts the known one
+        cut = min((glob.find(c) for c in _GLOB_SPECIAL if c in glob), default=len(glob))
+        g_prefix = glob[:cut]
+        last = max((glob.rfind(c) for c in "*?[]" if c in glob), default=-1)
+        g_suffix = glob[last + 1:] if last >= 0 else glob
+        n = min(len(g_prefix), len(self.prefix))
+        if g_prefix[:n] != self.prefix[:n]:
+            return False
+        n = min(len(g_suffix), len(self.suffix))
+        if n and g_suffix[-n:] != self.suffix[-n:]:
+            return False
+        # True: only "*" wildcards, every literal piece found in known text, in order
+        if "?" in glob or "[" in glob or "*" not in glob:
+            return UNKNOWN
+        pieces = glob.split("*")
+        first, middle, end = pieces[0], [p for p in pieces[1:-1] if p], pieces[-1]
+        if first and not self.prefix.startswith(first):
+            return UNKNOWN
+        if end and not self.suffix.endswith(end):
+            return UNKNOWN
+        # the windows of known text the middle pieces may use, in order
+        windows: list[str] = []
+        for i, part in enumerate(self.parts):
+            if not isinstance(part, str):
+                continue
+            lo = len(first) if i == 0 else 0
+            hi = len(part) - len(end) if i == len(self.parts) - 1 else len(part)
+            windows.append(part[lo:hi])
+        w, pos = 0, 0
+        for piece in middle:
+            while w < len(windows):
+                found = windows[w].find(piece, pos)
+                if found >= 0:
+                    pos = found + len(piece)
+                    break
+                w, pos = w + 1, 0
+            else:
+                return UNKNOWN
+        return True
+
+
 _INDEX_RE = re.compile(r"\[[^\]]*\]$")
 
 
@@ -76,6 +214,9 @@ class Resource:
     file: str | None = None
     line: int | None = None
     actions: tuple[str, ...] = ("create",)
+    # attribute path -> partially known form of a value that is (or holds) UNKNOWN (HCL only;
+    # see the module docstring).  Read it through Model.partial_value.
+    partial: dict[str, Any] = field(default_factory=dict)
 
     @property
     def config_address(self) -> str:
@@ -245,6 +386,15 @@ class Model:
                 for t in self.targets(r, path, target.type):
                     index.setdefault(t.address, []).append(r)
         return list(index.get(target.address, ()))
+
+    def partial_value(self, resource: Resource, path: str) -> Any:
+        """``resource.<path>`` when it is fully known; else its partially known form
+        (:attr:`Resource.partial`) when the loader recorded one; else the value as it
+        is (``UNKNOWN``, or a list/dict holding ``UNKNOWN``)."""
+        value = resource.get(path)
+        if not _holds_unknown(value):
+            return value
+        return resource.partial.get(path, value)
 
     def select(self, pattern: str) -> list[Resource]:
         """Resources whose address matches a glob pattern."""

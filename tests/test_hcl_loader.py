@@ -11,7 +11,7 @@ import pytest
 from lint_rules.errors import InputError
 from lint_rules.loaders import load_path
 from lint_rules.loaders.hcl import load_hcl_dir
-from lint_rules.model import UNKNOWN
+from lint_rules.model import UNKNOWN, Hole, Model, PartialString
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "hcl"
 
@@ -940,3 +940,194 @@ def test_indexing_instances_of_unknown_count(tmp_path):
     assert trail.refs["s3_bucket_name"] == ("aws_s3_bucket.b",)
     assert trail.values["name"] == "t-0"
     assert any("module.kms" in d and "count" in d for d in model.diagnostics)
+
+
+# ---------------------------------------------------------------------------
+# partially known values (Resource.partial, PartialString)
+# ---------------------------------------------------------------------------
+H = Hole
+
+
+@pytest.mark.parametrize("parts, glob, expected", [
+    (("acme-screenshots-", H()), "*screenshot*", True),
+    ((H(), "-screenshots-", H()), "*screenshot*", True),
+    ((H(), "-screenshots"), "*screenshot*", True),
+    (("acme-", H(), "-logs"), "*screenshot*", UNKNOWN),  # the hole may hold "screenshot"
+    (("acme-screen", H(), "shots"), "*screenshot*", UNKNOWN),  # not inside one known piece
+    (("/app/django/", H()), "/app/django*", True),
+    (("/app/django", H()), "/app/django/*", UNKNOWN),  # the "/" may or may not follow
+    (("/ecs/", H()), "/app/django*", False),  # known prefix contradicts the glob's
+    ((H(), ".log"), "*.txt", False),  # known suffix contradicts the glob's
+    ((H(), ".log"), "*.log", True),
+    (("a-", H(), "-b-", H(), "-c"), "a-*-b-*-c", True),
+    (("a-", H(), "-c-", H(), "-b"), "a-*-b-*-c", False),  # suffix "-b" vs "-c"
+    (("a-", H(), "-c-", H(), "-d"), "a-*-b-*-d", UNKNOWN),  # "-b-" may be in a hole
+    (("ab", H()), "a*b*", True),
+    (("acme-x", H()), "acme-?*", UNKNOWN),  # "?" / "[" globs are never proven
+    (("bcme-x", H()), "acme-?*", False),
+    (("acme", H()), "acme", UNKNOWN),  # exact name: a hole may be empty or not
+    (("acmf", H()), "acme", False),
+    ((H(),), "*", True),
+    (("x",), "x", True),  # no hole: an ordinary string
+])
+def test_partial_string_could_match(parts, glob, expected):
+    assert PartialString(parts).could_match(glob) is expected
+
+
+def test_partial_string_could_match_prefix_and_middle_do_not_overlap():
+    assert PartialString(("ab", H())).could_match("ab*b*") is UNKNOWN  # only one "b" after "ab"
+    assert PartialString(("abb", H())).could_match("ab*b*") is True
+    assert PartialString((H(), "ba")).could_match("*b*ba") is UNKNOWN
+    assert PartialString((H(), "bba")).could_match("*b*ba") is True
+
+
+def test_partial_string_parts_are_normalized_and_shown_as_a_template():
+    p = PartialString(("a", "", "b", H(("aws_s3_bucket.b.arn",)), "/", H()))
+    assert p.parts == ("ab", H(("aws_s3_bucket.b.arn",)), "/", H())
+    assert p.prefix == "ab" and p.suffix == "" and len(p.holes) == 2
+    assert p.template == "ab${aws_s3_bucket.b.arn}/${?}"
+    with pytest.raises(TypeError):
+        PartialString(("a", 1))
+
+
+PARTIAL_PRELUDE = '''
+data "aws_caller_identity" "current" {}
+variable "v" {}
+locals {
+  prefix = "acme"
+  name   = "${local.prefix}-shots-${data.aws_caller_identity.current.account_id}"
+  doc    = jsonencode({ a = aws_s3_bucket.b.arn })
+}
+resource "aws_s3_bucket" "b" {
+  bucket_prefix = "b-"
+}
+resource "aws_s3_bucket" "m" {
+  count         = 2
+  bucket_prefix = "m-"
+}
+'''
+
+
+def partial_of(tmp_path, body: str) -> tuple[dict, dict]:
+    model = load(tmp_path, PARTIAL_PRELUDE + 'resource "t" "r" {\n' + textwrap.dedent(body) + "\n}\n")
+    r = model.get("t.r")
+    return r.values, r.partial
+
+
+@pytest.mark.parametrize("expression, expected", [
+    ('"${aws_s3_bucket.b.arn}/"', PartialString((H(("aws_s3_bucket.b.arn",)), "/"))),
+    ('"arn:aws:s3:::${aws_s3_bucket.b.bucket}/x"',
+     PartialString(("arn:aws:s3:::", H(("aws_s3_bucket.b.bucket",)), "/x"))),
+    ('"${aws_s3_bucket.m[1].arn}/"', PartialString((H(('aws_s3_bucket.m[1].arn',)), "/"))),
+    ('"acme-${data.aws_caller_identity.current.account_id}"', PartialString(("acme-", H()))),
+    ('"acme-${var.v}-${upper(aws_s3_bucket.b.id)}"', PartialString(("acme-", H(), "-", H()))),
+    ("aws_s3_bucket.b.arn", PartialString((H(("aws_s3_bucket.b.arn",)),))),
+    ('"${aws_s3_bucket.b.id}"', PartialString((H(("aws_s3_bucket.b.id",)),))),
+    ("local.name", PartialString(("acme-shots-", H()))),
+    ('"${local.name}/x"', PartialString(("acme-shots-", H(), "/x"))),
+    ('"%{ if var.v == "a" }x%{ else }y%{ endif }-z"', PartialString((H(), "-z"))),
+    ('"%{ for s in ["a", "b"] }${s}${var.v}%{ endfor }"', PartialString(("a", H(), "b", H()))),
+    ('true ? "a-${var.v}" : "b"', PartialString(("a-", H()))),
+    ("<<-EOT\n  x-${var.v}\n  EOT", PartialString(("x-", H(), "\n"))),
+    ('["k", "${var.v}-x", var.v]', ["k", PartialString((H(), "-x")), UNKNOWN]),
+    ('jsonencode({ s = [{ r = "${aws_s3_bucket.b.arn}/*", e = "Allow", n = 1.0, l = [var.v] }] })',
+     {"s": [{"r": PartialString((H(("aws_s3_bucket.b.arn",)), "/*")), "e": "Allow", "n": 1, "l": [UNKNOWN]}]}),
+    ("jsonencode({ a = var.v })", {"a": UNKNOWN}),  # the keys alone are worth keeping
+    ("local.doc", {"a": PartialString((H(("aws_s3_bucket.b.arn",)),))}),
+    ('"${aws_s3_bucket.undeclared.arn}/"', PartialString((H(), "/"))),  # no resource: a hole without a ref
+])
+def test_partial_forms(tmp_path, expression, expected):
+    values, partial = partial_of(tmp_path, f"x = {expression}")
+    assert partial == {"x": expected}
+    assert values["x"] is UNKNOWN or UNKNOWN in values["x"]  # the value itself is unchanged
+
+
+@pytest.mark.parametrize("expression", [
+    '"${var.v}"',  # nothing known
+    '"${var.v}${var.v}"',
+    "var.v",
+    "aws_s3_bucket.b.tags",  # a bare reference is a string only for identity attributes
+    "aws_s3_bucket.m.arn",  # not one instance
+    "data.aws_caller_identity.current.account_id",  # data sources: no exact reference
+    "jsonencode(var.v)",
+    'jsonencode("a-${var.v}")',  # a JSON string: its text is not the attribute's text
+    'var.v == "a" ? "x-${var.v}" : "y"',
+    'upper("a-${var.v}")',
+    '"a-b"',  # known
+    '{ a = "x-${var.v}" }',  # an object attribute: only jsonencode() keeps a structure
+    '[for s in [var.v] : "${s}-x"]',
+])
+def test_no_partial_form(tmp_path, expression):
+    _, partial = partial_of(tmp_path, f"x = {expression}")
+    assert partial == {}
+
+
+def test_partial_forms_in_nested_and_dynamic_blocks(tmp_path):
+    _, partial = partial_of(tmp_path, '''
+        event_selector {
+          data_resource {
+            type   = "AWS::S3::Object"
+            values = ["arn:aws:s3", "${aws_s3_bucket.b.arn}/"]
+          }
+        }
+        dynamic "rule" {
+          for_each = ["a", "b"]
+          content {
+            prefix = "${rule.value}/${var.v}"
+          }
+        }
+    ''')
+    assert partial == {
+        "event_selector.0.data_resource.0.values": ["arn:aws:s3", PartialString((H(("aws_s3_bucket.b.arn",)), "/"))],
+        "rule.0.prefix": PartialString(("a/", H())),
+        "rule.1.prefix": PartialString(("b/", H())),
+    }
+
+
+def test_partial_reference_addresses_in_modules_and_for_each(tmp_path):
+    model = load(tmp_path, {
+        "main.tf": 'module "m" {\n  source = "./m"\n  for_each = toset(["x"])\n}\n',
+        "m/main.tf": '''
+            resource "aws_s3_bucket" "b" {
+              for_each      = toset(["k"])
+              bucket_prefix = "b-"
+            }
+            resource "t" "r" {
+              values = ["${aws_s3_bucket.b["k"].arn}/"]
+            }
+        ''',
+    })
+    r = model.get('module.m["x"].t.r')
+    assert r.partial == {"values": [PartialString((H(('module.m["x"].aws_s3_bucket.b["k"].arn',)), "/"))]}
+    # the address names an instance the model has
+    address = r.partial["values"][0].parts[0].refs[0].rpartition(".")[0]
+    assert [b.address for b in model.instances(address)] == [address]
+
+
+def test_model_partial_value(tmp_path):
+    model = load(tmp_path, PARTIAL_PRELUDE + '''
+        resource "t" "r" {
+          known   = "a"
+          partial = "a-${var.v}"
+          opaque  = var.v
+          list    = ["a", var.v]
+        }
+    ''')
+    r = model.get("t.r")
+    assert model.partial_value(r, "known") == "a"
+    assert model.partial_value(r, "partial") == PartialString(("a-", H()))
+    assert model.partial_value(r, "opaque") is UNKNOWN
+    assert model.partial_value(r, "list") == ["a", UNKNOWN]  # nothing more known: the value as it is
+    assert model.partial_value(r, "missing") is None
+
+
+def test_plan_models_have_no_partial_forms():
+    from lint_rules.loaders.plan import load_plan_document
+    from tests.planbuilder import PlanBuilder
+
+    doc = (PlanBuilder().resource("aws_s3_bucket_policy.p", {"bucket": "b"}, unknown=["policy"])
+           .build())
+    model = load_plan_document(doc, "<plan>")
+    assert all(r.partial == {} for r in model)
+    r = model.get("aws_s3_bucket_policy.p")
+    assert Model.partial_value(model, r, "policy") is UNKNOWN

@@ -9,6 +9,8 @@ resources each argument refers to, following ``var.X`` into the calling module,
 ``module.M.OUT`` into the module's output expression and ``local.X``.
 
 Everything that cannot be known statically is ``UNKNOWN``; nothing is guessed.
+What is still known of such a value (a template's literal text, the structure given to
+``jsonencode``) is kept apart in ``Resource.partial`` (see :meth:`.hcl_eval.Evaluator.partial`).
 Errors in the input are :class:`~lint_rules.errors.InputError` with one line.
 """
 from __future__ import annotations
@@ -492,6 +494,13 @@ class _ResourceRef(Proxy):
             return {k: UNKNOWN for k in exp.keys}
         return UNKNOWN
 
+    def exact_address(self) -> str | None:
+        if self.conf is None or self.conf.mode != "managed":
+            return None
+        if self.inst.expand_resource(self.conf).kind != "single":
+            return None
+        return f"{self.inst.prefix}{self.conf.local_address}"
+
 
 class _ResourceInstRef(Proxy):
     def __init__(self, inst: "ModuleInstance", conf: ResourceConf, key: Any):
@@ -502,6 +511,13 @@ class _ResourceInstRef(Proxy):
 
     def value(self) -> Any:
         return UNKNOWN
+
+    def exact_address(self) -> str | None:
+        if self.conf.mode != "managed" or self.key is None:
+            return None
+        if self.inst.expand_resource(self.conf).kind not in ("count", "each"):
+            return None
+        return f"{self.inst.prefix}{self.conf.local_address}{_key_suffix(self.key)}"
 
 
 # ---------------------------------------------------------------------------
@@ -533,6 +549,7 @@ class ModuleInstance:
         self._expansions: dict[int, Expansion] = {}
         self._resource_attrs: dict[tuple, Any] = {}
         self._children: dict[str, tuple[Expansion | None, dict]] = {}
+        self._partial_locals: dict[str, Any] = {}
 
     # --- name resolution (called by the evaluator) -------------------------------------
     def root(self, name: str, scope: Scope) -> Any:
@@ -616,6 +633,22 @@ class ModuleInstance:
         if attr is None:
             raise EvalError(f"no local value {name!r}")
         return self._cached(self._locals, "local", name, lambda: self.loader.ev.evaluate(attr.expr, self.scope))
+
+    def partial_local(self, name: str) -> Any:
+        """The partially known form of ``local.<name>`` (see ``Evaluator.partial``); UNKNOWN if none."""
+        if name in self._partial_locals:
+            return self._partial_locals[name]
+        attr = self.config.locals.get(name)
+        marker = ("partial-local", name)
+        if attr is None or marker in self._active:
+            return UNKNOWN
+        self._active.add(marker)
+        try:
+            value = self.loader.ev.partial(attr.expr, self.scope)
+        finally:
+            self._active.discard(marker)
+        self._partial_locals[name] = value
+        return value
 
     def output(self, name: str) -> Any:
         block = self.config.outputs.get(name)
@@ -718,7 +751,10 @@ class ModuleInstance:
 
     # --- bodies -----------------------------------------------------------------------------
     def eval_body(self, body: Body, scope: Scope, prefix: str, refs: dict, top: bool,
-                  only: str | None = None) -> dict:
+                  only: str | None = None, partial: dict | None = None) -> dict:
+        """Values of a body's arguments and nested blocks.  ``refs`` collects each argument's
+        references; ``partial`` (when given) the partially known form of each argument whose
+        value is or holds UNKNOWN (``Resource.partial``)."""
         ev = self.loader.ev
         values: dict = {}
         for name, attr in body.attrs.items():
@@ -728,6 +764,10 @@ class ModuleInstance:
                 values[name] = ev.evaluate(attr.expr, scope)
             if bucket:
                 refs[prefix + name] = _dedup(bucket)
+            if partial is not None and has_unknown(values[name]):
+                form = ev.partial(attr.expr, scope)
+                if form is not UNKNOWN:
+                    partial[prefix + name] = form
         unknown_blocks: set[str] = set()
         for block in body.blocks:
             if top and block.type in META_BLOCKS:
@@ -736,17 +776,18 @@ class ModuleInstance:
             if only is not None and key != only:
                 continue
             if block.type == "dynamic":
-                self._dynamic(block, scope, prefix, refs, values, unknown_blocks)
+                self._dynamic(block, scope, prefix, refs, values, unknown_blocks, partial)
                 continue
             items = values.setdefault(block.type, [])
             index = len(items)
-            items.append(self.eval_body(block.body, scope, f"{prefix}{block.type}.{index}.", refs, False))
+            items.append(self.eval_body(block.body, scope, f"{prefix}{block.type}.{index}.", refs, False,
+                                        partial=partial))
         for name in unknown_blocks:
             values[name] = UNKNOWN
         return values
 
     def _dynamic(self, block: Block, scope: Scope, prefix: str, refs: dict, values: dict,
-                 unknown_blocks: set) -> None:
+                 unknown_blocks: set, partial: dict | None = None) -> None:
         ev = self.loader.ev
         if not block.labels:
             return
@@ -770,7 +811,8 @@ class ModuleInstance:
         for k, v in iter_collection(collection):
             inner = scope.bind({iterator: DynamicIterator(k, v, block_refs, ev)})
             index = len(items)
-            items.append(self.eval_body(content.body, inner, f"{prefix}{label}.{index}.", refs, False))
+            items.append(self.eval_body(content.body, inner, f"{prefix}{label}.{index}.", refs, False,
+                                        partial=partial))
 
     # --- child modules --------------------------------------------------------------------------
     def child_modules(self, name: str) -> tuple[Expansion | None, dict]:
@@ -1065,7 +1107,9 @@ class _Loader:
                     keys = [None]
                 for key in keys:
                     refs: dict[str, tuple[str, ...]] = {}
-                    values = inst.eval_body(conf.body, inst.resource_scope(conf, key), "", refs, True)
+                    partial: dict[str, Any] = {}
+                    values = inst.eval_body(conf.body, inst.resource_scope(conf, key), "", refs, True,
+                                            partial=partial)
                     for attr in IDENTITY_UNKNOWN:
                         if attr not in values:
                             values[attr] = UNKNOWN
@@ -1080,6 +1124,7 @@ class _Loader:
                         refs=refs,
                         file=conf.block.file,
                         line=conf.block.line,
+                        partial=partial,
                     ))
         return out
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..engine import Finding, Rule
-from ..model import UNKNOWN, Model, Resource
+from ..model import UNKNOWN, Hole, Model, PartialString, Resource
 from . import _iam, _s3
 from ._iam import tri_all, tri_any
 from ._trail import S3_OBJECT, LAMBDA_FUNCTION, PARTITIONS, show, tri_and
@@ -151,6 +151,22 @@ class _Kind:
                     found.append(r)
         return found or None
 
+    def partial_covers(self, value: PartialString, target: Resource, op: str) -> Any:
+        """Does a value known only in part (HCL) select every event of ``target``?
+        ``op``: "values" (basic selector), "starts_with" or "equals".  True / False /
+        UNKNOWN, or None when the known parts say nothing (use :meth:`ref_match`)."""
+        return None
+
+    def _hole_targets(self, hole: Any, *attrs: str) -> list[Resource] | None:
+        """The resources of ``target_type`` whose ``attrs`` the hole exactly is, or None."""
+        if not isinstance(hole, Hole) or len(hole.refs) != 1:
+            return None
+        address, _, attr = hole.refs[0].rpartition(".")
+        if attr not in attrs:
+            return None
+        found = [r for r in self.model.instances(address) if r.type == self.target_type]
+        return found or None
+
     def ref_match(self, referenced: list[Resource] | None, target: Resource) -> Any:
         if referenced is None:
             return UNKNOWN
@@ -178,6 +194,28 @@ class S3Kind(_Kind):
         # use the all-buckets selector.
         match = super().ref_match(referenced, target)
         return UNKNOWN if match is True else match
+
+    _ARN_HEADS = tuple(f"arn:{p}:s3:::" for p in PARTITIONS)
+
+    def partial_covers(self, value, target, op):
+        # "${B.arn}/" or "arn:aws:s3:::${B.bucket}/" (B.id is the name too) selects all of bucket
+        # B, and only of B; any known text after the "/" is a key prefix: part of B only.
+        if op not in ("values", "starts_with"):
+            return None
+        parts = value.parts
+        buckets = self._hole_targets(parts[0], "arn")
+        rest = parts[1:]
+        if buckets is None and len(parts) >= 2 and parts[0] in self._ARN_HEADS:
+            buckets = self._hole_targets(parts[1], "bucket", "id")
+            rest = parts[2:]
+        if buckets is None or not rest or not isinstance(rest[0], str) or not rest[0].startswith("/"):
+            return None
+        after = PartialString((rest[0][1:],) + tuple(rest[1:]))
+        if any(isinstance(p, str) for p in after.parts):
+            return False  # a key prefix inside the bucket
+        if target not in buckets:
+            return False  # another bucket resource is another bucket
+        return True if not after.parts else UNKNOWN
 
     def value_covers(self, value, target):
         m = self._ARN.match(value)
@@ -249,6 +287,24 @@ class LambdaKind(_Kind):
     def equals_covers(self, value, target):
         return self.value_covers(value, target) if not self._ALL.match(value) else False
 
+    def partial_covers(self, value, target, op):
+        # "${F.arn}" is function F (every version); "${F.arn}:..." one qualified version only
+        functions = self._hole_targets(value.parts[0], "arn")
+        if functions is None:
+            return None
+        rest = value.parts[1:]
+        if op in ("values", "equals"):
+            if not rest:
+                return target in functions  # another function resource has another ARN
+            if isinstance(rest[0], str) and rest[0].startswith(":"):
+                return False
+            if target in functions and any(isinstance(p, str) for p in rest):
+                return False  # F's ARN followed by more text is not F's ARN
+            return UNKNOWN
+        if op == "starts_with" and not rest and target in functions:
+            return True
+        return None
+
     def starts_with_covers(self, prefix, target):
         if self._ALL.match(prefix) or prefix in ("", "arn:", "arn"):
             return True
@@ -306,12 +362,16 @@ def _basic_grants(kind: _Kind, trail: Resource) -> list[_Grant]:
             values = dr.get("values")
             items = [UNKNOWN] if values is UNKNOWN else list(values or [])
             referenced = kind.referenced(trail, path)
+            partials = _partial_items(kind.model, trail, f"{path}.values", items)
 
-            def match(target, items=items, referenced=referenced):
+            def match(target, items=items, referenced=referenced, partials=partials):
                 return tri_any(kind.value_covers(v, target) if isinstance(v, str)
-                               else kind.ref_match(referenced, target) for v in items)
+                               else _partial_or_ref(kind, p, "values", referenced, target)
+                               for v, p in zip(items, partials))
 
-            origin = (f"{path} values = {show(values)}"
+            shown = values if not any(partials) else [f"{p.template}" if p is not None else v
+                                                       for v, p in zip(items, partials)]
+            origin = (f"{path} values = {show(shown)}"
                       f"{'' if rwt is None else f', read_write_type = {show(rwt)}'}")
             grants.append(_Grant(read, write, match, origin))
     return grants
@@ -348,7 +408,12 @@ def _advanced_grants(kind: _Kind, trail: Resource) -> list[_Grant]:
             continue
         arn_fields = fields.get("resources.ARN", [])
         referenced = kind.referenced(trail, path)
-        match = _arn_matcher(kind, arn_fields, referenced)
+        partials = [{op: _partial_items(kind.model, trail, f"{path}.field_selector.{j}.{op}",
+                                        fs.get(op) if isinstance(fs.get(op), list) else None)
+                     for op in ("starts_with", "equals")}
+                    for j, fs in enumerate(sel.get("field_selector") or [])
+                    if isinstance(fs, dict) and fs.get("field") == "resources.ARN"]
+        match = _arn_matcher(kind, arn_fields, referenced, partials)
         note = f"{label} eventCategory = Data, resources.type = {kind.data_type}"
         if arn_fields:
             note += ", resources.ARN " + "; ".join(
@@ -359,7 +424,29 @@ def _advanced_grants(kind: _Kind, trail: Resource) -> list[_Grant]:
     return grants
 
 
-def _arn_matcher(kind: _Kind, arn_fields: list[dict], referenced) -> Callable[[Resource], Any]:
+def _partial_items(model: Model, resource: Resource, path: str, items: list | None) -> list:
+    """The partially known form of each element of the list ``items`` at ``path`` (HCL), aligned
+    with ``items``; None for an element without one."""
+    if not items:
+        return [None] * len(items or [])
+    form = model.partial_value(resource, path)
+    if not isinstance(form, list) or len(form) != len(items):
+        return [None] * len(items)
+    return [p if isinstance(p, PartialString) and not isinstance(v, str) else None for v, p in zip(items, form)]
+
+
+def _partial_or_ref(kind: _Kind, partial: PartialString | None, op: str, referenced, target: Resource) -> Any:
+    """An element that is not a known string: judged on its known parts when they say enough,
+    else through the selector's references."""
+    if partial is not None:
+        verdict = kind.partial_covers(partial, target, op)
+        if verdict is not None:
+            return verdict
+    return kind.ref_match(referenced, target)
+
+
+def _arn_matcher(kind: _Kind, arn_fields: list[dict], referenced,
+                 partials: list[dict] | None = None) -> Callable[[Resource], Any]:
     if not arn_fields:
         return lambda target: True
     all_ops = [_ops(fs) for fs in arn_fields]
@@ -368,26 +455,30 @@ def _arn_matcher(kind: _Kind, arn_fields: list[dict], referenced) -> Callable[[R
         (v is UNKNOWN or any(not isinstance(x, str) for x in v))
         for ops in all_ops for op, v in ops.items() if op not in ("starts_with", "equals"))
 
-    def positive(values, covers, target):
+    def positive(values, covers, target, op, forms):
         if values is UNKNOWN:
             return UNKNOWN if unknown_elsewhere else kind.ref_match(referenced, target)
+        forms = forms if forms is not None and len(forms) == len(values) else [None] * len(values)
         return tri_any(covers(v, target) if isinstance(v, str)
-                       else (UNKNOWN if unknown_elsewhere else kind.ref_match(referenced, target))
-                       for v in values)
+                       else (UNKNOWN if unknown_elsewhere else _partial_or_ref(kind, p, op, referenced, target))
+                       for v, p in zip(values, forms))
 
     def negative(values, hits, target):
         if values is UNKNOWN:
             return UNKNOWN
         return tri_all(_iam.tri_not(hits(v, target)) if isinstance(v, str) else UNKNOWN for v in values)
 
+    if partials is None or len(partials) != len(arn_fields):
+        partials = [{} for _ in arn_fields]
+
     def match(target):
         results = []
-        for ops in all_ops:
+        for ops, forms in zip(all_ops, partials):
             for op, values in ops.items():
                 if op == "starts_with":
-                    results.append(positive(values, kind.starts_with_covers, target))
+                    results.append(positive(values, kind.starts_with_covers, target, op, forms.get(op)))
                 elif op == "equals":
-                    results.append(positive(values, kind.equals_covers, target))
+                    results.append(positive(values, kind.equals_covers, target, op, forms.get(op)))
                 elif op == "not_starts_with":
                     results.append(negative(values, kind.not_starts_with_hits, target))
                 elif op == "not_equals":

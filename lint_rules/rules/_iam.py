@@ -27,7 +27,7 @@ import fnmatch
 import json
 from typing import Any
 
-from ..model import UNKNOWN, Model, Resource
+from ..model import UNKNOWN, Model, PartialString, Resource
 
 POLICY_DOCUMENT = "aws_iam_policy_document"
 _MAX_DEPTH = 8
@@ -299,17 +299,54 @@ def document_statements(model: Model, doc: Resource, depth: int = 0) -> list[dic
     return statements
 
 
+def _without_partials(value: Any) -> Any:
+    """A partially known document with every partially known string made UNKNOWN."""
+    if isinstance(value, PartialString):
+        return UNKNOWN
+    if isinstance(value, list):
+        return [_without_partials(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _without_partials(v) for k, v in value.items()}
+    return value
+
+
+def _partial_document_statements(doc: Any) -> list[dict] | Any:
+    """Statements of a ``jsonencode({...})`` policy known only in part (HCL): the statements'
+    known leaves as written, every unknown or partially known leaf UNKNOWN.  UNKNOWN when the
+    statement list, a statement, or a statement's Condition as a whole is not known (an
+    unknown Condition could be none at all, and callers test conditions for emptiness)."""
+    if not isinstance(doc, dict):
+        return UNKNOWN
+    raw = _without_partials(doc).get("Statement", [])
+    if isinstance(raw, dict):
+        raw = [raw]
+    if not isinstance(raw, list):
+        return UNKNOWN
+    out = []
+    for s in raw:
+        n = normalize_json_statement(s)
+        if n is UNKNOWN or n["Condition"] is UNKNOWN:
+            return UNKNOWN
+        out.append(n)
+    return out
+
+
 def policy_statements(model: Model, resource: Resource, path: str = "policy") -> list[dict] | Any | None:
     """Normalized statements of the IAM policy in ``resource.<path>``.
 
-    A known JSON string is parsed; otherwise the attribute's references are
-    followed to ``data.aws_iam_policy_document`` sources (every reference must
-    be one, several are united).  ``None`` when the attribute is not set,
-    ``UNKNOWN`` when the policy cannot be determined.
+    A known JSON string is parsed; a ``jsonencode({...})`` known only in part (HCL,
+    :meth:`Model.partial_value`) gives its statements with the unknown leaves UNKNOWN;
+    otherwise the attribute's references are followed to ``data.aws_iam_policy_document``
+    sources (every reference must be one, several are united).  ``None`` when the
+    attribute is not set, ``UNKNOWN`` when the policy cannot be determined.
     """
     value = resource.get(path)
     if isinstance(value, str) and value.strip():
         return parse_policy_json(value)
+    if value is UNKNOWN:
+        partial = _partial_document_statements(model.partial_value(resource, path))
+        if partial is not UNKNOWN:
+            return partial
     if resource.refs_under(path):
         docs = _referenced_documents(model, resource, path)
         if docs is UNKNOWN:

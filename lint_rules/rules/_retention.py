@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from ..engine import FAIL, PASS, UNKNOWN_STATUS
-from ..model import UNKNOWN, Model, Resource
+from ..model import UNKNOWN, Hole, Model, PartialString, Resource, strip_index
 from . import _s3
 from ._kms import check_cmk
 
@@ -468,11 +468,71 @@ def session_documents(model: Model) -> list[Resource]:
             if d.values.get("document_type") in ("Session", UNKNOWN)]
 
 
+#: inputs of a Session document that name where session logs go, and the resource
+#: attributes that are exactly such a name
+SESSION_DESTINATIONS = {"cloudWatchLogGroupName": (LOG_GROUP, ("name", "id")),
+                        "s3BucketName": (BUCKET, ("bucket", "id"))}
+
+
+def _names_destination(value: Any, key: str) -> bool:
+    """Is ``value`` exactly one resource's name attribute of the kind input ``key`` names?"""
+    if not (isinstance(value, PartialString) and len(value.parts) == 1 and isinstance(value.parts[0], Hole)
+            and len(value.parts[0].refs) == 1):
+        return False
+    address, _, attr = value.parts[0].refs[0].rpartition(".")
+    rtype = strip_index(address).rsplit(".", 2)[-2] if address.count(".") else ""
+    return rtype == SESSION_DESTINATIONS[key][0] and attr in SESSION_DESTINATIONS[key][1]
+
+
+def _partial_session_inputs(doc: Resource) -> tuple[dict | None, str]:
+    """``inputs`` of a ``content = jsonencode({...})`` known only in part (HCL).
+
+    A destination (log group / bucket name) must be known, or exactly the name of one
+    resource of its kind (``aws_s3_bucket.x.bucket``, ``aws_cloudwatch_log_group.x.name``):
+    then it is kept as that :class:`PartialString`, which counts as set and resolves through
+    the content's references.  Any other unknown destination makes the inputs unknown, as before.
+    Every other input that is not known is UNKNOWN.
+    """
+    content = doc.partial.get("content")
+    if not isinstance(content, dict):
+        return None, "content is not known until apply"
+    inputs = content.get("inputs")
+    if inputs is None:
+        return {}, ""
+    if not isinstance(inputs, dict):
+        return None, ("content inputs is not known until apply" if inputs is UNKNOWN or
+                      isinstance(inputs, PartialString) else "content inputs is not an object")
+    out: dict = {}
+    for key, value in inputs.items():
+        if key in SESSION_DESTINATIONS:
+            if _holds_unknown(value) and not _names_destination(value, key):
+                return None, f"content inputs.{key} is not known until apply"
+            out[key] = value
+        else:
+            out[key] = UNKNOWN if _holds_unknown(value) else value
+    return out, ""
+
+
+def _holds_unknown(value: Any) -> bool:
+    if value is UNKNOWN or isinstance(value, PartialString):
+        return True
+    if isinstance(value, list):
+        return any(_holds_unknown(v) for v in value)
+    if isinstance(value, dict):
+        return any(_holds_unknown(v) for v in value.values())
+    return False
+
+
 def session_inputs(doc: Resource) -> tuple[dict | None, str]:
-    """The ``inputs`` of a Session document's content, or (None, why not)."""
+    """The ``inputs`` of a Session document's content, or (None, why not).
+
+    Values are as written; from a content known only in part (HCL) an input that is not
+    known is UNKNOWN, except that a destination may be a :class:`PartialString` naming
+    one resource's attribute (see :func:`_partial_session_inputs`).
+    """
     content = doc.values.get("content")
     if content is UNKNOWN:
-        return None, "content is not known until apply"
+        return _partial_session_inputs(doc)
     if isinstance(content, dict):
         data: Any = content
     elif isinstance(content, str):
@@ -544,8 +604,25 @@ def log_bucket_uses(model: Model) -> list[LogBucketUse]:
     return uses
 
 
+def partial_name(resource: Resource, attr: str, prefix_attr: str) -> PartialString | None:
+    """A name known only in part (HCL, ``Resource.partial``): ``attr`` written as a template
+    with unknown pieces, or ``prefix_attr`` (``bucket_prefix`` / ``name_prefix``) written so,
+    followed by the suffix the provider generates.  None when nothing of it is known."""
+    form = resource.partial.get(attr) if resource.values.get(attr) is UNKNOWN else None
+    if isinstance(form, PartialString):
+        return form
+    form = resource.partial.get(prefix_attr) if resource.values.get(prefix_attr) is UNKNOWN else None
+    if isinstance(form, PartialString) and resource.values.get(attr) in (None, ""):
+        return PartialString(form.parts + (Hole(),))
+    return None
+
+
 def screenshot_buckets(model: Model, policy) -> tuple[list[Resource], list[Resource]]:
-    """(buckets matching the policy's screenshot-bucket glob, buckets whose name is not known)."""
+    """(buckets matching the policy's screenshot-bucket glob, buckets whose name is not known).
+
+    A name known only in part counts when every value it can take matches the glob
+    (``"acme-screenshots-${account_id}"`` for ``*screenshot*``) and is left out when none can.
+    """
     glob = policy.screenshot_bucket
     matches, unnamed = [], []
     for b in model.of_type(BUCKET):
@@ -557,7 +634,12 @@ def screenshot_buckets(model: Model, policy) -> tuple[list[Resource], list[Resou
         elif isinstance(prefix, str) and prefix and fnmatch.fnmatchcase(prefix, glob):
             matches.append(b)
         else:
-            unnamed.append(b)
+            form = partial_name(b, "bucket", "bucket_prefix")
+            verdict = form.could_match(glob) if form is not None else UNKNOWN
+            if verdict is True:
+                matches.append(b)
+            elif verdict is not False:
+                unnamed.append(b)
     return matches, unnamed
 
 
@@ -568,7 +650,11 @@ def vpc_flow_logs(model: Model) -> list[Resource]:
 
 
 def app_log_groups(groups: list[Resource], glob: str) -> tuple[list[Resource], list[Resource]]:
-    """(log groups whose name -- or name_prefix -- matches ``glob``, log groups whose name is not known)."""
+    """(log groups whose name -- or name_prefix -- matches ``glob``, log groups whose name is not known).
+
+    A name known only in part counts when every value it can take matches ``glob`` and is
+    left out when none can.
+    """
     matched, unnamed = [], []
     for g in groups:
         name, prefix = g.values.get("name"), g.values.get("name_prefix")
@@ -579,5 +665,10 @@ def app_log_groups(groups: list[Resource], glob: str) -> tuple[list[Resource], l
             if fnmatch.fnmatchcase(prefix, glob):
                 matched.append(g)
         elif name is UNKNOWN or prefix is UNKNOWN:
-            unnamed.append(g)
+            form = partial_name(g, "name", "name_prefix")
+            verdict = form.could_match(glob) if form is not None else UNKNOWN
+            if verdict is True:
+                matched.append(g)
+            elif verdict is not False:
+                unnamed.append(g)
     return matched, unnamed

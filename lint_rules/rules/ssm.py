@@ -2,9 +2,18 @@
 from __future__ import annotations
 
 from ..engine import ACCOUNT, FAIL, PASS, UNKNOWN_STATUS, Rule, register
-from ..model import UNKNOWN
+from ..model import UNKNOWN, PartialString
 from ._retention import (SESSION_DEFAULT_DOCUMENT, Outcome, combine, fmt, is_set, session_documents,
                          session_inputs, truthy_flag)
+
+
+def _show(value) -> str:
+    """A destination for messages; one known only as a resource's attribute (HCL) by that
+    attribute's address (``aws_s3_bucket.x.bucket``)."""
+    if isinstance(value, PartialString):
+        refs = [r for h in value.holes for r in h.refs]
+        return refs[0] if len(value.parts) == 1 and len(refs) == 1 else f'"{value.template}"'
+    return fmt(value)
 
 
 def _doc_outcomes(doc) -> list[Outcome]:
@@ -14,6 +23,9 @@ def _doc_outcomes(doc) -> list[Outcome]:
     if inputs is None:
         return [Outcome(UNKNOWN_STATUS, f"{problem}; cannot tell whether sessions are logged")]
     group, bucket = inputs.get("cloudWatchLogGroupName"), inputs.get("s3BucketName")
+    if group is UNKNOWN or bucket is UNKNOWN:
+        return [Outcome(UNKNOWN_STATUS, "content inputs naming the log destination are not known until apply; "
+                                        "cannot tell whether sessions are logged")]
     if not is_set(group) and not is_set(bucket):
         return [Outcome(FAIL, "content sets neither inputs.cloudWatchLogGroupName nor inputs.s3BucketName: "
                               "sessions are not logged")]
@@ -24,13 +36,17 @@ def _doc_outcomes(doc) -> list[Outcome]:
             continue
         enc = inputs.get(flag)
         if truthy_flag(enc):
-            out.append(Outcome(PASS, f"inputs.{name} = {fmt(value)} with inputs.{flag} = true"))
+            out.append(Outcome(PASS, f"inputs.{name} = {_show(value)} with inputs.{flag} = true"))
+        elif enc is UNKNOWN:
+            out.append(Outcome(UNKNOWN_STATUS, f"inputs.{name} = {_show(value)} but inputs.{flag} is not known "
+                                               "until apply: cannot tell whether session logs are encrypted"))
         else:
-            out.append(Outcome(FAIL, f"inputs.{name} = {fmt(value)} but inputs.{flag} = "
+            out.append(Outcome(FAIL, f"inputs.{name} = {_show(value)} but inputs.{flag} = "
                                      f"{fmt(enc) if enc is not None else 'unset'}: session logs are not required "
                                      "to be encrypted"))
     status, _ = combine(out)
-    if status == PASS and not is_set(inputs.get("kmsKeyId")):
+    kms = inputs.get("kmsKeyId")
+    if status == PASS and kms is not UNKNOWN and not is_set(kms):
         out[0].notes.append("inputs.kmsKeyId is not set, so session data in transit uses TLS only")
     return out
 

@@ -483,11 +483,12 @@ def test_ct003_hcl_each_bucket_by_name_passes(tmp_path):
     assert run_hcl(tmp_path, "CT-003", trail, extra=PHI_BUCKET) == {TRAIL: "pass"}
 
 
-def test_ct003_hcl_bucket_arn_reference_is_unknown(tmp_path):
-    # "${aws_s3_bucket.b.arn}/" is unknown until apply and could carry a key prefix
-    # ("${...arn}/2024/"): a reference alone never proves the whole bucket is covered.
+def test_ct003_hcl_bucket_arn_reference_covers_the_bucket(tmp_path):
+    # "${aws_s3_bucket.b.arn}/" is unknown until apply, but the template is exactly the bucket's
+    # ARN + "/": the whole bucket (a key prefix, "${...arn}/2024/", would not be; see
+    # tests/rules/test_partial_values.py).
     trail = trail_hcl(body=_s3_selector('["${aws_s3_bucket.trail.arn}/", "${aws_s3_bucket.phi.arn}/"]'))
-    assert run_hcl(tmp_path, "CT-003", trail, extra=PHI_BUCKET) == {TRAIL: "unknown"}
+    assert run_hcl(tmp_path, "CT-003", trail, extra=PHI_BUCKET) == {TRAIL: "pass"}
 
 
 def test_ct003_hcl_each_bucket_by_name_reference_passes(tmp_path):
@@ -1042,14 +1043,15 @@ resource "aws_s3_bucket" "other" {
 # ============================================================================================
 # more selector and bucket-policy cases
 # ============================================================================================
-def test_ct003_hcl_advanced_starts_with_references_are_unknown(tmp_path):
+def test_ct003_hcl_advanced_starts_with_bucket_arn_references_cover_the_buckets(tmp_path):
+    # each template is exactly a bucket's ARN + "/" (see test_partial_values.py for prefixes)
     extra = '''    field_selector {
       field       = "resources.ARN"
       starts_with = ["${aws_s3_bucket.trail.arn}/", "${aws_s3_bucket.phi.arn}/"]
     }
 '''
     trail = trail_hcl(body=ADV_S3.format(extra=extra))
-    assert run_hcl(tmp_path, "CT-003", trail, extra=PHI_BUCKET) == {TRAIL: "unknown"}
+    assert run_hcl(tmp_path, "CT-003", trail, extra=PHI_BUCKET) == {TRAIL: "pass"}
 
 
 def test_ct003_hcl_advanced_not_starts_with_excluding_a_bucket_fails(tmp_path):
