@@ -1,0 +1,362 @@
+"""Log Integrity: log buckets keep what is written to them (INT-001); no non-admin role may delete
+the trail (INT-002).
+
+The section's first line, "CloudTrail log file validation enabled (SHA-256 digest files)", is the
+same requirement as "Log file validation enabled (tamper-detection)" under CloudTrail Requirements
+and is enforced once, by CT-006 (``rules/cloudtrail.py``).
+
+INT-001 follows every log source that writes to S3 -- the trail, the Config delivery channel, the
+GuardDuty publishing destination, flow logs to S3, the Session Manager preferences and S3 server
+access logging -- to its bucket (the same resolution ENC-002 and the retention rules use) and asks
+for versioning ``Enabled`` or an object lock default retention.
+
+INT-002 reads "non-admin roles" as the roles people can assume: every ``aws_iam_role`` whose name
+does not match the policy's ``delete_trail_exempt_roles`` needs a Deny of ``cloudtrail:DeleteTrail``
+reaching it -- an inline or attached identity policy, a permissions boundary, or an attached service
+control policy -- except service roles, whose trust policy lets only AWS service principals
+(``config.amazonaws.com``, ``vpc-flow-logs.amazonaws.com``, ``lambda.amazonaws.com`` ...) assume them:
+no person can assume those.  Any role, service roles included, that a policy explicitly allows
+``cloudtrail:DeleteTrail`` or ``cloudtrail:StopLogging`` with no Deny of it fails.  A role whose
+name is not known, or whose trust policy or policies are not known, is ``unknown`` unless a denial
+is certain.
+"""
+from __future__ import annotations
+
+from ..engine import ACCOUNT, FAIL, PASS, UNKNOWN_STATUS, Rule, register
+from ..model import UNKNOWN
+from . import _principals as P
+from ._iam import grants_action, tri_all
+from ._retention import BUCKET, LogBucketUse, as_int, fmt, log_bucket_uses, resolve, sub_resources
+from ._s3 import Check, _legacy_block, versioning, worst
+
+SECTION = "Log Integrity"
+OBJECT_LOCK = "aws_s3_bucket_object_lock_configuration"
+DELETE_TRAIL = "cloudtrail:DeleteTrail"
+STOP_LOGGING = "cloudtrail:StopLogging"
+
+
+# =============================================================================
+# INT-001
+# =============================================================================
+def log_bucket_sources(model) -> list[LogBucketUse]:
+    """Every log source writing to S3; a flow log whose destination type is not known counts when its
+    destination resolves to a bucket."""
+    uses = log_bucket_uses(model)
+    for f in model.of_type("aws_flow_log"):
+        if f.values.get("log_destination_type") is UNKNOWN:
+            if resolve(model, f, "log_destination", BUCKET).targets:
+                uses.append(LogBucketUse(f, "VPC flow log", "log_destination"))
+    return uses
+
+
+def log_buckets(model):
+    """({bucket address: (bucket, [who writes to it])}, [(use, why it could not be resolved)])."""
+    buckets: dict[str, tuple] = {}
+    unresolved = []
+    for use in log_bucket_sources(model):
+        res = resolve(model, use.source, use.path, BUCKET, use.value, kind="bucket")
+        if not res.targets:
+            if not res.unset:
+                unresolved.append((use, res.problem))
+            continue
+        for b in res.targets:
+            buckets.setdefault(b.address, (b, []))[1].append(f"{use.label} {use.source.address}")
+    return buckets, unresolved
+
+
+def _default_retention(where: str, rule: dict) -> Check:
+    blocks = rule.get("default_retention")
+    if blocks is UNKNOWN:
+        return Check(UNKNOWN_STATUS, f"{where} default_retention is not known until apply")
+    for dr in blocks or []:
+        if not isinstance(dr, dict):
+            continue
+        mode, days, years = dr.get("mode"), dr.get("days"), dr.get("years")
+        if UNKNOWN in (mode, days, years):
+            return Check(UNKNOWN_STATUS, f"{where} default_retention is not known until apply")
+        n_days, n_years = as_int(days), as_int(years)
+        if (n_days and n_days > 0) or (n_years and n_years > 0):
+            span = f"days = {n_days}" if n_days else f"years = {n_years}"
+            return Check(PASS, f"{where} default_retention mode = {fmt(mode)}, {span}: "
+                               "locked objects cannot be deleted or overwritten")
+    return Check(FAIL, f"{where} has no default_retention: objects are not locked unless each upload asks")
+
+
+def object_lock(model, bucket) -> Check:
+    """Does an object lock configuration lock every new object (a default retention)?"""
+    locks, untied = sub_resources(model, bucket, OBJECT_LOCK)
+    results: list[Check] = []
+    for lock in locks:
+        enabled = lock.values.get("object_lock_enabled")
+        if enabled is UNKNOWN:
+            results.append(Check(UNKNOWN_STATUS, f"{lock.address} object_lock_enabled is not known until apply"))
+            continue
+        if enabled not in (None, "Enabled"):
+            results.append(Check(FAIL, f"{lock.address} object_lock_enabled = {fmt(enabled)}"))
+            continue
+        rules = lock.values.get("rule")
+        if rules is UNKNOWN:
+            results.append(Check(UNKNOWN_STATUS, f"{lock.address} rule is not known until apply"))
+            continue
+        blocks = lock.blocks("rule")
+        if not blocks:
+            results.append(Check(FAIL, f"{lock.address} has no rule: object lock without a default retention "
+                                       "locks no new object"))
+        results += [_default_retention(lock.address, r) for r in blocks]
+    for block in _legacy_block(bucket, "object_lock_configuration") or []:
+        where = f"{bucket.address} object_lock_configuration"
+        enabled = block.get("object_lock_enabled")
+        if enabled is UNKNOWN:
+            results.append(Check(UNKNOWN_STATUS, f"{where}.object_lock_enabled is not known until apply"))
+        elif enabled != "Enabled":
+            results.append(Check(FAIL, f"{where}.object_lock_enabled = {fmt(enabled)}"))
+        else:
+            rules = [r for r in block.get("rule") or [] if isinstance(r, dict)]
+            if not rules:
+                results.append(Check(FAIL, f"{where} has no rule: object lock without a default retention locks "
+                                           "no new object"))
+            results += [_default_retention(where, r) for r in rules]
+    if not results:
+        if untied:
+            return Check(UNKNOWN_STATUS, f"{untied[0].address} locks a bucket not known until apply")
+        return Check(FAIL, f"no {OBJECT_LOCK} refers to {bucket.address}: no object lock")
+    status = PASS if any(r.status == PASS for r in results) else worst(r.status for r in results)
+    return Check(status, "; ".join(r.message for r in results if r.status == status))
+
+
+def deletion_protection(model, bucket) -> Check:
+    """Versioning Enabled or an object lock default retention (either is enough)."""
+    if bucket.mode == "data":
+        return Check(UNKNOWN_STATUS, f"{bucket.address} is read from outside this configuration; its "
+                                     "versioning and object lock are not known")
+    ver = versioning(model, bucket)
+    lock = object_lock(model, bucket)
+    if ver.status == PASS or lock.status == PASS:
+        return Check(PASS, "; ".join(c.message for c in (ver, lock) if c.status == PASS))
+    if UNKNOWN_STATUS in (ver.status, lock.status):
+        return Check(UNKNOWN_STATUS, "; ".join(c.message for c in (ver, lock)))
+    return Check(FAIL, f"{ver.message}; {lock.message}: a deleted or overwritten log is lost")
+
+
+@register
+class LogBucketDeletionProtection(Rule):
+    id = "INT-001"
+    title = "S3 bucket for logs: object lock or versioning prevents deletion"
+    section = SECTION
+    clause = "S3 bucket for logs: object lock or versioning prevents deletion"
+    rationale = ("Whoever can write to a log bucket -- or steals credentials that can -- could delete or overwrite "
+                 "the logs of their own actions.  Versioning keeps every prior version of an object (a delete "
+                 "only adds a marker); object lock with a default retention forbids the delete outright.  This "
+                 "applies to every bucket receiving audit logs: CloudTrail, Config, GuardDuty findings, flow "
+                 "logs, Session Manager logs and S3 server access logs.")
+    fix = ("Add aws_s3_bucket_versioning with versioning_configuration { status = \"Enabled\" } (or an "
+           "aws_s3_bucket_object_lock_configuration with a default_retention) for the log bucket.")
+    example_fail = '''resource "aws_config_delivery_channel" "c" { s3_bucket_name = aws_s3_bucket.config.id }
+resource "aws_s3_bucket_versioning" "config" {
+  bucket = aws_s3_bucket.config.id
+  versioning_configuration { status = "Suspended" }
+}'''
+    example_pass = '''resource "aws_s3_bucket_versioning" "config" {
+  bucket = aws_s3_bucket.config.id
+  versioning_configuration { status = "Enabled" }
+}'''
+
+    def evaluate(self, model, policy):
+        buckets, unresolved = log_buckets(model)
+        for use, problem in unresolved:
+            if use.value is UNKNOWN:
+                yield self.unknown(use.source, f"{use.path} is not known until apply: cannot tell which bucket "
+                                               f"{use.label}s go to, nor that it keeps them from deletion")
+            else:
+                yield self.unknown(use.source, f"{use.label} writes to a bucket this configuration does not "
+                                               f"define ({problem}); cannot confirm versioning or object lock")
+        for bucket, users in buckets.values():
+            check = deletion_protection(model, bucket)
+            yield self._finding(check.status, bucket, f"log bucket of {', '.join(users)}: {check.message}")
+        if not buckets and not unresolved:
+            yield self.passed(ACCOUNT, "no log source in this configuration delivers to an S3 bucket")
+
+
+# =============================================================================
+# INT-002
+# =============================================================================
+def _denies(stmt: dict, action: str, name, trails, role=None, origin=None, model=None) -> tuple:
+    """(True/False/UNKNOWN, why not) -- does the statement deny ``action`` on every trail to role ``name``?"""
+    effect = stmt.get("Effect")
+    if effect != "Deny":
+        return (UNKNOWN if effect is UNKNOWN else False), ""
+    applies, why = P.deny_applies_to_role(stmt, name, role, origin, model)
+    verdict = tri_all([grants_action(stmt, action), P.covers_trails(stmt, trails), applies])
+    if verdict is True:
+        return True, ""
+    if grants_action(stmt, action) is False:
+        return False, ""
+    if P.covers_trails(stmt, trails) is False:
+        return False, f"its Resource {P._show(stmt.get('Resource'))} does not cover every trail"
+    if applies is False:
+        return False, why
+    return verdict, why or "its Action or Resource is not known until apply"
+
+
+class _Evidence:
+    """What the policies reaching one role say about one action."""
+
+    def __init__(self):
+        self.denied: list[str] = []  # definite denials
+        self.maybe_denied: list[str] = []
+        self.allowed: list[str] = []  # definite explicit allows
+        self.unknown: list[str] = []  # sources whose content is not known
+        self.not_counted: list[str] = []  # denials that do not reach the role, and why
+
+
+def _collect(model, index: P.IamIndex, scps, role, name, trails) -> dict[str, _Evidence]:
+    evidence = {DELETE_TRAIL: _Evidence(), STOP_LOGGING: _Evidence()}
+    sources = list(index.policies(role)) + [
+        P.Attached(f"SCP {s.policy.address} (attached by {s.attachment.address})", s.statements, s.attachment,
+                   s.definite, f"{s.policy.address} content is not known until apply", boundary=True,
+                   where=(s.policy, "content")) for s in scps]
+    for pol in sources:
+        for action, ev in evidence.items():
+            if pol.statements is UNKNOWN:
+                ev.unknown.append(pol.why or f"{pol.label} is not known until apply")
+                continue
+            for i, stmt in enumerate(pol.statements or []):
+                where = f"{pol.label} {P.statement_label(stmt, i)}"
+                origin = pol.origin(model, stmt) if stmt.get("Condition") else None
+                verdict, reason = _denies(stmt, action, name, trails, role, origin, model)
+                if verdict is True:
+                    (ev.denied if pol.definite else ev.maybe_denied).append(where)
+                elif verdict is UNKNOWN:
+                    ev.maybe_denied.append(where)
+                    ev.not_counted.append(f"{where}: {reason}")
+                elif reason:
+                    ev.not_counted.append(f"{where}: {reason}")
+                elif (not pol.boundary and pol.definite and stmt.get("Effect") == "Allow"
+                      and grants_action(stmt, action) is True):
+                    ev.allowed.append(f"{where} allows {action} ({P.show_actions(stmt)})")
+    return evidence
+
+
+@register
+class DeleteTrailDenied(Rule):
+    id = "INT-002"
+    title = "IAM policy denies DeleteTrail for all non-admin roles"
+    section = SECTION
+    # the policy text renders the code span `DeleteTrail` without its surrounding spaces
+    clause = "DeleteTrailfor all non-admin roles"
+    rationale = ("Deleting (or stopping) the trail ends the audit record of everything that follows, including "
+                 "the deletion itself.  Only the break-glass admin role may do it; every other role people can "
+                 "assume -- through SSO, another account, CI federation -- needs an explicit Deny of "
+                 "cloudtrail:DeleteTrail (an attached IAM policy or an organization SCP), which no Allow can "
+                 "override.  Service roles, which only AWS services can assume, are exempt unless a policy "
+                 "allows them DeleteTrail or StopLogging.")
+    fix = ("Attach a policy with a Deny of cloudtrail:DeleteTrail and cloudtrail:StopLogging on \"*\" to every "
+           "non-admin role (or attach an SCP denying them except for the admin role's ARN).")
+    example_fail = '''resource "aws_iam_role" "ci" {
+  name               = "ci-deploy"
+  assume_role_policy = data.aws_iam_policy_document.github_oidc_assume.json
+}   # no policy denying cloudtrail:DeleteTrail is attached'''
+    example_pass = '''resource "aws_iam_policy" "deny_trail_deletion" {
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Deny",
+    Action = ["cloudtrail:DeleteTrail", "cloudtrail:StopLogging"], Resource = "*" }] })
+}
+resource "aws_iam_role_policy_attachment" "ci" {
+  role       = aws_iam_role.ci.name
+  policy_arn = aws_iam_policy.deny_trail_deletion.arn
+}'''
+
+    def evaluate(self, model, policy):
+        index = P.IamIndex(model)
+        scps = P.attached_scps(model)
+        trails = [t.values.get("name") for t in model.of_type("aws_cloudtrail")]
+        roles = model.of_type(P.ROLE)
+        for role in roles:
+            status, message = self.check_role(model, policy, index, scps, trails, role)
+            yield self._finding(status, role, message)
+        external = list(self.external_roles(index, policy, trails))
+        yield from external
+        if not roles and not external:
+            yield from self.no_roles(model, index, scps, trails)
+
+    def check_role(self, model, policy, index, scps, trails, role):
+        name = P.role_name(role)
+        shown = P.shown_name(role)
+        if name is not UNKNOWN:
+            glob = P.matching_glob(name, policy.delete_trail_exempt_roles)
+            if glob:
+                return PASS, (f"role {shown} matches delete_trail_exempt_roles {glob!r}: the admin role is exempt "
+                              "from the DeleteTrail denial")
+        ev = _collect(model, index, scps, role, name, trails)
+        delete, stop = ev[DELETE_TRAIL], ev[STOP_LOGGING]
+        stop_allowed = [a for a in stop.allowed] if not stop.denied else []
+        delete_allowed = delete.allowed if not delete.denied else []
+        if delete.denied:
+            if stop_allowed:
+                return FAIL, (f"role {shown}: {delete.denied[0]} denies {DELETE_TRAIL}, but {stop_allowed[0]} "
+                              f"and nothing denies {STOP_LOGGING}")
+            return PASS, f"role {shown}: {DELETE_TRAIL} denied by {delete.denied[0]}"
+        trusted = P.trust(model, role)
+        service = trusted.services_only()  # any AWS service principal: no person can assume the role
+        if service is True:
+            bad = delete_allowed + stop_allowed
+            if bad:
+                return FAIL, (f"role {shown} is a service role of {', '.join(trusted.services())}, but {bad[0]} "
+                              "with no Deny")
+            return PASS, (f"role {shown} can be assumed only by {', '.join(trusted.services())} "
+                          "(assume_role_policy): a service role no person can assume, exempt from the DeleteTrail denial")
+        if delete_allowed or stop_allowed:
+            bad = (delete_allowed + stop_allowed)[0]
+            return FAIL, f"role {shown}: {bad}, and no attached policy or SCP denies it"
+        doubts = []
+        if name is UNKNOWN:
+            doubts.append("its name is not known until apply (it may be the admin role)")
+        if delete.maybe_denied:
+            doubts.append(delete.not_counted[0] if delete.not_counted else f"{delete.maybe_denied[0]} may deny it")
+        doubts += delete.unknown[:1]
+        if service is UNKNOWN:
+            doubts.append("its assume_role_policy is not known until apply (it may be a service role)")
+        if doubts:
+            return UNKNOWN_STATUS, (f"role {shown}: no attached policy is known to deny {DELETE_TRAIL}; "
+                                    + "; ".join(doubts))
+        who = ", ".join(f"{k} {P._show(i) if i is UNKNOWN else i}" for k, i in trusted.principals[:2]) or \
+            "no principal"
+        note = f" ({delete.not_counted[0]})" if delete.not_counted else ""
+        return FAIL, (f"role {shown} (assumable by {who}) has no attached policy or SCP denying "
+                      f"{DELETE_TRAIL}{note}")
+
+    def external_roles(self, index, policy, trails):
+        """Attachments of a denial to roles defined outside this configuration (by name)."""
+        for grant, name in index.external_grants():
+            if grant.kind != P.ROLE or grant.policy.statements is UNKNOWN:
+                continue
+            if P.matching_glob(name, policy.delete_trail_exempt_roles):
+                continue
+            for i, stmt in enumerate(grant.policy.statements or []):
+                if _denies(stmt, DELETE_TRAIL, name, trails)[0] is True:
+                    yield self.passed(grant.policy.source, f"role {name!r} (defined outside this configuration): "
+                                                           f"{DELETE_TRAIL} denied by {grant.policy.label} "
+                                                           f"{P.statement_label(stmt, i)}")
+                    break
+
+    def no_roles(self, model, index, scps, trails):
+        """No role is defined here: an attached SCP denial covers the account; a denial policy attached
+        to no role of this configuration cannot be confirmed; nothing at all fails."""
+        for s in scps:
+            for stmt in s.statements if isinstance(s.statements, list) else []:
+                if s.definite and _denies(stmt, DELETE_TRAIL, "__non_admin__", trails)[0] is True:
+                    yield self.passed(ACCOUNT, f"no aws_iam_role in this configuration; SCP {s.policy.address} "
+                                               f"(attached by {s.attachment.address}) denies {DELETE_TRAIL}")
+                    return
+        denials = [g.policy.label for g in index.grants if isinstance(g.policy.statements, list)
+                   and any(_denies(st, DELETE_TRAIL, UNKNOWN, trails)[0] is not False for st in g.policy.statements)]
+        for pol in model.of_type(P.POLICY):
+            stmts = P.policy_statements(model, pol, "policy")
+            if isinstance(stmts, list) and any(_denies(st, DELETE_TRAIL, UNKNOWN, trails)[0] is not False
+                                               for st in stmts):
+                denials.append(pol.address)
+        if denials:
+            yield self.unknown(ACCOUNT, f"no aws_iam_role in this configuration; {denials[0]} denies {DELETE_TRAIL} "
+                                        "but reaches no role defined here: cannot confirm every non-admin role has it")
+        else:
+            yield self.failed(ACCOUNT, f"no aws_iam_role and no IAM policy or SCP denying {DELETE_TRAIL} in this "
+                                       "configuration")
