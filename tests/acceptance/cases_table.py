@@ -199,16 +199,46 @@ NONCOMPLIANT = {
     # Encryption of log stores
     "django_log_group_without_kms": ([("sub", '  retention_in_days = 365\n  kms_key_id        = aws_kms_key.logs.arn\n  tags              = { app = "patient-portal", framework = "django" }', '  retention_in_days = 365\n  tags              = { app = "patient-portal", framework = "django" }')], ["ENC-001", "django"]),
     "trail_log_group_without_kms": ([("sub", '  retention_in_days = 2557\n  kms_key_id        = aws_kms_key.logs.arn\n', '  retention_in_days = 2557\n')], ["ENC-001", "cloudtrail"]),
-    # Log Integrity / Alerting / Log Access (policy lines with no obvious rule id)
-    "config_bucket_versioning_suspended": ([("sub", 'bucket = aws_s3_bucket.config.id\n  versioning_configuration {\n    status = "Enabled"', 'bucket = aws_s3_bucket.config.id\n  versioning_configuration {\n    status = "Suspended"')], ["version", "config"]),
-    "no_delete_trail_deny": ([("drop", 'resource "aws_iam_policy" "deny_trail_tampering"'), ("drop", 'resource "aws_iam_role_policy_attachment" "deny_trail_tampering"')], ["DeleteTrail"]),
-    "delete_trail_deny_not_attached": ([("drop", 'resource "aws_iam_role_policy_attachment" "deny_trail_tampering"')], ["DeleteTrail"]),
-    "no_cloudtrail_disabled_alarm": ([("drop", 'resource "aws_cloudwatch_metric_alarm" "cloudtrail_disabled"')], ["alarm", "CloudTrail disabled"]),
-    "no_root_login_alarm": ([("drop", 'resource "aws_cloudwatch_metric_alarm" "root_login"')], ["alarm", "root"]),
-    "no_screenshot_anomaly_alarm": ([("drop", 'resource "aws_cloudwatch_metric_alarm" "screenshots_anomaly"')], ["anomaly", "screenshot"]),
-    "no_guardduty_high_to_sns": ([("drop", 'resource "aws_cloudwatch_event_target" "guardduty_high_sns"')], ["GuardDuty", "SNS"]),
-    "alarms_without_sns_action": ([("sub", "  treat_missing_data  = \"notBreaching\"\n  alarm_actions       = [aws_sns_topic.security_alerts.arn]\n}\n\n# --- Root", "  treat_missing_data  = \"notBreaching\"\n}\n\n# --- Root")], ["SNS", "alarm"]),
-    "investigator_can_delete_logs": ([("sub", '          "logs:Describe*",\n', '          "logs:*",\n')], ["read-only", "investig", "log access"]),
+    # Log Integrity / Alerting / Log Access
+    "config_bucket_versioning_suspended": ([("sub", 'bucket = aws_s3_bucket.config.id\n  versioning_configuration {\n    status = "Enabled"', 'bucket = aws_s3_bucket.config.id\n  versioning_configuration {\n    status = "Suspended"')], ["INT-001"]),
+    "no_delete_trail_deny": ([("drop", 'resource "aws_iam_policy" "deny_trail_tampering"'), ("drop", 'resource "aws_iam_role_policy_attachment" "deny_trail_tampering"')], ["INT-002"]),
+    "delete_trail_deny_not_attached": ([("drop", 'resource "aws_iam_role_policy_attachment" "deny_trail_tampering"')], ["INT-002"]),
+    "no_cloudtrail_disabled_alarm": ([("drop", 'resource "aws_cloudwatch_metric_alarm" "cloudtrail_disabled"')], ["ALR-001"]),
+    "no_root_login_alarm": ([("drop", 'resource "aws_cloudwatch_metric_alarm" "root_login"')], ["ALR-002"]),
+    "no_screenshot_anomaly_alarm": ([("drop", 'resource "aws_cloudwatch_metric_alarm" "screenshots_anomaly"')], ["ALR-003"]),
+    "no_guardduty_high_to_sns": ([("drop", 'resource "aws_cloudwatch_event_target" "guardduty_high_sns"')], ["ALR-004"]),
+    "alarms_without_sns_action": ([("sub", "  treat_missing_data  = \"notBreaching\"\n  alarm_actions       = [aws_sns_topic.security_alerts.arn]\n}\n\n# --- Root", "  treat_missing_data  = \"notBreaching\"\n}\n\n# --- Root")], ["ALR-001"]),
+    "investigator_can_delete_logs": ([("sub", '          "logs:Describe*",\n', '          "logs:*",\n')], ["ACC-003"]),
+    "log_bucket_readable_by_another_account": ([("sub", '''        Sid       = "S3ServerAccessLogsPolicy"''', '''        Sid       = "VendorRead"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::999999999999:role/VendorExport" }
+        Action    = "s3:GetObject"
+        Resource  = "${aws_s3_bucket.access_logs.arn}/*"
+      },
+      {
+        Sid       = "S3ServerAccessLogsPolicy"''')], ["ACC-001"]),
+    "another_role_reads_logs": ([("add", "extra_reader.tf", '''
+resource "aws_iam_role" "analyst" {
+  name               = "DataAnalyst"
+  assume_role_policy = data.aws_iam_policy_document.assume_from_account_with_mfa.json
+}
+
+resource "aws_iam_role_policy" "analyst" {
+  name = "read-logs"
+  role = aws_iam_role.analyst.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = ["logs:FilterLogEvents", "logs:GetLogEvents"], Resource = "*" }]
+  })
+}
+''')], ["ACC-002"]),
+    "admin_role_without_mfa": ([("sub", '''    condition {
+      test     = "Bool"
+      variable = "aws:MultiFactorAuthPresent"
+      values   = ["true"]
+    }
+''', "")], ["ACC-004"]),
+    "no_security_investigation_role": ([("sub", 'name               = "SecurityInvestigator"', 'name               = "LogViewer"')], ["ACC-005"]),
 }
 
 # ---------------------------------------------------------------------------

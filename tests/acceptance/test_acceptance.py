@@ -84,9 +84,6 @@ def xfail(reason):
 # ---------------------------------------------------------------------------
 # 1. Compliant HCL
 # ---------------------------------------------------------------------------
-@xfail("false positives on idiomatic HCL: jsonencode() bucket policy (CT-007 unknown), interpolated "
-       "screenshot bucket name (S3L-001/RET-007 unknown), SSM content with kmsKeyId = key_id (SSM-001/RET-008/"
-       "ENC-002 unknown), SSE-S3 on the access-log target bucket (ENC-002 fail)")
 def test_compliant_hcl_as_written():
     assert_clean(*check(COMPLIANT))
 
@@ -97,7 +94,9 @@ def test_compliant_hcl_with_workarounds(tmp_path):
     assert_clean(*check(H.write_dir(base_files(), tmp_path / "base")))
 
 
-FIXED_IDIOMS = {"access_log_bucket_sse_s3"}  # accepted as written since ENC-002 allows SSE-S3 on access-log targets
+FIXED_IDIOMS = {"access_log_bucket_sse_s3",  # accepted as written since ENC-002 allows SSE-S3 on access-log targets
+                # judged on their known parts since the HCL loader keeps partially known values
+                "ct_bucket_policy_jsonencode", "screenshot_bucket_name_interpolated", "ssm_kms_key_id_reference"}
 
 
 @pytest.mark.parametrize("idiom", [k if k in FIXED_IDIOMS else pytest.param(k, marks=xfail(reason))
@@ -112,12 +111,8 @@ def test_each_idiom_alone_is_accepted(tmp_path, idiom):
 
 
 COMPLIANT_FPS = {
-    "ssm_logs_to_encrypted_s3_too": "SSM-001/RET-008 unknown: s3BucketName = aws_s3_bucket.x.bucket (a resource in the "
-                                    "configuration) makes the whole Session document content unknown",
     "s3_data_events_exclude_trail_bucket": "CT-003 unknown for every bucket when an advanced selector excludes only the "
                                            "trail's own bucket (not_starts_with = [\"${aws_s3_bucket.cloudtrail.arn}/\"])",
-    "s3_data_events_explicit_bucket_list": "CT-003 unknown: data_resource values [\"${aws_s3_bucket.x.arn}/\", ...] naming "
-                                           "every bucket are not resolved to those buckets",
 }
 
 
@@ -133,16 +128,6 @@ def test_compliant_variant(tmp_path, variant):
 NONCOMPLIANT_FNS = {
     "securityhub_findings_not_exported": "RET-005 passes with no Security Hub export at all ('re-derived from Config "
                                          "history'); Security Hub drops findings after 90 days, policy wants 1 year",
-    "config_bucket_versioning_suspended": "Log Integrity 'S3 bucket for logs: object lock or versioning' is only checked "
-                                          "for the CloudTrail bucket; the Config history bucket may be unversioned",
-    "no_delete_trail_deny": "no rule for 'IAM policy denies DeleteTrail for all non-admin roles'",
-    "delete_trail_deny_not_attached": "no rule for 'IAM policy denies DeleteTrail for all non-admin roles'",
-    "no_cloudtrail_disabled_alarm": "no rule for Alerting 'CloudTrail disabled → CloudWatch alarm → SNS'",
-    "no_root_login_alarm": "no rule for Alerting 'Root account login → CloudWatch alarm → SNS'",
-    "no_screenshot_anomaly_alarm": "no rule for Alerting 'Unusual S3 access (screenshot bucket) → anomaly alarm → SNS'",
-    "no_guardduty_high_to_sns": "no rule for Alerting 'GuardDuty High finding → Security Hub → SNS'",
-    "alarms_without_sns_action": "no rule checks that the CloudTrail-disabled alarm notifies SNS",
-    "investigator_can_delete_logs": "no rule for Log Access 'Security investigation role (read-only)'",
 }
 
 
@@ -171,26 +156,40 @@ def test_stored_plans_match_builder():
     assert json.loads(PLAN_AS_WRITTEN_FILE.read_text()) == P.build_compliant_plan(as_written=True)
 
 
+# The workaround forms still write two bucket policies and the investigator's policy with jsonencode()
+# around computed ARNs: "(known after apply)" in a plan, so who may read the logs cannot be proven.
+PLAN_ACCESS_UNPROVABLE = {("ACC-001", "unknown", "aws_s3_bucket.findings"),
+                          ("ACC-001", "unknown", "aws_s3_bucket.access_logs"),
+                          ("ACC-003", "unknown", "aws_iam_role.security_investigator")}
+
+
+def assert_only_unprovable(rc, report, err, allowed):
+    assert report is not None, f"exit {rc}: {err}"
+    got = {(f["rule_id"], f["status"], f["resource"]) for f in not_passing(report)}
+    assert rc == 1 and got <= allowed, describe(not_passing(report))
+
+
 def test_compliant_plan_file():
-    assert_clean(*check(PLAN_FILE))
+    assert_only_unprovable(*check(PLAN_FILE), PLAN_ACCESS_UNPROVABLE)
 
 
 def test_compliant_plan_stdin():
-    assert_clean(*check("-", PLAN_FILE.read_bytes()))
+    assert_only_unprovable(*check("-", PLAN_FILE.read_bytes()), PLAN_ACCESS_UNPROVABLE)
 
 
 # jsonencode() is not representable in configuration.expressions (only its references are listed),
 # so a plan genuinely cannot prove these two documents: unknown is the right answer there.
 PLAN_UNPROVABLE = {("CT-007", "unknown", "aws_cloudtrail.main"),
+                   ("ACC-001", "unknown", "aws_s3_bucket.cloudtrail"),
+                   ("ACC-001", "unknown", "aws_ssm_document.session_manager_prefs"),
+                   ("INT-001", "unknown", "aws_ssm_document.session_manager_prefs"),
                    ("RET-008", "unknown", "aws_ssm_document.session_manager_prefs"),
                    ("SSM-001", "unknown", "aws_ssm_document.session_manager_prefs"),
                    ("ENC-002", "unknown", "aws_ssm_document.session_manager_prefs")}
 
 
 def test_compliant_plan_as_written_only_unprovable_unknowns():
-    rc, report, err = check(PLAN_AS_WRITTEN_FILE)
-    got = {(f["rule_id"], f["status"], f["resource"]) for f in not_passing(report)}
-    assert rc == 1 and got <= PLAN_UNPROVABLE, describe(not_passing(report))
+    assert_only_unprovable(*check(PLAN_AS_WRITTEN_FILE), PLAN_UNPROVABLE | PLAN_ACCESS_UNPROVABLE)
 
 
 def test_plan_as_written_reports_unknown_not_pass_for_jsonencode():
