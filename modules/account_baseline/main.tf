@@ -34,15 +34,12 @@ module "kms" {
   source = "../kms"
 
   alias_name            = local.kms_alias_name
-  description           = "Audit logs of ${var.name_prefix} (CloudTrail, CloudWatch Logs, Config, GuardDuty, SNS, S3 access logs)"
+  description           = "Audit logs of ${var.name_prefix} (CloudTrail, CloudWatch Logs, Config, GuardDuty, SNS)"
   allow_cloudtrail      = true
   allow_cloudwatch_logs = true
   allow_sns             = true
   allow_config          = true
   allow_guardduty       = true
-
-  # the S3 server access log bucket is SSE-KMS with this key
-  allow_s3_server_access_logging = true
 }
 
 # --- Log access: break-glass admin and read-only investigation -----------------
@@ -62,7 +59,6 @@ module "s3_access_log_bucket" {
   source = "../log_archive_bucket"
 
   bucket_name                   = local.access_log_bucket_name
-  kms_key_arn                   = module.kms.key_arn
   retention_days                = 365
   server_access_log_destination = true
   break_glass_role_arns         = [module.log_access.devops_admin_role_arn]

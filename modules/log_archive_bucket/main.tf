@@ -29,6 +29,11 @@ resource "aws_s3_bucket" "this" {
     }
 
     precondition {
+      condition     = var.server_access_log_destination || var.kms_key_arn != null
+      error_message = "kms_key_arn is required: every log bucket but the server access log destination uses SSE-KMS with a customer-managed key."
+    }
+
+    precondition {
       condition     = var.access_log_bucket_name != var.bucket_name
       error_message = "access_log_bucket_name must be a different bucket from bucket_name."
     }
@@ -63,16 +68,15 @@ resource "aws_s3_bucket_versioning" "this" {
 resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
   bucket = aws_s3_bucket.this.id
 
-  # Every log bucket, the S3 server access log destination included, uses SSE-KMS
-  # with the customer-managed key. For an access-log destination the key policy
-  # must let logging.s3.amazonaws.com use the key (kms module:
-  # allow_s3_server_access_logging), or S3 cannot deliver the logs.
+  # Log buckets use SSE-KMS with the customer-managed key. The S3 server access
+  # log destination is the exception: AWS documents SSE-S3 as the only default
+  # encryption it delivers server access logs to.
   rule {
-    bucket_key_enabled = true
+    bucket_key_enabled = var.server_access_log_destination ? null : true
 
     apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = var.kms_key_arn
+      sse_algorithm     = var.server_access_log_destination ? "AES256" : "aws:kms"
+      kms_master_key_id = var.server_access_log_destination ? null : var.kms_key_arn
     }
   }
 }

@@ -9,11 +9,12 @@ variable "bucket_name" {
 }
 
 variable "kms_key_arn" {
-  description = "ARN of the customer-managed KMS key for SSE-KMS default encryption (an S3 server access log destination too: its key policy must allow logging.s3.amazonaws.com)."
+  description = "ARN of the customer-managed KMS key for SSE-KMS default encryption. Required unless server_access_log_destination is true (that bucket uses SSE-S3, the only encryption AWS delivers server access logs to)."
   type        = string
+  default     = null
 
   validation {
-    condition     = can(regex("^arn:[a-z-]+:kms:", var.kms_key_arn))
+    condition     = var.kms_key_arn == null || can(regex("^arn:[a-z-]+:kms:", var.kms_key_arn))
     error_message = "kms_key_arn must be a KMS key ARN (aliases such as alias/aws/s3 are not customer-managed keys)."
   }
 }
@@ -75,7 +76,7 @@ variable "access_log_bucket_name" {
 }
 
 variable "server_access_log_destination" {
-  description = "This bucket is the S3 server access log destination: it needs no access logging of its own and lets logging.s3.amazonaws.com write; it stays SSE-KMS, so the key policy of kms_key_arn must let logging.s3.amazonaws.com use the key (kms module: allow_s3_server_access_logging = true)."
+  description = "This bucket is the S3 server access log destination: it needs no access logging of its own, lets logging.s3.amazonaws.com write, and uses SSE-S3 (AWS does not deliver server access logs to SSE-KMS buckets)."
   type        = bool
   default     = false
 }
