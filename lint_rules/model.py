@@ -250,6 +250,13 @@ class Resource:
             return [value]
         return []
 
+    def malformed_blocks(self, name: str) -> bool:
+        """True when ``name`` is set but is not a block (a list of objects): input of an unexpected type."""
+        value = self.values.get(name)
+        if value is None or value is UNKNOWN or isinstance(value, dict):
+            return False
+        return not (isinstance(value, list) and all(isinstance(b, dict) or b is UNKNOWN for b in value))
+
     def refs_at(self, path: str) -> tuple[str, ...]:
         return self.refs.get(path, ())
 

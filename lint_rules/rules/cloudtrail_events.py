@@ -48,6 +48,11 @@ class TrailManagementEvents(TrailRule):
         if basic is UNKNOWN or advanced is UNKNOWN:
             yield self.unknown(trail, "event_selector / advanced_event_selector is not known until apply")
             return
+        malformed = [name for name in ("event_selector", "advanced_event_selector") if trail.malformed_blocks(name)]
+        if malformed:  # not blocks at all: never read as "no selector, so the default"
+            yield self.unknown(trail, f"{malformed[0]} is not a block (got {type(trail.values[malformed[0]]).__name__}); "
+                                      "cannot tell which events are recorded")
+            return
         selectors = trail.blocks("event_selector")
         adv = trail.blocks("advanced_event_selector")
         if not selectors and not adv:

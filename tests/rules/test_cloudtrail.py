@@ -1210,3 +1210,9 @@ def test_messages_are_one_line(tmp_path):
         assert ct
         for f in ct:
             assert f.message and "\n" not in f.message, (f.rule_id, f.message)
+
+
+def test_ct002_selector_of_an_unexpected_type_is_unknown_not_the_default(tmp_path):
+    report = lint_hcl(tmp_path, {"main.tf": 'resource "aws_cloudtrail" "main" {\n  name = "t"\n'
+                                            '  s3_bucket_name = "b"\n  event_selector = "oops"\n}\n'}, rule="CT-002")
+    assert verdicts(report, "CT-002") == {"aws_cloudtrail.main": "unknown"}
