@@ -26,15 +26,20 @@ from lint_rules.policy import load_policy  # noqa: E402
 from tests.planbuilder import PlanBuilder  # noqa: E402
 
 TARGET_SECONDS = {10_000: 5.0}
+TRUST = ('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole",'
+         '"Principal":{"AWS":"arn:aws:iam::111122223333:root"}}]}')
+READ_OWN_BUCKET = ('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject",'
+                   '"Resource":"arn:aws:s3:::logs-%d/*"}]}')
 TARGET_RSS_MB = 1024
 
 
 def synthetic_plan(n_resources: int) -> dict:
     """A plan shaped like a real estate of log buckets, log groups, VPCs and trails, in modules."""
     p = PlanBuilder()
-    per_unit = 9
+    per_unit = 12
     for unit in range(max(1, n_resources // per_unit)):
         m = f'module.unit["u{unit}"]'
+        # refs inside the module are module-relative, as terraform writes them in configuration
         key = f"{m}.aws_kms_key.this"
         bucket = f"{m}.aws_s3_bucket.logs"
         p.resource(key, {"enable_key_rotation": True}, unknown=["arn", "id", "key_id"])
@@ -45,25 +50,35 @@ def synthetic_plan(n_resources: int) -> dict:
                                                        "ignore_public_acls": True, "restrict_public_buckets": True}),
                 ("aws_s3_bucket_server_side_encryption_configuration",
                  {"rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": "aws:kms"}]}]})):
-            p.resource(f"{m}.{sub}.this", values, unknown=["bucket"], refs={"bucket": [f"{bucket}.id"]})
+            p.resource(f"{m}.{sub}.this", values, unknown=["bucket"], refs={"bucket": ["aws_s3_bucket.logs.id"]})
         p.resource(f"{m}.aws_cloudwatch_log_group.app", {"name": f"/app/django/{unit}", "retention_in_days": 365},
-                   unknown=["arn", "kms_key_id"], refs={"kms_key_id": [f"{key}.arn"]})
+                   unknown=["arn", "kms_key_id"], refs={"kms_key_id": ["aws_kms_key.this.arn"]})
         p.resource(f"{m}.aws_vpc.this", {"cidr_block": "10.0.0.0/16"}, unknown=["id", "arn"])
+        # a human-assumable role per unit, with an inline policy and a managed-policy attachment,
+        # so the IAM rules (INT-002, ACC-*) scale with the estate too
+        role = f"{m}.aws_iam_role.app"
+        p.resource(role, {"name": f"app-{unit}", "assume_role_policy": TRUST}, unknown=["arn", "id", "unique_id"])
+        p.resource(f"{m}.aws_iam_role_policy.app", {"name": "app", "policy": READ_OWN_BUCKET % unit},
+                   unknown=["role", "id"], refs={"role": ["aws_iam_role.app.name"]})
+        p.resource(f"{m}.aws_iam_role_policy_attachment.deny", {"policy_arn": "arn:aws:iam::111122223333:policy/deny"},
+                   unknown=["role", "id"], refs={"role": ["aws_iam_role.app.name"]})
         # half the VPCs log to their bucket, so every bucket-following rule has work to do
         to_s3 = unit % 2 == 1
         p.resource(f"{m}.aws_flow_log.this",
                    {"traffic_type": "ALL", "log_destination_type": "s3" if to_s3 else "cloud-watch-logs"},
                    unknown=["vpc_id", "log_destination", "iam_role_arn"],
-                   refs={"vpc_id": [f"{m}.aws_vpc.this.id"],
-                         "log_destination": [f"{bucket}.arn" if to_s3 else f"{m}.aws_cloudwatch_log_group.app.arn"],
-                         "iam_role_arn": ["aws_iam_role.flow.arn"]})
+                   refs={"vpc_id": ["aws_vpc.this.id"],  # module-relative, as in configuration
+                         "log_destination": ["aws_s3_bucket.logs.arn" if to_s3 else "aws_cloudwatch_log_group.app.arn"],
+                         "iam_role_arn": ["aws_iam_role.app.arn"]})
     # one organization-wide trail, as an account has, covering every bucket
     p.resource("aws_cloudtrail.org", {"name": "org", "is_multi_region_trail": True,
                                       "enable_log_file_validation": True, "s3_bucket_name": "logs-0",
                                       "event_selector": [{"read_write_type": "All", "include_management_events": True,
                                                           "data_resource": [{"type": "AWS::S3::Object",
                                                                              "values": ["arn:aws:s3"]}]}]},
-               unknown=["kms_key_id", "arn"], refs={"kms_key_id": ['module.unit["u0"].aws_kms_key.this.arn']})
+               unknown=["kms_key_id", "arn"], refs={"kms_key_id": ["module.unit.key_arn"]})
+    p.module_call("unit", source="./modules/unit", for_each=True)
+    p.output("unit", "key_arn", refs=["aws_kms_key.this.arn"])
     return p.build()
 
 
