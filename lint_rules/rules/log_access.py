@@ -371,8 +371,13 @@ class LogBucketReaders(_AccessRule):
 # =============================================================================
 # ACC-002 identity policies
 # =============================================================================
-def _reads(policies, names, names_unknown):
-    """(definite reads, possible reads) granted by a principal's policies, as one-line descriptions."""
+def _reads(policies, names, names_unknown, verdicts=None):
+    """(definite reads, possible reads) granted by a principal's policies, as one-line descriptions.
+
+    ``verdicts`` caches each statement's verdict: a policy whose principal is known only after
+    apply is offered to every principal, and must be judged once, not once per principal.
+    """
+    verdicts = {} if verdicts is None else verdicts
     reads, maybe = [], []
     for pol in policies:
         if pol.boundary:
@@ -381,7 +386,10 @@ def _reads(policies, names, names_unknown):
             maybe.append(pol.why or f"{pol.label} is not known until apply")
             continue
         for i, stmt in enumerate(pol.statements or []):
-            verdict, what = P.reads_logs(stmt, names, names_unknown)
+            key = id(stmt)
+            if key not in verdicts:
+                verdicts[key] = (stmt, P.reads_logs(stmt, names, names_unknown))
+            verdict, what = verdicts[key][1]
             where = f"{pol.label} {P.statement_label(stmt, i)} grants {what}"
             if verdict is True and pol.definite:
                 reads.append(where)
@@ -415,8 +423,9 @@ class IdentityLogReaders(_AccessRule):
     def evaluate(self, model, policy):
         index = P.IamIndex(model)
         names, names_unknown = _log_bucket_names(model)
+        verdicts: dict = {}
         for principal in model.of_type(P.ROLE, P.USER, P.GROUP):
-            reads, maybe = _reads(index.policies(principal), names, names_unknown)
+            reads, maybe = _reads(index.policies(principal), names, names_unknown, verdicts)
             kind = principal.type.removeprefix("aws_iam_")
             if principal.type == P.ROLE:
                 allowed, why = allowed_role(model, policy, principal)
