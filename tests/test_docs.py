@@ -38,6 +38,7 @@ def test_every_rule_quotes_a_line_of_the_policy():
     if not policy.exists():
         pytest.skip(f"policy text not found at {policy}")
     text = policy.read_text()
+    squeezed = "".join(text.split())  # the policy file runs some words together ("DeleteTrailfor")
     for rule in all_rules():
-        assert rule.clause in text, f"{rule.id}: clause not in the policy: {rule.clause!r}"
+        assert "".join(rule.clause.split()) in squeezed, f"{rule.id}: clause not in the policy: {rule.clause!r}"
         assert rule.section in text, f"{rule.id}: section not in the policy: {rule.section!r}"

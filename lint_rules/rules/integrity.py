@@ -243,7 +243,8 @@ class DeleteTrailDenied(Rule):
     title = "IAM policy denies DeleteTrail for all non-admin roles"
     section = SECTION
     # the policy text renders the code span `DeleteTrail` without its surrounding spaces
-    clause = "DeleteTrailfor all non-admin roles"
+    # the policy file runs "DeleteTrail" into "for" (a lost code span); clauses are compared ignoring spaces
+    clause = "IAM policy denies DeleteTrail for all non-admin roles"
     rationale = ("Deleting (or stopping) the trail ends the audit record of everything that follows, including "
                  "the deletion itself.  Only the break-glass admin role may do it; every other role people can "
                  "assume -- through SSO, another account, CI federation -- needs an explicit Deny of "
