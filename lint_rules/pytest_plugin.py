@@ -19,7 +19,7 @@ import pytest
 
 from .engine import FAIL, PASS, SUPPRESSED, UNKNOWN_STATUS, Finding, Report, evaluate
 from .errors import InputError
-from .loaders import STDIN, load_path
+from .loaders import NO_PIPE, STDIN, load_path, stdin_is_terminal
 from .model import Model
 from .policy import Policy, load_policy
 from .report import location
@@ -50,6 +50,9 @@ def pytest_load_initial_conftests(early_config: pytest.Config) -> Generator[None
     # Output capture starts inside this hook and replaces file descriptor 0, so a
     # plan piped on stdin must be read before the capture plugin's wrapper runs.
     if STDIN in (getattr(early_config.known_args_namespace, "tfplan", None) or []):
+        if stdin_is_terminal():  # reading would wait for typing forever
+            early_config.stash[_STDIN_KEY] = InputError(NO_PIPE, "<stdin>")
+            return (yield)
         try:
             data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
             early_config.stash[_STDIN_KEY] = data

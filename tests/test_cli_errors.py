@@ -95,3 +95,19 @@ def test_bad_policy_file(tmp_path):
                                   ["check", "--var", "novalue", "-"]])
 def test_usage_errors_are_exit_2_one_line(args):
     assert_input_error(run(args, '{"format_version": "1.2", "planned_values": {}}'))
+
+
+@pytest.mark.parametrize("command", [CLI + ["check", "-"],
+                                     [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--tfplan", "-"]])
+def test_stdin_from_a_terminal_is_an_error_not_a_hang(command, tmp_path):
+    import os
+    import pty
+
+    primary, secondary = pty.openpty()
+    try:
+        proc = subprocess.run(command, stdin=secondary, capture_output=True, timeout=60, cwd=tmp_path)
+    finally:
+        os.close(primary)
+        os.close(secondary)
+    out = proc.stdout.decode() + proc.stderr.decode()
+    assert proc.returncode in (2, 4) and "standard input is a terminal" in out and "Traceback" not in out

@@ -23,7 +23,19 @@ from ..model import Model
 STDIN = "-"
 
 
+def stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+NO_PIPE = "standard input is a terminal, not a plan: pipe one in (`terraform show -json tfplan | ...`)"
+
+
 def read_stdin() -> str:
+    if stdin_is_terminal():  # reading would wait for typing forever
+        raise InputError(NO_PIPE, "<stdin>")
     try:
         data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
     except (OSError, ValueError) as exc:
