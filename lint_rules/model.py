@@ -16,8 +16,10 @@ References
     resources the attribute's expression refers to, already followed through
     module inputs, module outputs and (in HCL) locals.  Paths are dotted, with
     block positions as numbers: ``"kms_key_id"``,
-    ``"event_selector.0.data_resource.0.values"``.  A reference to a resource
-    with count/for_each is stored without the instance key
+    ``"event_selector.0.data_resource.0.values"``.  A reference that names one
+    instance (``aws_vpc.this["a"]``, ``X[each.key]``, ``each.value`` over
+    ``for_each = X``) keeps its instance key and matches that instance only; a
+    reference whose instance is not known statically is stored without the key
     (``module.kms.aws_kms_key.this``) and matches every instance.
 
 Partially known values (HCL only)
@@ -33,7 +35,6 @@ Partially known values (HCL only)
 from __future__ import annotations
 
 import fnmatch
-import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
@@ -193,12 +194,35 @@ class PartialString:
         return True
 
 
-_INDEX_RE = re.compile(r"\[[^\]]*\]$")
+def _last_index_start(address: str) -> int:
+    """Where the instance key that ends ``address`` starts (its ``[``), or -1.  Quoted keys
+    may hold any text (``["access]logs"]``, ``["a.b"]``, ``["q\\"]"]``)."""
+    if not address.endswith("]"):
+        return -1
+    start, depth, in_str, i = -1, 0, False, 0
+    while i < len(address):
+        c = address[i]
+        if in_str:
+            if c == "\\":
+                i += 1
+            elif c == '"':
+                in_str = False
+        elif c == '"':
+            in_str = True
+        elif c == "[":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif c == "]":
+            depth -= 1
+        i += 1
+    return start if depth == 0 and not in_str else -1
 
 
 def strip_index(address: str) -> str:
-    """``aws_s3_bucket.b["x"]`` -> ``aws_s3_bucket.b``."""
-    return _INDEX_RE.sub("", address)
+    """``aws_s3_bucket.b["x"]`` -> ``aws_s3_bucket.b`` (keys may contain ``]`` or ``.``)."""
+    start = _last_index_start(address)
+    return address[:start] if start > 0 else address
 
 
 @dataclass
@@ -338,7 +362,15 @@ class Model:
         exact = self._by_address.get(address)
         if exact is not None:
             return [exact]
-        return list(self._by_config.get(address, ()))
+        found = self._by_config.get(address)
+        if found:
+            return list(found)
+        base = strip_index(address)
+        if base != address:
+            # one instance of a resource whose keys are not known (checked as a single
+            # representative instance without a key): that representative may be it
+            return [r for r in self._by_config.get(base, ()) if r.index is None]
+        return []
 
     # --- following references --------------------------------------------
     def targets(self, resource: Resource, path: str, *types: str, nested: bool = False) -> list[Resource]:

@@ -55,8 +55,17 @@ def _call_names(module_address: str) -> list[str]:
     return [m.group(1) for m in _SEGMENT.finditer(module_address)]
 
 
+_KEYED_RESOURCE = re.compile(r'((?:data\.)?[A-Za-z_][A-Za-z0-9_-]*\.[A-Za-z_][A-Za-z0-9_-]*)'
+                             r'(\[(?:[0-9]+|"(?:[^"\\]|\\.)*")\])(.*)$')
+
+
 def _reference_forms(ref: str) -> list[str]:
-    """``aws_kms_key.a.arn`` -> [``aws_kms_key.a.arn``, ``aws_kms_key.a``] as terraform lists them."""
+    """``aws_kms_key.a.arn`` -> [``aws_kms_key.a.arn``, ``aws_kms_key.a``] as terraform lists them;
+    ``aws_vpc.this["a"].id`` -> [``aws_vpc.this["a"].id``, ``aws_vpc.this["a"]``, ``aws_vpc.this``]."""
+    keyed = _KEYED_RESOURCE.match(ref)
+    if keyed and not ref.startswith(("module.", "var.", "local.", "each.", "count.")):
+        forms = [ref, keyed.group(1) + keyed.group(2), keyed.group(1)]
+        return [f for i, f in enumerate(forms) if f not in forms[:i]]
     parts = ref.split(".")
     if parts[0] in ("var", "local", "path", "each", "count", "self") or len(parts) <= 2:
         return [ref]
@@ -65,6 +74,14 @@ def _reference_forms(ref: str) -> list[str]:
     if parts[0] == "data":
         return [ref, ".".join(parts[:3])] if len(parts) > 3 else [ref]
     return [ref, ".".join(parts[:2])]
+
+
+def _for_each_refs(for_each: Any) -> list[str]:
+    """``for_each=True`` -> ``var.for_each``; a string / list names what it iterates over."""
+    if for_each is True:
+        return ["var.for_each"]
+    refs = [for_each] if isinstance(for_each, str) else list(for_each)
+    return [f for r in refs for f in _reference_forms(r)]
 
 
 def _expressions(values: dict, refs: dict[str, list[str]], prefix: str = "") -> dict:
@@ -145,9 +162,12 @@ class PlanBuilder:
 
     def resource(self, address: str, values: dict | None = None, *, unknown: list[str] = (),
                  refs: dict[str, list[str]] | None = None, sensitive: list[str] = (),
-                 actions: list[str] = ("create",), count: bool = False, for_each: bool = False,
+                 actions: list[str] = ("create",), count: bool = False, for_each: Any = False,
                  before: dict | None = None) -> "PlanBuilder":
-        """A managed resource (or ``data.`` for a data source read at plan time)."""
+        """A managed resource (or ``data.`` for a data source read at plan time).
+
+        ``for_each``: True (over ``var.for_each``) or the reference(s) it iterates over, e.g.
+        ``"aws_vpc.this"``; ``refs`` may name one instance: ``aws_vpc.this["a"].id``."""
         self._resources.append(dict(address=address, values=copy.deepcopy(values or {}),
                                     unknown=list(unknown), refs=dict(refs or {}),
                                     sensitive=list(sensitive), actions=list(actions),
@@ -155,7 +175,7 @@ class PlanBuilder:
         return self
 
     def module_call(self, call_path: str, source: str = "./module", inputs: dict | None = None,
-                    count: bool = False, for_each: bool = False) -> "PlanBuilder":
+                    count: bool = False, for_each: Any = False) -> "PlanBuilder":
         """``call_path`` is ``"a"`` or ``"a.b"`` (nested calls); inputs: list = references."""
         self._calls[call_path] = dict(source=source, inputs=dict(inputs or {}),
                                       count=count, for_each=for_each)
@@ -194,7 +214,7 @@ class PlanBuilder:
             if info.get("count"):
                 call["count_expression"] = {"constant_value": 1}
             if info.get("for_each"):
-                call["for_each_expression"] = {"references": ["var.for_each"]}
+                call["for_each_expression"] = {"references": _for_each_refs(info["for_each"])}
             parent.setdefault("module_calls", {})[name] = call
             config_mods[call_path] = call["module"]
             return call["module"]
@@ -253,7 +273,7 @@ class PlanBuilder:
             if spec["count"]:
                 conf["count_expression"] = {"constant_value": 1}
             if spec["for_each"]:
-                conf["for_each_expression"] = {"references": ["var.for_each"]}
+                conf["for_each_expression"] = {"references": _for_each_refs(spec["for_each"])}
             config_module(call_path)["resources"].append(conf)
 
         for call_path, outs in self._outputs.items():

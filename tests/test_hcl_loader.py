@@ -469,7 +469,7 @@ def test_resource_attribute_references(tmp_path):
     assert policy.values["acts"] == ["s3:PutObject"]
     assert policy.refs["bucket"] == ("aws_s3_bucket.logs",)
     assert policy.refs["policy"] == ("data.aws_iam_policy_document.p",)
-    assert policy.refs["second"] == ("aws_s3_bucket.many",)  # without the instance key
+    assert policy.refs["second"] == ("aws_s3_bucket.many[1]",)  # one instance: with its key
     assert model.targets(policy, "bucket", "aws_s3_bucket") == [model.get("aws_s3_bucket.logs")]
 
 
@@ -586,10 +586,13 @@ def test_each_value_carries_the_for_each_references(tmp_path):
     """)
     versioning = model.get('aws_s3_bucket_versioning.v["y"]')
     assert versioning.values["bucket"] is UNKNOWN and versioning.values["label"] == "y"
-    assert versioning.refs == {"bucket": ("aws_s3_bucket.b",)}
+    # for_each over the resource itself: each.value of instance "y" is bucket "y" only
+    assert versioning.refs == {"bucket": ('aws_s3_bucket.b["y"]',)}
     trail = model.get("aws_cloudtrail.t")
     assert len(trail.blocks("event_selector")) == 2
-    assert trail.refs["event_selector.1.data_resource.0.values"] == ("aws_s3_bucket.b",)
+    assert trail.refs["event_selector"] == ("aws_s3_bucket.b",)
+    assert trail.refs["event_selector.0.data_resource.0.values"] == ('aws_s3_bucket.b["x"]',)
+    assert trail.refs["event_selector.1.data_resource.0.values"] == ('aws_s3_bucket.b["y"]',)
 
 
 def test_refs_only_from_what_is_chosen(tmp_path):
@@ -1131,3 +1134,48 @@ def test_plan_models_have_no_partial_forms():
     assert all(r.partial == {} for r in model)
     r = model.get("aws_s3_bucket_policy.p")
     assert Model.partial_value(model, r, "policy") is UNKNOWN
+
+
+def test_reference_to_one_instance_keeps_its_key(tmp_path):
+    model = load(tmp_path, {
+        "main.tf": """
+            variable "pick" {}
+            resource "aws_vpc" "this" {
+              for_each   = toset(["a", "b", "access]logs"])
+              cidr_block = "10.0.0.0/16"
+            }
+            resource "aws_flow_log" "lit"   { vpc_id = aws_vpc.this["a"].id }
+            resource "aws_flow_log" "odd"   { vpc_id = aws_vpc.this["access]logs"].id }
+            resource "aws_flow_log" "unk"   { vpc_id = aws_vpc.this[var.pick].id }
+            resource "aws_flow_log" "splat" { vpc_id = values(aws_vpc.this)[0].id }
+            resource "aws_flow_log" "each" {
+              for_each = aws_vpc.this
+              vpc_id   = each.value.id
+              other    = aws_vpc.this[each.key].arn
+            }
+            module "m" {
+              source   = "./m"
+              for_each = toset(["x"])
+            }
+        """,
+        "m/main.tf": """
+            resource "aws_s3_bucket" "b" { count = 2 }
+            resource "aws_s3_bucket_versioning" "v" { bucket = aws_s3_bucket.b[count.index].id
+                                                      count = 2 }
+        """,
+    })
+    lit = model.get("aws_flow_log.lit")
+    assert lit.refs["vpc_id"] == ('aws_vpc.this["a"]',)
+    assert model.targets(lit, "vpc_id") == [model.get('aws_vpc.this["a"]')]
+    odd = model.get("aws_flow_log.odd")
+    assert model.targets(odd, "vpc_id") == [model.get('aws_vpc.this["access]logs"]')]
+    assert model.get('aws_vpc.this["access]logs"]').config_address == "aws_vpc.this"
+    # not statically known: every instance (conservative)
+    assert model.get("aws_flow_log.unk").refs["vpc_id"] == ("aws_vpc.this",)
+    assert model.get("aws_flow_log.splat").refs["vpc_id"] == ("aws_vpc.this",)
+    each_b = model.get('aws_flow_log.each["b"]')
+    assert each_b.refs["vpc_id"] == ('aws_vpc.this["b"]',)
+    assert each_b.refs["other"] == ('aws_vpc.this["b"]',)
+    v1 = model.get('module.m["x"].aws_s3_bucket_versioning.v[1]')
+    assert v1.refs["bucket"] == ('module.m["x"].aws_s3_bucket.b[1]',)
+    assert model.targets(v1, "bucket") == [model.get('module.m["x"].aws_s3_bucket.b[1]')]

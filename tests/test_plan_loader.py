@@ -238,8 +238,9 @@ def test_count_and_for_each_instances():
     p = PlanBuilder()
     for i in range(2):
         p.resource(f"aws_kms_key.k[{i}]", {"enable_key_rotation": True}, unknown=["arn"], count=True)
+        # kms_key_id = aws_kms_key.k[count.index].arn: terraform lists `aws_kms_key.k`, `count.index`
         p.resource(f"aws_cloudwatch_log_group.g[{i}]", {"name": f"g{i}"}, count=True,
-                   refs={"kms_key_id": [f"aws_kms_key.k[{i}].arn"]})
+                   refs={"kms_key_id": ["aws_kms_key.k", "count.index"]})
     p.resource('aws_s3_bucket.b["a.b"]', {"bucket": "a.b"}, for_each=True)
     p.resource('aws_s3_bucket.b["c"]', {"bucket": "c"}, for_each=True)
     model = load(p.build())
@@ -248,9 +249,8 @@ def test_count_and_for_each_instances():
     assert {r.address for r in model.instances("aws_s3_bucket.b")} == {
         'aws_s3_bucket.b["a.b"]', 'aws_s3_bucket.b["c"]'}
     group = model.get("aws_cloudwatch_log_group.g[1]")
-    assert group.refs == {"kms_key_id": ("aws_kms_key.k",)}
-    assert [k.address for k in model.targets(group, "kms_key_id", "aws_kms_key")] == [
-        "aws_kms_key.k[0]", "aws_kms_key.k[1]"]
+    assert group.refs == {"kms_key_id": ("aws_kms_key.k[1]",)}
+    assert [k.address for k in model.targets(group, "kms_key_id", "aws_kms_key")] == ["aws_kms_key.k[1]"]
 
 
 def flow_plan() -> PlanBuilder:
@@ -337,7 +337,8 @@ def test_refs_follow_var_to_module_output_to_resource_in_another_module():
     trail = model.get("module.trail.aws_cloudtrail.this")
     assert trail.values["kms_key_id"] is UNKNOWN
     assert trail.refs["kms_key_id"] == ("module.kms.aws_kms_key.this",)
-    assert trail.refs["s3_bucket_name"] == ("module.logs.aws_s3_bucket.this",)
+    # the output is aws_s3_bucket.this[0].bucket: the reference names that instance
+    assert trail.refs["s3_bucket_name"] == ("module.logs.aws_s3_bucket.this[0]",)
     assert "name" not in trail.refs  # a constant module argument
     assert [k.address for k in model.targets(trail, "kms_key_id", "aws_kms_key")] == [
         "module.kms.aws_kms_key.this"]
@@ -796,3 +797,127 @@ def test_fast_checks_never_accept_what_the_schema_rejects():
             accepted += 1
             assert values_validator.is_valid(item), item
     assert accepted > 10
+
+
+# --- references to one instance of a resource with count / for_each ------------------------------
+def _vpcs(p: PlanBuilder, prefix: str = "") -> PlanBuilder:
+    for key in ("a", "b"):
+        p.resource(f'{prefix}aws_vpc.this["{key}"]', {"cidr_block": "10.0.0.0/16"}, unknown=["id"],
+                   for_each=True)
+    return p
+
+
+def test_keyed_reference_names_that_instance_only():
+    p = _vpcs(PlanBuilder())
+    p.resource("aws_flow_log.a", {"traffic_type": "ALL"}, unknown=["vpc_id"],
+               refs={"vpc_id": ['aws_vpc.this["a"].id']})
+    doc = p.build()
+    conf = [r for r in doc["configuration"]["root_module"]["resources"] if r["name"] == "a"][0]
+    # as terraform lists them: the attribute, the instance, and the resource
+    assert conf["expressions"]["vpc_id"]["references"] == [
+        'aws_vpc.this["a"].id', 'aws_vpc.this["a"]', "aws_vpc.this"]
+    model = load(doc)
+    flow = model.get("aws_flow_log.a")
+    assert flow.refs == {"vpc_id": ('aws_vpc.this["a"]',)}
+    assert [v.address for v in model.targets(flow, "vpc_id", "aws_vpc")] == ['aws_vpc.this["a"]']
+    assert [f.address for f in model.referrers(model.get('aws_vpc.this["b"]'), ["aws_flow_log"], "vpc_id")] == []
+
+
+def test_bare_reference_still_matches_every_instance():
+    p = _vpcs(PlanBuilder())
+    p.resource("aws_flow_log.all", {"traffic_type": "ALL"}, unknown=["vpc_id"],
+               refs={"vpc_id": ["aws_vpc.this"]})  # e.g. values(aws_vpc.this)[0].id
+    model = load(p.build())
+    assert model.get("aws_flow_log.all").refs == {"vpc_id": ("aws_vpc.this",)}
+    assert len(model.targets(model.get("aws_flow_log.all"), "vpc_id", "aws_vpc")) == 2
+
+
+def test_keyed_references_in_modules_and_odd_keys():
+    p = PlanBuilder()
+    p.module_call("net", for_each=True)
+    for mod in ('module.net["x"]', 'module.net["y"]'):
+        for key in ("a]b", "c.d"):
+            p.resource(f'{mod}.aws_vpc.this["{key}"]', {"cidr_block": "10.0.0.0/16"}, unknown=["id"],
+                       for_each=True)
+        p.resource(f"{mod}.aws_flow_log.f", {"traffic_type": "ALL"}, unknown=["vpc_id", "log_destination"],
+                   refs={"vpc_id": ['aws_vpc.this["a]b"].id'], "log_destination": ['aws_vpc.this["c.d"].arn']})
+    p.resource("aws_vpc.root[0]", {"cidr_block": "10.0.0.0/16"}, unknown=["id"], count=True)
+    p.resource("aws_vpc.root[1]", {"cidr_block": "10.0.0.0/16"}, unknown=["id"], count=True)
+    p.resource("aws_flow_log.r", {"traffic_type": "ALL"}, unknown=["vpc_id"], refs={"vpc_id": ["aws_vpc.root[1].id"]})
+    model = load(p.build())
+    flow = model.get('module.net["y"].aws_flow_log.f')
+    assert flow.refs == {"vpc_id": ('module.net["y"].aws_vpc.this["a]b"]',),
+                         "log_destination": ('module.net["y"].aws_vpc.this["c.d"]',)}
+    assert [v.address for v in model.targets(flow, "vpc_id")] == ['module.net["y"].aws_vpc.this["a]b"]']
+    assert [v.address for v in model.targets(flow, "log_destination")] == ['module.net["y"].aws_vpc.this["c.d"]']
+    assert [v.address for v in model.targets(model.get("aws_flow_log.r"), "vpc_id")] == ["aws_vpc.root[1]"]
+
+
+def test_keyed_reference_to_an_instance_not_in_the_plan_is_kept_as_written():
+    p = _vpcs(PlanBuilder())
+    p.resource("aws_flow_log.c", {"traffic_type": "ALL"}, unknown=["vpc_id"],
+               refs={"vpc_id": ['aws_vpc.this["c"].id']})
+    model = load(p.build())
+    flow = model.get("aws_flow_log.c")
+    assert flow.refs == {"vpc_id": ('aws_vpc.this["c"]',)}
+    assert model.targets(flow, "vpc_id", "aws_vpc") == []
+
+
+def test_keyed_reference_through_module_input_and_output():
+    p = _vpcs(PlanBuilder())
+    p.module_call("flow", inputs={"vpc_id": ['aws_vpc.this["b"].id']})
+    p.resource("module.flow.aws_flow_log.this", {"traffic_type": "ALL"}, unknown=["vpc_id"],
+               refs={"vpc_id": ["var.vpc_id"]})
+    p.output("flow", "first", refs=['aws_flow_log.this.id'])
+    model = load(p.build())
+    assert model.get("module.flow.aws_flow_log.this").refs == {"vpc_id": ('aws_vpc.this["b"]',)}
+
+
+def test_each_value_of_for_each_over_a_resource_is_the_same_key():
+    p = _vpcs(PlanBuilder())
+    for key in ("a", "b"):
+        # for_each = aws_vpc.this; vpc_id = each.value.id
+        p.resource(f'aws_flow_log.this["{key}"]', {"traffic_type": "ALL"}, unknown=["vpc_id"],
+                   for_each="aws_vpc.this", refs={"vpc_id": ["each.value.id", "each.value"]})
+        # for_each = aws_vpc.this; vpc_id = aws_vpc.this[each.key].id
+        p.resource(f'aws_flow_log.by_key["{key}"]', {"traffic_type": "ALL"}, unknown=["vpc_id"],
+                   for_each="aws_vpc.this", refs={"vpc_id": ["aws_vpc.this", "each.key"]})
+        # for_each over a constant map; vpc_id = aws_vpc.this[each.key].id
+        p.resource(f'aws_flow_log.const["{key}"]', {"traffic_type": "ALL"}, unknown=["vpc_id"],
+                   for_each=True, refs={"vpc_id": ["aws_vpc.this", "each.key"]})
+    model = load(p.build())
+    for name in ("this", "by_key", "const"):
+        for key in ("a", "b"):
+            flow = model.get(f'aws_flow_log.{name}["{key}"]')
+            assert flow.refs == {"vpc_id": (f'aws_vpc.this["{key}"]',)}, name
+            assert [v.address for v in model.targets(flow, "vpc_id", "aws_vpc")] == [f'aws_vpc.this["{key}"]']
+
+
+def test_each_value_stays_unresolved_when_keys_do_not_match_or_for_each_is_not_one_resource():
+    p = _vpcs(PlanBuilder())
+    # keys of for_each = { for k, v in aws_vpc.this : "${k}-x" => v } are not the VPC keys
+    p.resource('aws_flow_log.renamed["a-x"]', {"traffic_type": "ALL"}, unknown=["vpc_id"],
+               for_each="aws_vpc.this", refs={"vpc_id": ["each.value.id", "each.value"]})
+    # for_each = merge(aws_vpc.this, var.more): not one resource
+    p.resource('aws_flow_log.merged["a"]', {"traffic_type": "ALL"}, unknown=["vpc_id"],
+               for_each=["aws_vpc.this", "var.more"], refs={"vpc_id": ["each.value.id", "each.value"]})
+    # aws_vpc.this[local.m[each.key]]: another reference decides the key
+    p.resource('aws_flow_log.mapped["a"]', {"traffic_type": "ALL"}, unknown=["vpc_id"],
+               for_each=True, refs={"vpc_id": ["aws_vpc.this", "local.m", "each.key"]})
+    model = load(p.build())
+    assert model.get('aws_flow_log.renamed["a-x"]').refs == {}
+    assert model.get('aws_flow_log.merged["a"]').refs == {}
+    assert model.get('aws_flow_log.mapped["a"]').refs == {"vpc_id": ("aws_vpc.this",)}
+
+
+def test_each_value_in_a_module_call_over_a_resource():
+    p = _vpcs(PlanBuilder())
+    # module "flow" { for_each = aws_vpc.this; vpc_id = each.value.id }
+    p.module_call("flow", for_each="aws_vpc.this", inputs={"vpc_id": ["each.value.id"]})
+    for key in ("a", "b"):
+        p.resource(f'module.flow["{key}"].aws_flow_log.this', {"traffic_type": "ALL"}, unknown=["vpc_id"],
+                   refs={"vpc_id": ["var.vpc_id"]})
+    model = load(p.build())
+    for key in ("a", "b"):
+        assert model.get(f'module.flow["{key}"].aws_flow_log.this').refs == {
+            "vpc_id": (f'aws_vpc.this["{key}"]',)}

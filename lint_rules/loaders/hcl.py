@@ -278,13 +278,16 @@ class Expansion:
     values: dict = field(default_factory=dict)  # for_each key -> each.value
     meta: str = ""  # "count" / "for_each" for unknown expansions
     refs: tuple = ()  # references of the for_each expression (each.value carries them)
+    # for_each over a whole resource (``for_each = aws_vpc.this``): each.value of instance k is
+    # exactly instance k of that resource, so it carries that one instance's address
+    key_refs: dict = field(default_factory=dict)
 
     def scope(self, ctx: "ModuleInstance", key: Any) -> Scope:
         """The scope of instance ``key`` (count.index / each.key / each.value set)."""
         if self.kind == "count":
             return Scope(ctx, count=key)
         if self.kind == "each":
-            return Scope(ctx, each=(key, self.values[key]), each_refs=self.refs)
+            return Scope(ctx, each=(key, self.values[key]), each_refs=self.key_refs.get(key, self.refs))
         if self.kind == "unknown":
             if self.meta == "count":
                 return Scope(ctx, count=key if isinstance(key, int) else UNKNOWN)
@@ -438,17 +441,18 @@ class _ResourceTypeNS(Proxy):
     def attr(self, name: str) -> Any:
         inst = self.inst
         prefix = "data." if self.mode == "data" else ""
-        inst.loader.ev.record(f"{inst.prefix}{prefix}{self.type}.{name}")
+        handle = inst.loader.ev.record(f"{inst.prefix}{prefix}{self.type}.{name}")
         conf = inst.config.by_address.get((self.mode, self.type, name))
-        return _ResourceRef(inst, conf)
+        return _ResourceRef(inst, conf, handle)
 
     def value(self) -> Any:
         raise EvalError(f"invalid reference {self.type!r}")
 
 
 class _ResourceRef(Proxy):
-    def __init__(self, inst: "ModuleInstance", conf: ResourceConf | None):
+    def __init__(self, inst: "ModuleInstance", conf: ResourceConf | None, handle: tuple | None = None):
         self.inst, self.conf = inst, conf
+        self.handle = handle  # the recorded reference: narrowed to one instance by ``index``
 
     def attr(self, name: str) -> Any:
         if self.conf is None:
@@ -472,6 +476,8 @@ class _ResourceRef(Proxy):
         key = to_number(key) if exp.kind == "count" else key_str(key)
         if key not in exp.values and key not in exp.keys:
             raise EvalError(f"{self.conf.local_address}[{key!r}] does not exist")
+        # the key is known here (a literal, count.index, each.key): the reference names one instance
+        self.inst.loader.ev.rekey(self.handle, f"{self.inst.prefix}{self.conf.local_address}{_key_suffix(key)}")
         return _ResourceInstRef(self.inst, self.conf, key)
 
     def splat_items(self) -> list | None:
@@ -687,7 +693,8 @@ class ModuleInstance:
             return Expansion("count", list(range(n)))
         if isinstance(value, dict):
             keys = sorted(value)
-            return Expansion("each", keys, {k: value[k] for k in keys}, refs=refs)
+            return Expansion("each", keys, {k: value[k] for k in keys}, refs=refs,
+                             key_refs=self._instance_refs(for_each.expr, scope, keys))
         if isinstance(value, list):
             if has_unknown(value):
                 return Expansion("unknown", meta="for_each", refs=refs)
@@ -699,6 +706,22 @@ class ModuleInstance:
         if value is not UNKNOWN:
             loader.note(f"{where}: {what}: for_each needs a map or a set of strings; treated as unknown")
         return Expansion("unknown", meta="for_each", refs=refs)
+
+    def _instance_refs(self, expr: Tree, scope: Scope, keys: list) -> dict:
+        """For ``for_each = <a resource with for_each>``: key -> (that instance's address,)."""
+        ev = self.loader.ev
+        try:
+            with ev.collecting():
+                raw = ev.ev_raw(expr, scope)
+        except Exception:  # noqa: BLE001 - only a refinement: fall back to the key-less reference
+            return {}
+        if not isinstance(raw, _ResourceRef) or raw.conf is None:
+            return {}
+        exp = raw.inst.expand_resource(raw.conf)
+        if exp.kind != "each" or sorted(exp.keys) != keys:
+            return {}
+        base = f"{raw.inst.prefix}{raw.conf.local_address}"
+        return {k: (base + _key_suffix(k),) for k in keys}
 
     def expand_resource(self, conf: ResourceConf) -> Expansion:
         key = id(conf)
@@ -808,8 +831,10 @@ class ModuleInstance:
         if content is None or not isinstance(collection, (list, dict)):
             unknown_blocks.add(label)
             return
+        key_refs = (self._instance_refs(for_each.expr, scope, sorted(collection))
+                    if isinstance(collection, dict) else {})
         for k, v in iter_collection(collection):
-            inner = scope.bind({iterator: DynamicIterator(k, v, block_refs, ev)})
+            inner = scope.bind({iterator: DynamicIterator(k, v, key_refs.get(k, block_refs), ev)})
             index = len(items)
             items.append(self.eval_body(content.body, inner, f"{prefix}{label}.{index}.", refs, False,
                                         partial=partial))

@@ -1235,9 +1235,23 @@ class Evaluator:
         self._file_templates: dict[str, Any] = {}
 
     # --- references ---------------------------------------------------------
-    def record(self, address: str) -> None:
+    def record(self, address: str) -> tuple | None:
+        """Record a reference; returns a handle for :meth:`rekey` (None when nothing collects)."""
         if self._refs:
-            self._refs[-1].append(address)
+            bucket = self._refs[-1]
+            bucket.append(address)
+            return (bucket, len(bucket) - 1, address)
+        return None
+
+    @staticmethod
+    def rekey(handle: tuple | None, address: str) -> None:
+        """Replace a reference recorded by :meth:`record` (e.g. ``aws_vpc.this`` ->
+        ``aws_vpc.this["a"]`` once the traversal names one instance)."""
+        if handle is None:
+            return
+        bucket, pos, old = handle
+        if pos < len(bucket) and bucket[pos] == old:
+            bucket[pos] = address
 
     def extend(self, addresses) -> None:
         if self._refs:

@@ -389,6 +389,14 @@ def parse_address(address: str) -> tuple[tuple[Segment, ...], str, str, str, Any
             match.group(3), index)
 
 
+def _instance_key(address: str) -> str:
+    """The instance key text of a resource instance address (``["a"]``, ``[0]``), or ``""``."""
+    parsed = parse_address(address)
+    if parsed is None or parsed[4] is None:
+        return ""
+    return _key_text(json.dumps(parsed[4], ensure_ascii=False)) or ""
+
+
 def _module_string(segments: Iterable[Segment]) -> str:
     return ".".join(f"module.{name}{key}" for name, key in segments)
 
@@ -426,6 +434,37 @@ def _key_text(raw: str) -> str | None:
         return f"[{json.dumps(json.loads(raw), ensure_ascii=False)}]"
     except (json.JSONDecodeError, RecursionError):
         return None
+
+
+def _resource_ref(steps: list[tuple[str, str]]) -> tuple[str, str | None] | None:
+    """(config address, instance key text or None) of a reference to a resource / data source."""
+    if len(steps) < 2 or steps[0][0] != "attr" or steps[1][0] != "attr":
+        return None
+    root = steps[0][1]
+    if root in ("var", "module") or root in _NOT_RESOURCES:
+        return None
+    if root == "data":
+        if len(steps) < 3 or steps[2][0] != "attr":
+            return None
+        config, rest = f"data.{steps[1][1]}.{steps[2][1]}", steps[3:]
+    else:
+        config, rest = f"{root}.{steps[1][1]}", steps[2:]
+    key = _key_text(rest[0][1]) if rest and rest[0][0] == "key" else None
+    return config, key
+
+
+def _for_each_resource(node: Any) -> str | None:
+    """``X`` when a ``for_each_expression`` refers to exactly one resource ``X`` and nothing else."""
+    if not isinstance(node, dict):
+        return None
+    refs = _references(node)
+    targets = {_resource_ref(_traversal(r)) for r in refs}
+    if len(targets) != 1:
+        return None
+    (target,) = targets
+    if target is None or target[1] is not None:
+        return None
+    return target[0]
 
 
 def _references(node: Any) -> list[str]:
@@ -502,27 +541,76 @@ class _Config:
 class _Resolver:
     """Follows references from one module instance to absolute resource addresses."""
 
-    def __init__(self, config: _Config, instances: dict[tuple, list[str]]):
+    def __init__(self, config: _Config, instances: dict[tuple, list[str]], addresses: Iterable[str] = ()):
         self.config = config
+        self.addresses = frozenset(addresses)  # every resource instance address in the model
         self.instances = instances  # (parent segments, call name) -> instance keys present
         self._memo: dict[tuple, tuple[str, ...]] = {}
         self._active: set[tuple] = set()
 
-    def resolve_all(self, refs: list[str], inst: tuple[Segment, ...]) -> tuple[str, ...]:
+    def resolve_all(self, refs: list[str], inst: tuple[Segment, ...],
+                    each: tuple[str | None, str, bool] | None = None) -> tuple[str, ...]:
+        """Absolute targets of ``refs`` made in module instance ``inst``.
+
+        ``each``: (the resource ``X`` that ``for_each`` iterates over, or None; the referring
+        instance's key text such as ``["a"]`` / ``[0]``; True for a ``count`` index), used to
+        tie ``each.value`` (for_each = X), ``X[each.key]`` and ``X[count.index]`` to
+        ``X<key>`` when that instance exists.
+        """
         parsed = [(ref, _traversal(ref)) for ref in refs]
         # terraform lists `module.m.out` and also `module.m`: the bare form adds nothing then.
         specific_modules = {steps[1][1] for _, steps in parsed
                             if len(steps) > 2 and steps[0] == ("attr", "module")
                             and steps[1][0] == "attr" and any(s[0] == "attr" for s in steps[2:])}
+        # terraform lists `X["a"].id`, `X["a"]` and also `X`: the bare form adds nothing then.
+        resources = [_resource_ref(steps) for _, steps in parsed]
+        keyed = {r[0] for r in resources if r is not None and r[1] is not None}
+        bare = {r[0] for r in resources if r is not None and r[1] is None}
+        each_target = self._each_target(parsed, resources, bare, inst, each)
         found: dict[str, None] = {}
-        for ref, steps in parsed:
+        if each_target is not None:
+            found[each_target[1]] = None
+        for (ref, steps), res in zip(parsed, resources):
             if (steps[:1] == [("attr", "module")] and len(steps) > 1
                     and steps[1][1] in specific_modules
                     and not any(s[0] == "attr" for s in steps[2:])):
                 continue
+            if res is not None:
+                config, key = res
+                if key is None and (config in keyed
+                                    or (each_target is not None and config == each_target[0])):
+                    continue
+                if key is not None:
+                    found.setdefault(_prefixed(inst, config + key), None)
+                    continue
             for target in self.resolve(steps, inst):
                 found.setdefault(target, None)
         return tuple(found)
+
+    def _each_target(self, parsed, resources, bare, inst, each) -> tuple[str, str] | None:
+        """(config address ``X``, absolute ``X<key>``) that ``each.*`` / ``count.index`` stands for."""
+        if each is None:
+            return None
+        for_each_target, key, is_count = each
+        candidates: list[str] = []
+        others = [steps for (_, steps), res in zip(parsed, resources)
+                  if res is None and steps[:1] not in ([("attr", "each")], [("attr", "count")])]
+        if is_count:
+            if any(steps[:2] == [("attr", "count"), ("attr", "index")] for _, steps in parsed) \
+                    and len(bare) == 1 and not others:
+                candidates = list(bare)
+        else:
+            uses_value = any(steps[:2] == [("attr", "each"), ("attr", "value")] for _, steps in parsed)
+            uses_key = any(steps[:2] == [("attr", "each"), ("attr", "key")] for _, steps in parsed)
+            if uses_value and for_each_target is not None:
+                candidates = [for_each_target]
+            elif uses_key and len(bare) == 1 and not others:
+                candidates = list(bare)  # `X[each.key]`: terraform lists `X` and `each.key`
+        for config in candidates:
+            address = _prefixed(inst, config + key)
+            if address in self.addresses:
+                return config, address
+        return None
 
     def resolve(self, steps: list[tuple[str, str]], inst: tuple[Segment, ...]) -> tuple[str, ...]:
         if len(steps) < 2 or steps[1][0] != "attr":
@@ -571,7 +659,13 @@ class _Resolver:
             expressions = call.get("expressions")
             if not isinstance(expressions, dict) or name not in expressions:
                 return ()
-            return self.resolve_all(_references(expressions[name]), parent)
+            each = None
+            key = inst[-1][1]
+            if key and isinstance(call.get("for_each_expression"), dict):
+                each = (_for_each_resource(call["for_each_expression"]), key, False)
+            elif key and isinstance(call.get("count_expression"), dict):
+                each = (None, key, True)
+            return self.resolve_all(_references(expressions[name]), parent, each)
 
         return self._guarded(("var", inst, name), compute)
 
@@ -759,22 +853,29 @@ class _PlanReader:
                 keys = instances.setdefault((segments[:depth], call), [])
                 if key not in keys:
                     keys.append(key)
-        resolver = _Resolver(config, instances)
+        resolver = _Resolver(config, instances, (e["address"] for e in self.entries))
         cache: dict[tuple, dict[str, tuple[str, ...]]] = {}
         out: list[Resource] = []
         for entry in self.entries:
             segments = entry["segments"]
             conf_key = (tuple(n for n, _ in segments), entry["mode"], entry["type"], entry["name"])
-            cache_key = (segments, conf_key)
+            conf = config.resources.get(conf_key)
+            each = None
+            key = _instance_key(entry["address"])
+            if conf is not None and key:
+                if isinstance(conf.get("for_each_expression"), dict):
+                    each = (_for_each_resource(conf["for_each_expression"]), key, False)
+                elif isinstance(conf.get("count_expression"), dict):
+                    each = (None, key, True)
+            cache_key = (segments, conf_key, key if each is not None else None)
             refs = cache.get(cache_key)
             if refs is None:
                 refs = {}
-                conf = config.resources.get(conf_key)
                 if conf is not None:
                     paths: list[tuple[str, list[str]]] = []
                     _expression_paths(conf.get("expressions"), "", paths)
                     for attr_path, references in paths:
-                        targets = resolver.resolve_all(references, segments)
+                        targets = resolver.resolve_all(references, segments, each)
                         if targets:
                             refs[attr_path] = targets
                 cache[cache_key] = refs

@@ -90,6 +90,10 @@ def _legacy_block(bucket: Resource, name: str) -> list[dict] | None:
 # --- versioning ----------------------------------------------------------------
 def versioning(model: Model, bucket: Resource) -> Check:
     """Is versioning Enabled (``aws_s3_bucket_versioning`` or legacy ``versioning { enabled = true }``)?"""
+    if bucket.values.get("object_lock_enabled") is True:
+        # S3 turns versioning on for an Object Lock bucket and refuses to suspend it
+        return Check(PASS, f"{bucket.address}: object_lock_enabled = true keeps versioning on (S3 cannot "
+                           "suspend it)", [bucket])
     found, untied = _tied_or_untied(model, bucket, "aws_s3_bucket_versioning")
     if found:
         results = []

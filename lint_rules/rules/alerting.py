@@ -214,7 +214,7 @@ def _alarms_on(model: Model, flt: Resource) -> tuple[list[Resource], list[Resour
     for alarm in model.of_type(ALARM):
         for ans, aname, _, prefix in _alarm_metrics(alarm):
             refs = alarm.refs_at(f"{prefix}metric_name") + alarm.refs_at(f"{prefix}namespace")
-            by_ref = flt.config_address in refs
+            by_ref = flt.config_address in refs or flt.address in refs  # key-less or this very instance
             ns_ok = ans == ns if isinstance(ans, str) else (by_ref if ans is UNKNOWN else False)
             name_ok = aname == name if isinstance(aname, str) else (by_ref if aname is UNKNOWN else False)
             if ns_ok and name_ok:
@@ -502,7 +502,8 @@ def _bucket_of_metric(model: Model, alarm: Resource, bucket: Resource, dims: Any
     value = dims.get("BucketName") if isinstance(dims, dict) else (UNKNOWN if dims is UNKNOWN else None)
     if isinstance(value, str) and value:
         if name is UNKNOWN:
-            return True if bucket.config_address in alarm.refs_under(path) else UNKNOWN
+            refs = alarm.refs_under(path)
+            return True if bucket.config_address in refs or bucket.address in refs else UNKNOWN
         return value == name
     if value is UNKNOWN:
         refs = alarm.refs_under(path)

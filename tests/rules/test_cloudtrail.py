@@ -1216,3 +1216,8 @@ def test_ct002_selector_of_an_unexpected_type_is_unknown_not_the_default(tmp_pat
     report = lint_hcl(tmp_path, {"main.tf": 'resource "aws_cloudtrail" "main" {\n  name = "t"\n'
                                             '  s3_bucket_name = "b"\n  event_selector = "oops"\n}\n'}, rule="CT-002")
     assert verdicts(report, "CT-002") == {"aws_cloudtrail.main": "unknown"}
+
+
+def test_ct008_object_lock_bucket_counts_as_versioned(tmp_path):
+    bucket = 'resource "aws_s3_bucket" "trail" {\n  bucket              = "acme-trail-logs"\n  object_lock_enabled = true\n}\n'
+    assert run_hcl(tmp_path, "CT-008", bucket=bucket, versioning=None) == {TRAIL: "pass"}
