@@ -24,13 +24,16 @@ def _is_aws_managed(value: str) -> bool:
 
 def check_cmk(model: Model, resource: Resource, path: str) -> KeyCheck:
     """Follow ``resource.<path>`` to an ``aws_kms_key`` and check it is a CMK with rotation."""
+    value = resource.get(path)
+    if isinstance(value, str) and _is_aws_managed(value):
+        # a known value beats references: an expression may mention a CMK and still pick another key
+        return KeyCheck(FAIL, f"{path} = {value!r} is an AWS-managed key, not a customer-managed key")
     keys = model.targets(resource, path, "aws_kms_key")
     for alias in model.targets(resource, path, "aws_kms_alias"):
         alias_name = alias.values.get("name")
         if isinstance(alias_name, str) and _is_aws_managed(alias_name):
             return KeyCheck(FAIL, f"{path} uses the AWS-managed key {alias_name}, not a customer-managed key")
         keys.extend(k for k in model.targets(alias, "target_key_id", "aws_kms_key") if k not in keys)
-    value = resource.get(path)
     if keys:
         for key in keys:
             rotation = key.values.get("enable_key_rotation")

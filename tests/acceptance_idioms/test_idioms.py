@@ -961,8 +961,6 @@ resource "aws_cloudtrail" "t" {
 ''', "RET-001", "aws_cloudtrail.t", "pass"),
 }
 MINIMAL_BUGS = {
-    ("trail_key_from_a_map", "hcl"): "CT-005 PASS 'kms_key_id -> aws_kms_key.trail' although kms_key_id = "
-                                     "\"alias/aws/s3\" is known",
 }
 
 

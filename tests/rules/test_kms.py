@@ -40,3 +40,14 @@ def test_cmk_is_enabled_plan(is_enabled, status):
     p.resource(GROUP, {"name": "/app/django/access"}, unknown=["kms_key_id", "arn"],
                refs={"kms_key_id": ["aws_kms_key.logs.arn"]})
     assert verdicts(lint_plan(p.build(), rule="ENC-001")) == {GROUP: status}
+
+
+def test_known_aws_managed_alias_fails_even_when_the_expression_mentions_a_cmk(tmp_path):
+    text = hcl("  enable_key_rotation = true").replace(
+        "kms_key_id = aws_kms_key.logs.arn",
+        'kms_key_id = local.keys["managed"]') + '''
+locals {
+  keys = { cmk = aws_kms_key.logs.arn, managed = "alias/aws/logs" }
+}
+'''
+    assert verdicts(lint_hcl(tmp_path, text, rule="ENC-001")) == {GROUP: "fail"}
