@@ -705,8 +705,6 @@ BREAKS = {
 
 # Breaks auditgate misses (false negatives), one line each.
 BREAK_FNS: dict[str, str] = {
-    "trail_key_picked_from_a_map_is_aws_managed": "CT-005 PASSES kms_key_id = local.keys[\"fallback\"] (= \"alias/aws/s3\", "
-                                                  "known): it follows the map's refs to the CMK beside it",
     "trail_bucket_left_out_of_public_access_block_for_each": "CT-009 PASSES for the trail bucket on the other "
                                                              "instances' public access blocks",
     "flow_log_for_each_misses_one_vpc": "FL-001 PASSES for aws_vpc.this[\"batch\"] ('VPC has flow log ...[\"data\"], "
