@@ -694,7 +694,7 @@ class ModuleInstance:
         if isinstance(value, dict):
             keys = sorted(value)
             return Expansion("each", keys, {k: value[k] for k in keys}, refs=refs,
-                             key_refs=self._instance_refs(for_each.expr, scope, keys))
+                             key_refs=self._instance_refs(for_each.expr, scope, keys, refs))
         if isinstance(value, list):
             if has_unknown(value):
                 return Expansion("unknown", meta="for_each", refs=refs)
@@ -707,21 +707,32 @@ class ModuleInstance:
             loader.note(f"{where}: {what}: for_each needs a map or a set of strings; treated as unknown")
         return Expansion("unknown", meta="for_each", refs=refs)
 
-    def _instance_refs(self, expr: Tree, scope: Scope, keys: list) -> dict:
-        """For ``for_each = <a resource with for_each>``: key -> (that instance's address,)."""
+    def _instance_refs(self, expr: Tree, scope: Scope, keys: list, refs: tuple = ()) -> dict:
+        """key -> (that instance's address,) when ``for_each`` iterates one resource's instances:
+        ``for_each = X``, or an expression whose only reference is X and whose keys are X's keys
+        (``{ for k, v in X : k => v if ... }``), as the plan loader reads ``for_each_expression``."""
         ev = self.loader.ev
         try:
             with ev.collecting():
                 raw = ev.ev_raw(expr, scope)
         except Exception:  # noqa: BLE001 - only a refinement: fall back to the key-less reference
             return {}
-        if not isinstance(raw, _ResourceRef) or raw.conf is None:
+        if isinstance(raw, _ResourceRef) and raw.conf is not None:
+            exp = raw.inst.expand_resource(raw.conf)
+            if exp.kind != "each" or sorted(exp.keys) != keys:
+                return {}
+            base = f"{raw.inst.prefix}{raw.conf.local_address}"
+            return {k: (base + _key_suffix(k),) for k in keys}
+        if len(refs) != 1 or not refs[0].startswith(self.prefix):
             return {}
-        exp = raw.inst.expand_resource(raw.conf)
-        if exp.kind != "each" or sorted(exp.keys) != keys:
+        local = refs[0][len(self.prefix):]
+        conf = next((c for c in self.config.resources if c.local_address == local), None)
+        if conf is None:
             return {}
-        base = f"{raw.inst.prefix}{raw.conf.local_address}"
-        return {k: (base + _key_suffix(k),) for k in keys}
+        exp = self.expand_resource(conf)
+        if exp.kind != "each" or not set(keys) <= set(exp.keys):
+            return {}
+        return {k: (refs[0] + _key_suffix(k),) for k in keys}
 
     def expand_resource(self, conf: ResourceConf) -> Expansion:
         key = id(conf)

@@ -705,10 +705,6 @@ BREAKS = {
 
 # Breaks auditgate misses (false negatives), one line each.
 BREAK_FNS: dict[str, str] = {
-    "trail_bucket_left_out_of_public_access_block_for_each": "CT-009 PASSES for the trail bucket on the other "
-                                                             "instances' public access blocks",
-    "flow_log_for_each_misses_one_vpc": "FL-001 PASSES for aws_vpc.this[\"batch\"] ('VPC has flow log ...[\"data\"], "
-                                        "...[\"web\"]'): any flow log referencing aws_vpc.this covers every instance",
 }
 
 

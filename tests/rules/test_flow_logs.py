@@ -190,3 +190,21 @@ def test_plan_cloudwatch_destination():
                                    flow_refs={"log_destination": None}), rule="FL-004")) == {FLOW: "fail"}
     assert verdicts(lint_plan(plan({"iam_role_arn": None}, flow_refs={"iam_role_arn": None}),
                               rule="FL-004")) == {FLOW: "fail"}
+
+
+def test_for_each_over_a_filtered_map_of_vpcs_covers_only_those_vpcs(tmp_path):
+    text = '''
+resource "aws_vpc" "this" {
+  for_each   = { web = "10.0.0.0/16", data = "10.1.0.0/16", batch = "10.2.0.0/16" }
+  cidr_block = each.value
+}
+resource "aws_flow_log" "this" {
+  for_each        = { for k, v in aws_vpc.this : k => v if k != "batch" }
+  vpc_id          = each.value.id
+  traffic_type    = "ALL"
+  log_destination = "arn:aws:logs:us-east-1:111122223333:log-group:/vpc"
+  iam_role_arn    = "arn:aws:iam::111122223333:role/flow"
+}
+'''
+    assert verdicts(lint_hcl(tmp_path, {"main.tf": text}, rule="FL-001")) == {
+        'aws_vpc.this["web"]': "pass", 'aws_vpc.this["data"]': "pass", 'aws_vpc.this["batch"]': "fail"}
