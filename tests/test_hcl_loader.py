@@ -1107,6 +1107,50 @@ def test_partial_reference_addresses_in_modules_and_for_each(tmp_path):
     assert [b.address for b in model.instances(address)] == [address]
 
 
+def test_partial_form_of_a_module_input(tmp_path):
+    model = load(tmp_path, {
+        "main.tf": '''
+            data "aws_caller_identity" "current" {}
+            module "shots" {
+              source      = "./m"
+              bucket_name = "acme-screenshots-${data.aws_caller_identity.current.account_id}"
+            }
+        ''',
+        "m/main.tf": '''
+            variable "bucket_name" {}
+            resource "aws_s3_bucket" "this" {
+              bucket = var.bucket_name
+            }
+        ''',
+    })
+    r = model.get("module.shots.aws_s3_bucket.this")
+    assert r.values["bucket"] is UNKNOWN  # the value itself is unchanged
+    # exactly as if the template were written in place
+    assert r.partial == {"bucket": PartialString(("acme-screenshots-", H()))}
+    assert r.partial["bucket"].could_match("*screenshot*") is True
+
+
+def test_partial_form_of_a_template_using_a_module_input(tmp_path):
+    model = load(tmp_path, {
+        "main.tf": '''
+            variable "env" {}
+            module "logs" {
+              source   = "./m"
+              for_each = toset(["a"])
+              prefix   = "acme-${each.key}-${var.env}"
+            }
+        ''',
+        "m/main.tf": '''
+            variable "prefix" { type = string }
+            resource "aws_s3_bucket" "this" {
+              bucket = "${var.prefix}-logs"
+            }
+        ''',
+    })
+    r = model.get('module.logs["a"].aws_s3_bucket.this')
+    assert r.partial == {"bucket": PartialString(("acme-a-", H(), "-logs"))}
+
+
 def test_model_partial_value(tmp_path):
     model = load(tmp_path, PARTIAL_PRELUDE + '''
         resource "t" "r" {

@@ -26,7 +26,7 @@ from lark import Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from ..errors import InputError
-from ..model import UNKNOWN, Model, Resource
+from ..model import UNKNOWN, Model, PartialString, Resource
 from .hcl_eval import (NOTSET, EvalError, Evaluator, DynamicIterator, Proxy, Scope, TfSet, _as_set, has_unknown,
                        iter_collection, key_str, kids, name_of, to_number, to_str, unify)
 
@@ -556,6 +556,7 @@ class ModuleInstance:
         self._resource_attrs: dict[tuple, Any] = {}
         self._children: dict[str, tuple[Expansion | None, dict]] = {}
         self._partial_locals: dict[str, Any] = {}
+        self._partial_vars: dict[str, Any] = {}
 
     # --- name resolution (called by the evaluator) -------------------------------------
     def root(self, name: str, scope: Scope) -> Any:
@@ -655,6 +656,43 @@ class ModuleInstance:
             self._active.discard(marker)
         self._partial_locals[name] = value
         return value
+
+    def partial_var(self, name: str) -> Any:
+        """The partially known form of ``var.<name>`` (see ``Evaluator.partial``): the partial
+        form of the module call's argument, computed in the caller's scope; UNKNOWN if none
+        (root module variables have no expression to look into)."""
+        if name in self._partial_vars:
+            return self._partial_vars[name]
+        conf = self.config.variables.get(name)
+        marker = ("partial-var", name)
+        if (conf is None or self.parent is None or self.call is None or self.call_scope is None
+                or name in MODULE_META or name not in self.call.body.attrs or marker in self._active):
+            return UNKNOWN
+        self._active.add(marker)
+        try:
+            value = UNKNOWN
+            if has_unknown(self.var(name)):  # the converted value is what the form stands for
+                form = self.loader.ev.partial(self.call.body.attrs[name].expr, self.call_scope)
+                value = self._fit_partial(form, conf.type_desc or ("any",))
+        finally:
+            self._active.discard(marker)
+        self._partial_vars[name] = value
+        return value
+
+    def _fit_partial(self, form: Any, desc: tuple) -> Any:
+        """``form`` as the variable's type constraint will see it; UNKNOWN if unsure."""
+        kind = desc[0]
+        if form is UNKNOWN or kind == "any":
+            return form
+        if isinstance(form, PartialString):
+            return form if kind == "string" else UNKNOWN
+        if isinstance(form, list) and kind in ("list", "tuple"):
+            elems = [desc[1]] * len(form) if kind == "list" else list(desc[1])
+            if len(elems) < len(form) or any(e[0] not in ("string", "any") for e in elems[:len(form)]):
+                return UNKNOWN
+            return [v if isinstance(v, PartialString) or v is UNKNOWN else self.loader.convert(v, e)
+                    for v, e in zip(form, elems)]
+        return UNKNOWN
 
     def output(self, name: str) -> Any:
         block = self.config.outputs.get(name)

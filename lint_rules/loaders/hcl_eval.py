@@ -712,13 +712,10 @@ def _format_one(flags: str, width: str | None, prec: str | None, verb: str, arg:
             text = to_str(arg)
         if prec is not None:
             text = text[:int(prec)]
-        spec = "s"
     elif verb == "q":
         text = json.dumps(to_str(arg), ensure_ascii=False)
-        spec = "s"
     elif verb == "t":
         text = "true" if to_bool(arg) else "false"
-        spec = "s"
     elif verb == "d":
         num = to_number(arg)
         if isinstance(num, float):
@@ -1421,7 +1418,9 @@ class Evaluator:
         - ``jsonencode(x)`` -> ``x`` with object/tuple literals kept as dict/list and their
           unknown leaves as PartialString or UNKNOWN (the document the string will decode to);
         - a tuple literal -> a list of the above for its elements;
-        - ``c ? a : b`` with ``c`` known -> the partial form of the branch taken.
+        - ``c ? a : b`` with ``c`` known -> the partial form of the branch taken;
+        - ``local.X`` -> the partial form of the local's expression; ``var.X`` inside a module
+          instance -> the partial form of the module call's argument, in the caller's scope.
 
         UNKNOWN when nothing more is known.  Read-only: references it touches are not
         recorded (the caller has them from :meth:`evaluate`).
@@ -1565,17 +1564,22 @@ class Evaluator:
             return None
         return PartialString((Hole((f"{address}.{attr}",)),))
 
+    _NAMED_HOOKS = {"local": "partial_local", "var": "partial_var"}
+
     def _partial_named(self, node: Tree, scope: Scope) -> Any:
-        """``local.X`` -> the partial form of the local's expression (the context computes it)."""
+        """``local.X`` -> the partial form of the local's expression; ``var.X`` in a module
+        instance -> the partial form of the module call's argument (the context computes both)."""
         node = _unwrap_term(node)
         if node.data != "get_attr_expr_term":
             return UNKNOWN
         base_node, accessor = kids(node)
         base_node = _unwrap_term(base_node)
-        if (accessor.data != "get_attr" or base_node.data != "identifier" or name_of(base_node) != "local"
-                or "local" in scope.names):
+        if accessor.data != "get_attr" or base_node.data != "identifier":
             return UNKNOWN
-        hook = getattr(scope.ctx, "partial_local", None)
+        ns = name_of(base_node)
+        if ns not in self._NAMED_HOOKS or ns in scope.names:
+            return UNKNOWN
+        hook = getattr(scope.ctx, self._NAMED_HOOKS[ns], None)
         return hook(name_of(kids(accessor)[0])) if hook is not None else UNKNOWN
 
     # --- collections ------------------------------------------------------------
