@@ -41,6 +41,7 @@ class Outcome:
     text: str
     notes: list[str] = field(default_factory=list)
     days: int | None = None  # how long it keeps logs, when that is a number
+    sse_s3: bool = False  # bucket encryption: failing only because it is SSE-S3 (AES256)
 
     @property
     def full_text(self) -> str:
@@ -429,11 +430,12 @@ def bucket_encryption(model: Model, bucket: Resource) -> Outcome:
             return Outcome(UNKNOWN_STATUS, f"{bucket.address}: {unresolved[0].address} bucket is not known "
                                            "until apply; cannot tell which bucket it encrypts")
         return Outcome(FAIL, f"{bucket.address} has no aws_s3_bucket_server_side_encryption_configuration: "
-                             "default encryption is SSE-S3 (AES256), not a customer-managed KMS key")
+                             "default encryption is SSE-S3 (AES256), not a customer-managed KMS key", sse_s3=True)
     outcomes = []
     for holder, base, rules in checks:
         if not rules:
-            outcomes.append(Outcome(FAIL, f"{holder.address} has no encryption rule: default SSE-S3 (AES256)"))
+            outcomes.append(Outcome(FAIL, f"{holder.address} has no encryption rule: default SSE-S3 (AES256)",
+                                    sse_s3=True))
         for i, rule in enumerate(rules):
             defaults = rule.get("apply_server_side_encryption_by_default") if isinstance(rule, dict) else None
             if defaults is UNKNOWN:
@@ -442,7 +444,8 @@ def bucket_encryption(model: Model, bucket: Resource) -> Outcome:
                 continue
             if not defaults:
                 outcomes.append(Outcome(FAIL, f"{holder.address} {base}[{i}] sets no "
-                                              "apply_server_side_encryption_by_default: SSE-S3 (AES256)"))
+                                              "apply_server_side_encryption_by_default: SSE-S3 (AES256)",
+                                        sse_s3=True))
                 continue
             path = f"{base}.{i}.apply_server_side_encryption_by_default.0"
             algo = holder.get(f"{path}.sse_algorithm")
@@ -450,7 +453,7 @@ def bucket_encryption(model: Model, bucket: Resource) -> Outcome:
                 outcomes.append(Outcome(UNKNOWN_STATUS, f"{holder.address} sse_algorithm is not known until apply"))
             elif algo not in ("aws:kms", "aws:kms:dsse"):
                 outcomes.append(Outcome(FAIL, f"{holder.address} sse_algorithm = {fmt(algo)} (SSE-S3), not "
-                                              "SSE-KMS with a customer-managed key"))
+                                              "SSE-KMS with a customer-managed key", sse_s3=True))
             else:
                 check = check_cmk(model, holder, f"{path}.kms_master_key_id")
                 text = check.message.replace(f"{path}.", "")
@@ -459,7 +462,8 @@ def bucket_encryption(model: Model, bucket: Resource) -> Outcome:
                             "aws/s3 key, not a customer-managed key")
                 outcomes.append(Outcome(check.status, f"{holder.address} {text}"))
     status, text = combine(outcomes)
-    return Outcome(status, text)
+    failing = [o for o in outcomes if o.status == FAIL]
+    return Outcome(status, text, sse_s3=bool(failing) and all(o.sse_s3 for o in failing))
 
 
 # --- SSM Session Manager preferences -------------------------------------------

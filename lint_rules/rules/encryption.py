@@ -75,7 +75,7 @@ class LogBucketEncryption(_EncryptionRule):
         for bucket, users in buckets.values():
             outcome = bucket_encryption(model, bucket)
             status, text = outcome.status, outcome.text
-            if status == FAIL and "SSE-S3" in text and all(label == ACCESS_LOG for label, _ in users):
+            if status == FAIL and outcome.sse_s3 and all(label == ACCESS_LOG for label, _ in users):
                 # AWS delivers server access logs only to SSE-S3 buckets: SSE-KMS default
                 # encryption on the target bucket silently stops the log delivery.
                 status, text = PASS, (f"{text}; accepted: SSE-S3 is the only default encryption AWS supports "

@@ -358,3 +358,17 @@ resource "aws_ssm_document" "session" {
 }
 '''}
     assert verdicts(lint_hcl(tmp_path, files, rule="ENC-002")) == {"aws_s3_bucket.sessions": "fail"}
+
+
+def test_access_log_target_with_an_aws_managed_key_beside_sse_s3_still_fails(tmp_path):
+    files = {"main.tf": ACCESS_LOG_TARGET % "AES256" + '''
+resource "aws_s3_bucket_server_side_encryption_configuration" "access_kms" {
+  bucket = aws_s3_bucket.access.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "aws:kms"
+    }
+  }
+}
+'''}
+    assert verdicts(lint_hcl(tmp_path, files, rule="ENC-002"))["aws_s3_bucket.access"] == "fail"
