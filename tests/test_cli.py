@@ -57,7 +57,8 @@ def test_json_report_contract(tmp_path, capsys):
     assert report["version"] == 1
     assert set(report["summary"]) == {"pass", "fail", "unknown", "suppressed"}
     for finding in report["findings"]:
-        assert set(finding) == {"rule_id", "status", "resource", "file", "line", "message", "clause"}
+        # keys are only ever added (account: 0.1.0, issue 7)
+        assert {"rule_id", "status", "resource", "file", "line", "message", "clause", "account"} <= set(finding)
         assert finding["status"] in ("pass", "fail", "unknown", "suppressed")
     statuses = {(f["rule_id"], f["resource"]): f["status"] for f in report["findings"]}
     assert statuses == {("CT-005", TRAIL): "unknown", ("CT-006", TRAIL): "pass"}

@@ -22,6 +22,7 @@ from ..engine import FAIL, PASS, UNKNOWN_STATUS
 from ..model import UNKNOWN, Hole, Model, PartialString, Resource, strip_index
 from . import _s3
 from ._kms import check_cmk
+from ._naming import tagged_as
 
 BUCKET = _s3.BUCKET
 LOG_GROUP = "aws_cloudwatch_log_group"
@@ -621,29 +622,41 @@ def partial_name(resource: Resource, attr: str, prefix_attr: str) -> PartialStri
     return None
 
 
-def screenshot_buckets(model: Model, policy) -> tuple[list[Resource], list[Resource]]:
-    """(buckets matching the policy's screenshot-bucket glob, buckets whose name is not known).
+SCREENSHOT_BUCKET = "screenshot_bucket"  # its id for the mapping tag
 
-    A name known only in part counts when every value it can take matches the glob
-    (``"acme-screenshots-${account_id}"`` for ``*screenshot*``) and is left out when none can.
+
+def _glob_verdict(name: Any, prefix: Any, form: PartialString | None, globs: list[str]) -> Any:
+    """Does a name (or name prefix, or name known only in part) match one of ``globs``?"""
+    if isinstance(name, str) and name:
+        return any(fnmatch.fnmatchcase(name, g) for g in globs)
+    if isinstance(prefix, str) and prefix:
+        return any(fnmatch.fnmatchcase(prefix, g) for g in globs)
+    if form is None:
+        return UNKNOWN
+    verdicts = [form.could_match(g) for g in globs]
+    return True if True in verdicts else (False if all(v is False for v in verdicts) else UNKNOWN)
+
+
+def screenshot_buckets(model: Model, policy) -> tuple[list[Resource], list[Resource]]:
+    """(buckets that are the screenshot bucket, buckets whose name is not known).
+
+    A bucket is the screenshot bucket when its name matches one of the policy's screenshot_bucket
+    globs or it is tagged ``<naming.tag> = screenshot_bucket``.  A name known only in part counts
+    when every value it can take matches a glob (``"acme-screenshots-${account_id}"`` for
+    ``*screenshot*``) and is left out when none can.
     """
-    glob = policy.screenshot_bucket
+    globs = policy.screenshot_bucket_globs
     matches, unnamed = [], []
     for b in model.of_type(BUCKET):
-        name = b.values.get("bucket")
-        prefix = b.values.get("bucket_prefix")
-        if isinstance(name, str) and name:
-            if fnmatch.fnmatchcase(name, glob):
-                matches.append(b)
-        elif isinstance(prefix, str) and prefix and fnmatch.fnmatchcase(prefix, glob):
+        if tagged_as(b, policy, SCREENSHOT_BUCKET):
             matches.append(b)
-        else:
-            form = partial_name(b, "bucket", "bucket_prefix")
-            verdict = form.could_match(glob) if form is not None else UNKNOWN
-            if verdict is True:
-                matches.append(b)
-            elif verdict is not False:
-                unnamed.append(b)
+            continue
+        verdict = _glob_verdict(b.values.get("bucket"), b.values.get("bucket_prefix"),
+                                partial_name(b, "bucket", "bucket_prefix"), globs)
+        if verdict is True:
+            matches.append(b)
+        elif verdict is not False:
+            unnamed.append(b)
     return matches, unnamed
 
 
@@ -653,26 +666,27 @@ def vpc_flow_logs(model: Model) -> list[Resource]:
             or f.refs_at("vpc_id")]
 
 
-def app_log_groups(groups: list[Resource], glob: str) -> tuple[list[Resource], list[Resource]]:
-    """(log groups whose name -- or name_prefix -- matches ``glob``, log groups whose name is not known).
+def app_log_groups(groups: list[Resource], globs: list[str] | str, policy=None,
+                   app: str | None = None) -> tuple[list[Resource], list[Resource]]:
+    """(log groups of application ``app``: whose name -- or name_prefix -- matches one of ``globs``,
+    or tagged ``<naming.tag> = app``; log groups whose name is not known).
 
-    A name known only in part counts when every value it can take matches ``glob`` and is
-    left out when none can.
+    A name known only in part counts when every value it can take matches a glob and is left out
+    when none can.
     """
+    globs = [globs] if isinstance(globs, str) else list(globs)
     matched, unnamed = [], []
     for g in groups:
+        if policy is not None and app is not None and tagged_as(g, policy, app):
+            matched.append(g)
+            continue
         name, prefix = g.values.get("name"), g.values.get("name_prefix")
-        if isinstance(name, str) and name:
-            if fnmatch.fnmatchcase(name, glob):
-                matched.append(g)
-        elif isinstance(prefix, str) and prefix:
-            if fnmatch.fnmatchcase(prefix, glob):
-                matched.append(g)
-        elif name is UNKNOWN or prefix is UNKNOWN:
-            form = partial_name(g, "name", "name_prefix")
-            verdict = form.could_match(glob) if form is not None else UNKNOWN
-            if verdict is True:
-                matched.append(g)
-            elif verdict is not False:
-                unnamed.append(g)
+        if not (isinstance(name, str) and name) and not (isinstance(prefix, str) and prefix) \
+                and name is not UNKNOWN and prefix is not UNKNOWN:
+            continue  # neither set: the provider generates a name that matches nothing
+        verdict = _glob_verdict(name, prefix, partial_name(g, "name", "name_prefix"), globs)
+        if verdict is True:
+            matched.append(g)
+        elif verdict is not False:
+            unnamed.append(g)
     return matched, unnamed

@@ -8,8 +8,9 @@ from typing import Iterable
 
 from ..engine import ACCOUNT, PASS, UNKNOWN_STATUS, Finding, register
 from ..model import UNKNOWN, Model
+from . import _accounts
 from ._kms import check_cmk
-from ._trail import TRAIL, NO_TRAIL, show, TrailRule
+from ._trail import TRAIL, NO_TRAIL, coverage, is_organization_trail, show, TrailRule
 
 # =============================================================================
 # CT-001
@@ -37,20 +38,31 @@ class TrailMultiRegion(TrailRule):
     no_trail_message = NO_TRAIL + ": no multi-region trail is logging"
 
     def evaluate(self, model: Model, policy) -> Iterable[Finding]:
-        trails = model.of_type(TRAIL)
-        if not trails:
-            yield self.no_trail(model, policy)
-            return
-        findings = [f for trail in trails for f in self.check(model, policy, trail)]
-        yield from findings
-        statuses = {f.status for f in findings}
-        if PASS not in statuses:
-            if UNKNOWN_STATUS in statuses:
-                yield self.unknown(ACCOUNT, "no trail is known to be multi-region and logging until apply "
-                                            "(is_multi_region_trail / enable_logging known after apply)")
+        by_trail: dict[str, Finding] = {}
+        for trail in model.of_type(TRAIL):
+            for f in self.check(model, policy, trail):
+                by_trail[trail.address] = f
+                yield f
+        several = _accounts.several(model)
+        for account, cov in coverage(model).items():
+            where = _accounts.prefix(model, account)
+            if not cov.trails:
+                yield self.without_trail(model, policy, cov)
+                continue
+            statuses = {by_trail[t.address].status for t in cov.trails}
+            if PASS in statuses:
+                good = next(t for t in cov.trails if by_trail[t.address].status == PASS)
+                if several and good not in cov.own:
+                    yield self.passed(ACCOUNT, f"{where}logged by the organization trail {good.address} (is_organization_"
+                                               f"trail = true, created in {_accounts.label(model.account_of(good))})",
+                                      account=account, evidence=[good])
+            elif UNKNOWN_STATUS in statuses:
+                yield self.unknown(ACCOUNT, f"{where}no trail is known to be multi-region and logging until apply "
+                                            "(is_multi_region_trail / enable_logging known after apply)", account=account)
             else:
-                yield self.failed(ACCOUNT, f"none of the {len(trails)} aws_cloudtrail trail(s) is multi-region "
-                                           "with logging enabled (is_multi_region_trail = true, enable_logging != false)")
+                yield self.failed(ACCOUNT, f"{where}none of the {len(cov.trails)} aws_cloudtrail trail(s) logging it "
+                                           "is multi-region with logging enabled (is_multi_region_trail = true, "
+                                           "enable_logging != false)", account=account)
 
     def check(self, model, policy, trail):
         multi = trail.values.get("is_multi_region_trail")
@@ -65,8 +77,10 @@ class TrailMultiRegion(TrailRule):
         elif logging is UNKNOWN:
             yield self.unknown(trail, "enable_logging is not known until apply")
         else:
-            yield self.passed(trail, f"multi-region trail is logging (is_multi_region_trail = true, "
-                                     f"enable_logging = {show(logging) if logging is not None else 'unset, default true'})")
+            org = " organization" if is_organization_trail(trail) is True else ""
+            yield self.passed(trail, f"multi-region{org} trail is logging (is_multi_region_trail = true, "
+                                     f"enable_logging = {show(logging) if logging is not None else 'unset, default true'})",
+                              evidence=[trail])
 
 
 

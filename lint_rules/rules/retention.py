@@ -259,7 +259,9 @@ class ApplicationLogRetention(_RetentionRule):
     clause = "| Application access logs | CloudWatch Logs (Django/Laravel) | 1 year |"
     source_id = "application_logs"
     rationale = ("Application logs record who accessed or changed which PHI record; they must be kept for "
-                 "the policy period to answer access investigations.")
+                 "the policy period to answer access investigations.  Each application log group (recognised "
+                 "as APP-001 does: application_log_groups globs or the naming tag) must keep events that long; "
+                 "a missing group is APP-001's finding, not repeated here.")
     fix = "Set retention_in_days ≥ 365 (or 0) on each application log group."
     example_fail = '''resource "aws_cloudwatch_log_group" "django" { name = "/app/django"  retention_in_days = 30 }'''
     example_pass = '''resource "aws_cloudwatch_log_group" "django" { name = "/app/django"  retention_in_days = 365 }'''
@@ -267,18 +269,12 @@ class ApplicationLogRetention(_RetentionRule):
     def evaluate(self, model, policy):
         days, req = requirement(policy, self.source_id)
         groups = model.of_type(LOG_GROUP)
-        for app, glob in policy.application_log_groups.items():
-            matched, unnamed = app_log_groups(groups, glob)
+        for app, globs in policy.application_log_group_globs.items():
+            matched, _ = app_log_groups(groups, globs, policy, app)
+            # a missing log group is APP-001's finding: reported once, not under two rules
             for g in matched:
                 status, text = combine([log_group_keeps(g, days)])
                 yield self._finding(status, g, f"{app} application log group → {text}; {req}")
-            if not matched:
-                if unnamed:
-                    yield self.unknown(ACCOUNT, f"no log group named {glob!r} for {app}; the names of "
-                                                f"{', '.join(g.address for g in unnamed)} are not known; {req}")
-                else:
-                    yield self.failed(ACCOUNT, f"no aws_cloudwatch_log_group named {glob!r}: {app} application "
-                                               f"logs are not kept; {req}")
 
 
 @register

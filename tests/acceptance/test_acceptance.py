@@ -110,10 +110,7 @@ def test_each_idiom_alone_is_accepted(tmp_path, idiom):
     assert_clean(*check(H.write_dir(files, tmp_path / idiom)))
 
 
-COMPLIANT_FPS = {
-    "s3_data_events_exclude_trail_bucket": "CT-003 unknown for every bucket when an advanced selector excludes only the "
-                                           "trail's own bucket (not_starts_with = [\"${aws_s3_bucket.cloudtrail.arn}/\"])",
-}
+COMPLIANT_FPS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("variant", [
