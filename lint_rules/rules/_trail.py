@@ -99,6 +99,11 @@ def coverage(model: Model) -> dict[str, Coverage]:
     return out
 
 
+def accounts_without_trail(model: Model) -> list[Coverage]:
+    """The accounts no trail is known to cover (``maybe_org``: an organization trail may)."""
+    return [cov for cov in coverage(model).values() if not cov.trails]
+
+
 def covered_accounts(model: Model, trail: Resource) -> list[str]:
     """The accounts a trail logs: its own, and with is_organization_trail = true every account."""
     home = model.account_of(trail)
@@ -120,9 +125,8 @@ class TrailRule(Rule):
 
     def uncovered(self, model: Model, policy) -> Iterable[Finding]:
         """An ACCOUNT finding for each account without a trail of its own or an organization trail."""
-        for account, cov in coverage(model).items():
-            if not cov.trails:
-                yield self.without_trail(model, policy, cov)
+        for cov in accounts_without_trail(model):
+            yield self.without_trail(model, policy, cov)
 
     def without_trail(self, model: Model, policy, cov: Coverage) -> Finding:
         """The finding for an account no trail is known to cover."""

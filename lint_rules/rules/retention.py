@@ -11,6 +11,8 @@ from __future__ import annotations
 
 
 from ..engine import ACCOUNT, FAIL, UNKNOWN_STATUS, Rule, register
+from . import _accounts
+from ._trail import NO_TRAIL_FIX, accounts_without_trail
 from ..model import UNKNOWN
 from ._event_exports import event_exports
 from ._retention import (BUCKET, app_log_groups, FROM_ARN, LOG_GROUP, LOGGING, Outcome, bucket_keeps, combine,
@@ -35,11 +37,15 @@ class CloudTrailRetention(_RetentionRule):
     title = "CloudTrail logs are kept for 7 years"
     clause = "| AWS API activity | CloudTrail (multi-region) | 7 years |"
     source_id = "cloudtrail"
-    rationale = ("API activity is the primary audit trail for PHI systems; if the trail's S3 archive or its "
-                 "CloudWatch Logs group deletes events before the policy's retention period, an investigation "
-                 "or audit covering that period cannot be answered.")
-    fix = ("Remove or lengthen lifecycle expiration (current and noncurrent versions) on the trail bucket and "
-           "set retention_in_days ≥ 2557 (or 0) on the trail's log group.")
+    rationale = ("API activity is the primary audit trail for PHI systems; if the trail's S3 archive deletes "
+                 "events before the policy's retention period, an investigation or audit covering that period "
+                 "cannot be answered.  The trail's S3 bucket -- the copy with the digest files that prove it "
+                 "complete -- is the system of record and must keep logs 7 years (lifecycle expiration of current "
+                 "and noncurrent versions); a CloudWatch Logs copy that feeds the alarms may keep less, and the "
+                 "finding says how long it keeps.  Policy cloudtrail.retention_on = every_destination makes the "
+                 "log group count too.  An account no trail covers (its own, or an organization trail) fails.")
+    fix = ("Remove or lengthen lifecycle expiration (current and noncurrent versions) on the trail bucket to "
+           "≥ 2557 days.")
     example_fail = '''resource "aws_cloudtrail" "t" { s3_bucket_name = aws_s3_bucket.trail.id ... }
 resource "aws_s3_bucket_lifecycle_configuration" "trail" {
   bucket = aws_s3_bucket.trail.id
@@ -61,16 +67,28 @@ resource "aws_s3_bucket_lifecycle_configuration" "trail" {
 
     def evaluate(self, model, policy):
         days, req = requirement(policy, self.source_id)
-        trails = model.of_type("aws_cloudtrail")
-        if not trails:
-            yield self.failed(ACCOUNT, f"no aws_cloudtrail in this configuration: nothing keeps AWS API activity; {req}")
-            return
-        for trail in trails:
+        every = policy.cloudtrail_retention_on == "every_destination"
+        for trail in model.of_type("aws_cloudtrail"):
             outcomes = destination_outcomes(model, trail, "s3_bucket_name", BUCKET, days,
                                             log_prefix=key_prefix(trail.values.get("s3_key_prefix")))
-            outcomes += destination_outcomes(model, trail, "cloud_watch_logs_group_arn", LOG_GROUP, days,
-                                             required=False)
+            copies = destination_outcomes(model, trail, "cloud_watch_logs_group_arn", LOG_GROUP, days,
+                                          required=False)
+            if every:
+                outcomes += copies
+            elif copies and outcomes:
+                for o in copies:
+                    outcomes[0].notes.append(f"CloudWatch Logs copy: {o.text} -- it feeds the alarms; the S3 archive "
+                                             "is the system of record (cloudtrail.retention_on = archive)")
             yield self.report(trail, "CloudTrail trail", outcomes, req)
+        for cov in accounts_without_trail(model):
+            where = _accounts.prefix(model, cov.account)
+            if cov.maybe_org:
+                yield self.unknown(ACCOUNT, f"{where}no aws_cloudtrail of its own, and whether {cov.maybe_org[0].address} "
+                                            f"is an organization trail covering it is not known until apply; {req}",
+                                   account=cov.account)
+            else:
+                yield self.absent(model, FAIL, ACCOUNT, f"{where}no aws_cloudtrail covers it: nothing keeps AWS API "
+                                                        f"activity; {req}", account=cov.account, fix=NO_TRAIL_FIX)
 
 
 def _flow_log_outcomes(model, flow, days):

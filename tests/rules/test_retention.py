@@ -132,8 +132,12 @@ resource "aws_s3_bucket_object_lock_configuration" "trail" {
     assert "default_retention.days = 30" in report.findings[0].message
 
 
+EVERY_DESTINATION = Policy({**POLICY.data, "cloudtrail": {**POLICY.data["cloudtrail"], "retention_on": "every_destination"}},
+                           "<every destination>")
+
+
 @pytest.mark.parametrize("days,status", [(2556, "fail"), (2557, "pass"), (0, "pass")])
-def test_trail_cloudwatch_group_retention(tmp_path, days, status):
+def test_trail_cloudwatch_group_retention_when_every_destination_counts(tmp_path, days, status):
     group = f'''
 resource "aws_cloudwatch_log_group" "ct" {{
   name              = "/aws/cloudtrail"
@@ -141,7 +145,24 @@ resource "aws_cloudwatch_log_group" "ct" {{
 }}
 '''
     files = {"main.tf": TRAIL_HCL.replace('s3_key_prefix  = "ct"', 's3_key_prefix = "ct"\n  cloud_watch_logs_group_arn = "${aws_cloudwatch_log_group.ct.arn}:*"') + group}
-    assert verdicts(lint_hcl(tmp_path, files, rule="RET-001")) == {TRAIL: status}
+    assert verdicts(lint_hcl(tmp_path, files, rule="RET-001", policy=EVERY_DESTINATION)) == {TRAIL: status}
+
+
+@pytest.mark.parametrize("days", [90, 365, 2557])
+def test_trail_judged_on_its_s3_archive_by_default(tmp_path, days):
+    """False alarm removed: a CloudWatch Logs copy that feeds the alarms (the CIS-benchmark idiom keeps it
+    90 days or a year) may keep less than the archive; the finding says how long it keeps."""
+    group = f'''
+resource "aws_cloudwatch_log_group" "ct" {{
+  name              = "/aws/cloudtrail"
+  retention_in_days = {days}
+}}
+'''
+    files = {"main.tf": TRAIL_HCL.replace('s3_key_prefix  = "ct"', 's3_key_prefix = "ct"\n  cloud_watch_logs_group_arn = "${aws_cloudwatch_log_group.ct.arn}:*"') + group}
+    report = lint_hcl(tmp_path, files, rule="RET-001")
+    assert verdicts(report) == {TRAIL: "pass"}
+    assert f"aws_cloudwatch_log_group.ct keeps logs {days} days" in report.findings[0].message
+    assert "system of record" in report.findings[0].message
 
 
 def test_trail_bucket_not_in_configuration_is_unknown(tmp_path):
