@@ -270,13 +270,10 @@ def _lifecycle_rules(model: Model, bucket: Resource) -> tuple[list[tuple[str, di
             rid = rule.get("id")
             rules.append((f"{lc.address} rule[{i}]" + (f" {fmt(rid)}" if isinstance(rid, str) else ""),
                           rule, False))
-    inline = bucket.values.get("lifecycle_rule")
     # In a plan from provider >= 4, lifecycle_rule of the bucket is a computed mirror of the
     # separate resources (unknown when not written inline); only known inline rules count.
-    if isinstance(inline, list):
-        for i, rule in enumerate(inline):
-            if isinstance(rule, dict):
-                rules.append((f"{bucket.address} lifecycle_rule[{i}]", rule, True))
+    for i, rule in enumerate(_s3.inline(bucket, "lifecycle_rule") or []):
+        rules.append((f"{bucket.address} lifecycle_rule[{i}]", rule, True))
     for lc in unresolved:
         problems.append(Outcome(UNKNOWN_STATUS, f"{bucket.address}: {lc.address} bucket is not known until "
                                                 "apply; it may expire these logs"))
@@ -335,10 +332,9 @@ def _rule_outcomes(bucket: Resource, where: str, rule: dict, legacy: bool, log_p
 def _object_lock_note(model: Model, bucket: Resource, min_days: int) -> str | None:
     locks = sub_resources(model, bucket, OBJECT_LOCK)[0]
     candidates = [(lock.address, r) for lock in locks for r in lock.blocks("rule")]
-    inline = bucket.values.get("object_lock_configuration")
-    if isinstance(inline, list):
-        candidates += [(f"{bucket.address} object_lock_configuration", r)
-                       for c in inline if isinstance(c, dict) for r in c.get("rule") or [] if isinstance(r, dict)]
+    candidates += [(f"{bucket.address} object_lock_configuration", r)
+                   for c in _s3.inline(bucket, "object_lock_configuration") or []
+                   for r in c.get("rule") or [] if isinstance(r, dict)]
     for where, rule in candidates:
         for dr in rule.get("default_retention") or []:
             if not isinstance(dr, dict):
@@ -423,8 +419,8 @@ def bucket_encryption(model: Model, bucket: Resource) -> Outcome:
         if rules is UNKNOWN:
             return Outcome(UNKNOWN_STATUS, f"{bucket.address}: {cfg.address} rule is not known until apply")
         checks.append((cfg, "rule", cfg.blocks("rule")))
-    inline = bucket.values.get("server_side_encryption_configuration")
-    if not configs and isinstance(inline, list) and inline and isinstance(inline[0], dict):
+    inline = _s3.inline(bucket, "server_side_encryption_configuration")
+    if not configs and inline:
         checks.append((bucket, "server_side_encryption_configuration.0.rule", inline[0].get("rule") or []))
     if not checks:
         if unresolved:
@@ -601,11 +597,10 @@ def log_bucket_uses(model: Model) -> list[LogBucketUse]:
     for lg in model.of_type(LOGGING):
         uses.append(LogBucketUse(lg, ACCESS_LOG, "target_bucket"))
     for b in model.of_type(BUCKET):
-        inline = b.values.get("logging")
-        if isinstance(inline, list):
-            for i, block in enumerate(inline):
-                if isinstance(block, dict) and is_set(block.get("target_bucket")):
-                    uses.append(LogBucketUse(b, ACCESS_LOG, f"logging.{i}.target_bucket"))
+        # a legacy inline logging block makes its target a log bucket exactly as aws_s3_bucket_logging does
+        if _s3.inline(b, "logging") and not _s3.sub_resources(model, b, LOGGING):
+            for holder, prefix in _s3.logging_targets(model, b)[0]:
+                uses.append(LogBucketUse(holder, ACCESS_LOG, f"{prefix}target_bucket"))
     return uses
 
 

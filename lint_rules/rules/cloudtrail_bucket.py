@@ -34,7 +34,7 @@ class TrailBucketDedicated(BucketRule):
     def check_bucket(self, model, policy, trail, bucket):
         problems: list[str] = []
         unsure: list[str] = []
-        uses = _s3.non_log_uses(model, bucket, policy.screenshot_bucket)
+        uses = _s3.non_log_uses(model, bucket, policy)
         if uses:
             problems.append(f"not dedicated to logs: {'; '.join(uses)}")
         acl = _s3.acl_exposure(model, bucket)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 
 from ..engine import ACCOUNT, FAIL, UNKNOWN_STATUS, Rule, register
-from . import _accounts
+from . import _accounts, _s3
 from ._trail import NO_TRAIL_FIX, accounts_without_trail
 from ..model import UNKNOWN
 from ._event_exports import event_exports
@@ -302,7 +302,9 @@ class AccessLogRetention(_RetentionRule):
     clause = "| S3 access (screenshot bucket) | S3 Server Access Logging | 1 year |"
     source_id = "s3_access_logs"
     rationale = ("Server access logs are the only per-request record of who read or wrote PHI screenshots; "
-                 "the target bucket must keep them for the policy period.")
+                 "the target bucket (of an aws_s3_bucket_logging or a legacy inline logging block) must keep them "
+                 "for the policy period.  A missing screenshot bucket or missing logging is S3L-001's finding, "
+                 "not repeated here.")
     fix = "Remove or lengthen lifecycle expiration on the access-log target bucket to ≥ 365 days."
     example_fail = '''resource "aws_s3_bucket_logging" "shots" {
   bucket = aws_s3_bucket.screenshots.id  target_bucket = aws_s3_bucket.access_logs.id  target_prefix = "s3/"
@@ -318,33 +320,18 @@ resource "aws_s3_bucket_lifecycle_configuration" "access_logs" {
 
     def evaluate(self, model, policy):
         days, req = requirement(policy, self.source_id)
-        buckets, unnamed = screenshot_buckets(model, policy)
-        if not buckets:
-            yield self.unknown(ACCOUNT, f"no aws_s3_bucket named {policy.screenshot_bucket!r} in this configuration"
-                                        f"{' (bucket names not known: ' + ', '.join(b.address for b in unnamed) + ')' if unnamed else ''}"
-                                        f": cannot confirm the screenshot bucket's access logs are kept; {req}")
-            return
+        buckets, _ = screenshot_buckets(model, policy)
+        # no screenshot bucket, or none logged: S3L-001's finding, not repeated here
         for b in buckets:
-            configs, unresolved = sub_resources(model, b, LOGGING)
+            targets, _ = _s3.logging_targets(model, b)
             outcomes: list[Outcome] = []
-            for cfg in configs:
-                outcomes += [Outcome(o.status, f"{cfg.address} → {o.full_text}") for o in
-                             destination_outcomes(model, cfg, "target_bucket", BUCKET, days,
-                                                  log_prefix=key_prefix(cfg.values.get("target_prefix")))]
-            inline = b.values.get("logging")
-            if not configs and isinstance(inline, list):
-                for i, block in enumerate(inline):
-                    if isinstance(block, dict) and is_set(block.get("target_bucket")):
-                        outcomes += destination_outcomes(model, b, f"logging.{i}.target_bucket", BUCKET, days,
-                                                         log_prefix=key_prefix(block.get("target_prefix")))
-            if not outcomes:
-                if unresolved:
-                    outcomes = [Outcome(UNKNOWN_STATUS, f"bucket of {unresolved[0].address} is not known until "
-                                                        "apply; cannot tell whether it logs this bucket")]
-                else:
-                    outcomes = [Outcome(FAIL, "no aws_s3_bucket_logging: access to the screenshot bucket is not "
-                                              "logged, so nothing is kept")]
-            yield self.report(b, "screenshot bucket", outcomes, req)
+            for holder, prefix in targets:
+                found = destination_outcomes(model, holder, f"{prefix}target_bucket", BUCKET, days,
+                                             log_prefix=key_prefix(holder.get(f"{prefix}target_prefix")))
+                outcomes += [Outcome(o.status, f"{holder.address} → {o.full_text}" if holder is not b else o.full_text)
+                             for o in found]
+            if outcomes:
+                yield self.report(b, "screenshot bucket", outcomes, req)
 
 
 @register

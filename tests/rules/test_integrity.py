@@ -57,13 +57,15 @@ resource "aws_s3_bucket_object_lock_configuration" "logs" {
     ("", "fail"),
     (LOCK, "pass"),
     (versioning("Suspended") + LOCK, "pass"),
+    # Object Lock without a default retention locks nothing by itself, but S3 accepts an Object Lock
+    # configuration only on a versioned bucket and never lets versioning be suspended again
     (LOCK.replace('''  rule {
     default_retention {
       mode = "COMPLIANCE"
       days = 2557
     }
   }
-''', ""), "fail"),
+''', ""), "pass"),
 ])
 def test_trail_bucket_versioning_or_object_lock(tmp_path, extra, status):
     report = lint_hcl(tmp_path, TRAIL + extra, rule="INT-001")

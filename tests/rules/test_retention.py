@@ -535,9 +535,11 @@ def test_access_log_retention(tmp_path, body, status):
     assert verdicts(lint_hcl(tmp_path, access_log_hcl(body), rule="RET-007")) == {"aws_s3_bucket.shots": status}
 
 
-def test_screenshot_bucket_without_logging_fails_retention(tmp_path):
+def test_screenshot_bucket_without_logging_is_reported_once_by_s3l001(tmp_path):
     files = {"main.tf": 'resource "aws_s3_bucket" "shots" {\n bucket = "acme-screenshots"\n}\n'}
-    assert verdicts(lint_hcl(tmp_path, files, rule="RET-007")) == {"aws_s3_bucket.shots": "fail"}
+    report = lint_hcl(tmp_path, files)
+    assert verdicts(report, "RET-007") == {}
+    assert verdicts(report, "S3L-001") == {"aws_s3_bucket.shots": "fail"}
 
 
 @pytest.mark.parametrize("days,status", [(30, "fail"), (365, "pass")])
