@@ -466,6 +466,11 @@ class Model:
                 for target in self.with_identity(v, *types):
                     if target not in found:
                         found.append(target)
+        if len(found) > 1 and self.providers:
+            # names are unique per account (and region): a name shared across accounts means the
+            # resource of the referring resource's own account, when there is one
+            home = self.account_of(resource)
+            found = [t for t in found if self.account_of(t) == home] or found
         return found
 
     def with_identity(self, value: str, *types: str) -> list[Resource]:

@@ -407,7 +407,7 @@ def key_prefix(value: Any) -> str | None:
 
 
 # --- encryption of a bucket ---------------------------------------------------
-def bucket_encryption(model: Model, bucket: Resource) -> Outcome:
+def bucket_encryption(model: Model, bucket: Resource, policy=None) -> Outcome:
     """Is the bucket's default encryption SSE-KMS with a customer-managed key?"""
     if bucket.mode == "data":
         return Outcome(UNKNOWN_STATUS, f"{bucket.address} is read from outside this configuration; its "
@@ -452,7 +452,7 @@ def bucket_encryption(model: Model, bucket: Resource) -> Outcome:
                 outcomes.append(Outcome(FAIL, f"{holder.address} sse_algorithm = {fmt(algo)} (SSE-S3), not "
                                               "SSE-KMS with a customer-managed key", sse_s3=True))
             else:
-                check = check_cmk(model, holder, f"{path}.kms_master_key_id")
+                check = check_cmk(model, holder, f"{path}.kms_master_key_id", policy)
                 text = check.message.replace(f"{path}.", "")
                 if check.status != PASS and holder.get(f"{path}.kms_master_key_id") in (None, ""):
                     text = (f"sse_algorithm = {fmt(algo)} without kms_master_key_id uses the AWS-managed "

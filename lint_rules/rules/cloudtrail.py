@@ -93,8 +93,11 @@ class TrailKmsEncryption(TrailRule):
     title = "CloudTrail log files are encrypted with a customer-managed KMS key"
     clause = "CloudTrail log files encrypted with KMS CMK"
     rationale = ("A customer-managed key lets the organisation control and audit who can decrypt audit logs "
-                 "and revoke access; SSE-S3 or an AWS-managed key gives no such control.")
-    fix = "Set kms_key_id to the ARN of an aws_kms_key with enable_key_rotation = true."
+                 "and revoke access; SSE-S3 or an AWS-managed key gives no such control.  The policy line asks for "
+                 "a KMS CMK, not for rotation: a CMK with enable_key_rotation off passes (the message says so) "
+                 "unless the policy file sets kms.require_key_rotation: true, which then applies to every CMK "
+                 "that protects logs (CT-005, ENC-001 .. ENC-005).")
+    fix = "Set kms_key_id to the ARN of an aws_kms_key (a customer-managed key; enable_key_rotation = true is good practice)."
     example_fail = '''resource "aws_cloudtrail" "main" {
   name           = "org-trail"
   s3_bucket_name = aws_s3_bucket.trail.id
@@ -110,7 +113,7 @@ resource "aws_cloudtrail" "main" {
     no_trail_message = NO_TRAIL + ": no trail log files are encrypted with a CMK"
 
     def check(self, model, policy, trail):
-        result = check_cmk(model, trail, "kms_key_id")
+        result = check_cmk(model, trail, "kms_key_id", policy)
         yield self.finding(result.status, trail, result.message)
 
 

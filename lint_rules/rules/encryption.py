@@ -29,7 +29,7 @@ class LogGroupEncryption(_EncryptionRule):
 
     def evaluate(self, model, policy):
         for group in model.of_type("aws_cloudwatch_log_group"):
-            check = check_cmk(model, group, "kms_key_id")
+            check = check_cmk(model, group, "kms_key_id", policy)
             yield self._finding(check.status, group, check.message)
 
 
@@ -73,7 +73,7 @@ class LogBucketEncryption(_EncryptionRule):
             for b in res.targets:
                 buckets.setdefault(b.address, (b, []))[1].append((use.label, use.source.address))
         for bucket, users in buckets.values():
-            outcome = bucket_encryption(model, bucket)
+            outcome = bucket_encryption(model, bucket, policy)
             status, text = outcome.status, outcome.text
             if status == FAIL and outcome.sse_s3 and all(label == ACCESS_LOG for label, _ in users):
                 # AWS delivers server access logs only to SSE-S3 buckets: SSE-KMS default
@@ -135,7 +135,7 @@ class AlertTopicEncryption(_EncryptionRule):
                 yield self.unknown(topic, f"alert topic of {', '.join(sources)} is read from outside this "
                                           "configuration; its encryption is not known")
                 continue
-            check = check_cmk(model, topic, "kms_master_key_id")
+            check = check_cmk(model, topic, "kms_master_key_id", policy)
             yield self._finding(check.status, topic, f"alert topic of {', '.join(sources)}: {check.message}")
 
 
@@ -157,7 +157,7 @@ class ConfigDeliveryEncryption(_EncryptionRule):
         for ch in model.of_type("aws_config_delivery_channel"):
             value = ch.values.get("s3_kms_key_arn")
             if is_set(value) or value is UNKNOWN or ch.refs_at("s3_kms_key_arn"):
-                check = check_cmk(model, ch, "s3_kms_key_arn")
+                check = check_cmk(model, ch, "s3_kms_key_arn", policy)
                 yield self._finding(check.status, ch, check.message)
                 continue
             res = resolve(model, ch, "s3_bucket_name", BUCKET, kind="bucket")
@@ -165,7 +165,7 @@ class ConfigDeliveryEncryption(_EncryptionRule):
                 yield self.unknown(ch, f"s3_kms_key_arn is not set and the delivery bucket is not known "
                                        f"({res.problem}); cannot confirm a CMK encrypts Config deliveries")
                 continue
-            outcomes = [bucket_encryption(model, b) for b in res.targets]
+            outcomes = [bucket_encryption(model, b, policy) for b in res.targets]
             status = worst(o.status for o in outcomes)
             texts = "; ".join(o.text for o in outcomes)
             yield self._finding(status, ch, f"s3_kms_key_arn is not set, so the bucket's default encryption "
@@ -177,12 +177,13 @@ class GuardDutyExportEncryption(_EncryptionRule):
     id = "ENC-005"
     title = "GuardDuty findings export is encrypted with a customer-managed KMS key"
     rationale = ("Exported GuardDuty findings describe threats against PHI systems; the publishing destination "
-                 "encrypts them with kms_key_arn, which must be a customer-managed key with rotation. " + SCOPE)
+                 "encrypts them with kms_key_arn, which must be a customer-managed key (with rotation when the policy "
+                 "sets kms.require_key_rotation). " + SCOPE)
     fix = "Set kms_key_arn = aws_kms_key.<findings>.arn (enable_key_rotation = true)."
     example_fail = '''resource "aws_guardduty_publishing_destination" "p" { kms_key_arn = "arn:aws:kms:us-east-1:111122223333:alias/aws/s3" ... }'''
     example_pass = '''resource "aws_guardduty_publishing_destination" "p" { kms_key_arn = aws_kms_key.findings.arn ... }'''
 
     def evaluate(self, model, policy):
         for dest in model.of_type("aws_guardduty_publishing_destination"):
-            check = check_cmk(model, dest, "kms_key_arn")
+            check = check_cmk(model, dest, "kms_key_arn", policy)
             yield self._finding(check.status, dest, check.message)

@@ -125,18 +125,24 @@ resource "aws_flow_log" "x" { vpc_id = aws_vpc.main.id  log_destination = aws_cl
 
     def evaluate(self, model, policy):
         days, req = requirement(policy, self.source_id)
-        flows = model.of_type("aws_flow_log")
-        if not flows:
-            vpcs = model.of_type("aws_vpc", "aws_default_vpc") + model.data("aws_vpc")
-            if vpcs:
-                yield self.failed(ACCOUNT, f"no aws_flow_log in this configuration ({len(vpcs)} VPC(s)): network "
-                                           f"traffic is not logged or kept; {req}")
-            else:
-                yield self.unknown(ACCOUNT, "no aws_vpc and no aws_flow_log in this configuration: cannot confirm "
-                                            f"network traffic logs are kept; {req}")
-            return
-        for flow in flows:
+        flows_by = _accounts.split(model, model.of_type("aws_flow_log"))
+        vpcs_by = _accounts.split(model, model.of_type("aws_vpc", "aws_default_vpc") + model.data("aws_vpc"))
+        if not any(flows_by.values()) and not any(vpcs_by.values()):
+            yield self.absent(model, UNKNOWN_STATUS, ACCOUNT, "no aws_vpc and no aws_flow_log in this configuration: "
+                                                              f"cannot confirm network traffic logs are kept; {req}")
+        for account, flows in flows_by.items():
+            vpcs = vpcs_by.get(account, [])
+            if not flows and vpcs:
+                yield self.absent(model, FAIL, ACCOUNT, f"no aws_flow_log{_accounts.suffix(model, account)} in this "
+                                                        f"configuration ({len(vpcs)} VPC(s)): network traffic is not "
+                                                        f"logged or kept; {req}", account=account,
+                                  fix=VpcFlowLogsFix)
+        for flow in model.of_type("aws_flow_log"):
             yield self.report(flow, "VPC flow log", _flow_log_outcomes(model, flow, days), req)
+
+
+VpcFlowLogsFix = ("Add an aws_flow_log for each VPC (traffic_type = \"ALL\") to a CloudWatch log group whose "
+                  "retention_in_days ≥ 365 (or 0).")
 
 
 @register
@@ -154,11 +160,13 @@ class ConfigRetention(_RetentionRule):
 
     def evaluate(self, model, policy):
         days, req = requirement(policy, self.source_id)
-        channels = model.of_type("aws_config_delivery_channel")
-        if not channels:
-            yield self.failed(ACCOUNT, "no aws_config_delivery_channel in this configuration: configuration "
-                                       f"history is not delivered to a bucket; {req}")
-        for ch in channels:
+        for account, channels in _accounts.split(model, model.of_type("aws_config_delivery_channel")).items():
+            if not channels:
+                yield self.absent(model, FAIL, ACCOUNT, f"no aws_config_delivery_channel{_accounts.suffix(model, account)} "
+                                                        "in this configuration: configuration history is not "
+                                                        f"delivered to a bucket; {req}", account=account,
+                                  fix="Add an aws_config_delivery_channel to a bucket that keeps objects ≥ 2557 days.")
+        for ch in model.of_type("aws_config_delivery_channel"):
             outcomes = destination_outcomes(model, ch, "s3_bucket_name", BUCKET, days,
                                             log_prefix=key_prefix(ch.values.get("s3_key_prefix")))
             yield self.report(ch, "AWS Config delivery channel", outcomes, req)
@@ -199,17 +207,23 @@ class GuardDutyFindingsRetention(_RetentionRule):
         exports, unsure = event_exports(model, "aws.guardduty", days)
         for export in exports:
             yield self.report(export.target, "GuardDuty findings export (EventBridge)", export.outcomes, req)
-        if not dests and not exports:
-            detectors = model.of_type("aws_guardduty_detector")
+        dests_by = _accounts.split(model, dests)
+        exports_by = _accounts.split(model, [e.target for e in exports])
+        unsure_by = _accounts.split(model, unsure)
+        for account, detectors in _accounts.split(model, model.of_type("aws_guardduty_detector")).items():
+            if dests_by.get(account) or exports_by.get(account):
+                continue
+            where = _accounts.prefix(model, account)
             what = (f"{len(detectors)} GuardDuty detector(s) but no aws_guardduty_publishing_destination"
                     if detectors else "no aws_guardduty_detector and no aws_guardduty_publishing_destination")
-            if unsure:
-                yield self.unknown(ACCOUNT, f"{what}; event_pattern of the rule of {unsure[0].address} is not "
-                                            f"known: cannot tell whether it exports GuardDuty findings; {req}")
+            if unsure_by.get(account):
+                yield self.unknown(ACCOUNT, f"{where}{what}; event_pattern of the rule of "
+                                            f"{unsure_by[account][0].address} is not known: cannot tell whether it "
+                                            f"exports GuardDuty findings; {req}", account=account)
             else:
-                yield self.failed(ACCOUNT, f"{what} and no EventBridge rule storing aws.guardduty findings in a "
-                                           f"log group: GuardDuty keeps findings only 90 days; {req}")
-            return
+                yield self.absent(model, FAIL, ACCOUNT, f"{where}{what} and no EventBridge rule storing aws.guardduty "
+                                                        "findings in a log group: GuardDuty keeps findings only 90 "
+                                                        f"days; {req}", account=account)
         for dest in dests:
             dtype = dest.values.get("destination_type")
             if dtype not in (None, "S3"):
@@ -225,11 +239,13 @@ class SecurityHubFindingsRetention(_RetentionRule):
     title = "Security Hub findings are kept for 1 year"
     clause = "| Security findings | Security Hub / GuardDuty | 1 year |"
     source_id = "security_findings"
-    rationale = ("Security Hub deletes findings 90 days after their last update. An EventBridge rule sending them "
-                 "to a log group must keep them for the policy period; without such an export the findings are "
-                 "kept through the GuardDuty publishing destination (the findings Security Hub aggregates from "
-                 "GuardDuty, RET-004), and control findings are re-derived from AWS Config history (RET-003). "
-                 "With neither export the rule fails.")
+    rationale = ("Security Hub deletes findings 90 days after their last update, and the policy keeps security "
+                 "findings 1 year: an EventBridge rule matching aws.securityhub must send them to a log group that "
+                 "keeps them for the policy period, in every account with Security Hub.  Without such an export "
+                 "the rule fails.  Organisations that read the GuardDuty publishing destination (RET-004) plus AWS "
+                 "Config history (RET-003, from which Security Hub's control findings are re-derived) as enough "
+                 "set security_hub.findings_export = guardduty_export_suffices in the policy file; then a GuardDuty "
+                 "export of the same account passes instead.")
     fix = ("Add an aws_cloudwatch_event_rule matching source aws.securityhub with an aws_cloudwatch_event_target "
            "to a log group whose retention_in_days ≥ 365 (or 0).")
     example_fail = '''resource "aws_securityhub_account" "this" {}   # findings are never exported'''
@@ -244,30 +260,37 @@ resource "aws_cloudwatch_log_group" "findings" { name = "/aws/events/securityhub
 
     def evaluate(self, model, policy):
         days, req = requirement(policy, self.source_id)
-        hubs = model.of_type("aws_securityhub_account")
-        if not hubs:
-            yield self.failed(ACCOUNT, f"no aws_securityhub_account in this configuration: Security Hub "
-                                       f"findings are neither collected nor kept; {req}")
-            return
         exports, unsure = event_exports(model, "aws.securityhub", days)
         for export in exports:
             yield self.report(export.target, "Security Hub findings export", export.outcomes, req)
-        found = bool(exports)
-        if not found:
-            if unsure:
-                yield self.unknown(ACCOUNT, f"event_pattern of the rule of {unsure[0].address} is not known; cannot "
-                                            f"tell whether Security Hub findings are exported; {req}")
-            elif model.of_type("aws_guardduty_publishing_destination"):
-                # The schema this baseline is held to has no log-group resource policy, so an
-                # EventBridge export cannot be built; the findings' evidence is still kept:
-                # GuardDuty's through its export (RET-004), the standards' through AWS Config.
-                yield self.passed(ACCOUNT, "no separate Security Hub export; GuardDuty findings are kept through "
-                                           "their publishing destination (RET-004) and control findings are "
-                                           "re-derived from AWS Config history (RET-003)")
+        exports_by = _accounts.split(model, [e.target for e in exports])
+        unsure_by = _accounts.split(model, unsure)
+        gd_by = _accounts.split(model, model.of_type("aws_guardduty_publishing_destination"))
+        for account, hubs in _accounts.split(model, model.of_type("aws_securityhub_account")).items():
+            where = _accounts.prefix(model, account)
+            if not hubs:
+                yield self.absent(model, FAIL, ACCOUNT, f"{where}no aws_securityhub_account in this configuration: "
+                                                        f"Security Hub findings are neither collected nor kept; {req}",
+                                  account=account, fix="Create an aws_securityhub_account and export its findings.")
+                continue
+            if exports_by.get(account):
+                continue
+            if unsure_by.get(account):
+                yield self.unknown(ACCOUNT, f"{where}event_pattern of the rule of {unsure_by[account][0].address} is "
+                                            f"not known; cannot tell whether Security Hub findings are exported; {req}",
+                                   account=account)
+            elif not policy.securityhub_export_required and gd_by.get(account):
+                yield self.passed(ACCOUNT, f"{where}no separate Security Hub export; accepted by the policy "
+                                           "(security_hub.findings_export = guardduty_export_suffices): GuardDuty "
+                                           "findings are kept through their publishing destination (RET-004) and "
+                                           "control findings are re-derived from AWS Config history (RET-003)",
+                                  account=account, evidence=gd_by[account])
             else:
-                yield self.failed(ACCOUNT, "neither Security Hub findings (EventBridge rule → log group) nor "
-                                           "GuardDuty findings (publishing destination) are exported: Security "
-                                           f"Hub keeps findings only 90 days; {req}")
+                why = ("" if policy.securityhub_export_required or gd_by.get(account)
+                       else " nor GuardDuty findings (publishing destination)")
+                yield self.absent(model, FAIL, ACCOUNT, f"{where}no EventBridge rule sends Security Hub findings "
+                                                        f"(source aws.securityhub) to a log group{why}: Security Hub "
+                                                        f"keeps findings only 90 days; {req}", account=account)
 
 
 @register

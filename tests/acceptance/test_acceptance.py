@@ -119,13 +119,29 @@ def test_compliant_variant(tmp_path, variant):
     assert_clean(*check(H.write_dir(H.apply(base_files(), T.COMPLIANT_VARIANTS[variant]), tmp_path / variant)))
 
 
+def every_destination_policy(tmp_path) -> Path:
+    import yaml
+
+    from lint_rules.policy import load_policy
+
+    data = load_policy().data
+    data["cloudtrail"]["retention_on"] = "every_destination"
+    path = tmp_path / "every-destination.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    return path
+
+
+@pytest.mark.parametrize("variant", list(T.EVERY_DESTINATION_ONLY))
+def test_break_only_when_every_destination_counts(tmp_path, variant):
+    ops, needles = T.EVERY_DESTINATION_ONLY[variant]
+    root = H.write_dir(H.apply(base_files(), ops), tmp_path / variant)
+    assert_caught(*check(root, None, "--policy", str(every_destination_policy(tmp_path))), needles)
+
+
 # ---------------------------------------------------------------------------
 # 3. One break per policy line
 # ---------------------------------------------------------------------------
-NONCOMPLIANT_FNS = {
-    "securityhub_findings_not_exported": "RET-005 passes with no Security Hub export at all ('re-derived from Config "
-                                         "history'); Security Hub drops findings after 90 days, policy wants 1 year",
-}
+NONCOMPLIANT_FNS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("variant", [
@@ -200,6 +216,14 @@ def test_plan_as_written_reports_unknown_not_pass_for_jsonencode():
 def test_plan_noncompliant_variant(variant):
     fn, needles = P.PLAN_NONCOMPLIANT[variant]
     assert_caught(*check("-", json.dumps(fn(P.build_compliant_plan()))), needles)
+
+
+@pytest.mark.parametrize("variant", list(P.PLAN_EVERY_DESTINATION_ONLY))
+def test_plan_break_only_when_every_destination_counts(tmp_path, variant):
+    fn, needles = P.PLAN_EVERY_DESTINATION_ONLY[variant]
+    doc = json.dumps(fn(P.build_compliant_plan()))
+    assert_only_unprovable(*check("-", doc), PLAN_ACCESS_UNPROVABLE)
+    assert_caught(*check("-", doc, "--policy", str(every_destination_policy(tmp_path))), needles)
 
 
 @pytest.mark.parametrize("flags", [

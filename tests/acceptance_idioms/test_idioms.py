@@ -388,11 +388,9 @@ COMPLIANT_VARIANTS = {
             "  cloudtrail = {\n    retention_days = 2557\n    object_lock    = true\n  }\n")],
 }
 
-COMPLIANT_FPS = {
-    # a deliberate choice, not a bug: issue 4 requires the CMK to have rotation on
-    "kms_keys_without_rotation_setting": "CT-005, ENC-001..004 FAIL 'customer-managed key has rotation off "
-                                         "(enable_key_rotation = unset)': the policy asks for a KMS CMK, not rotation",
-}
+# (kms_keys_without_rotation_setting: the policy asks for a KMS CMK; rotation is the policy file's
+# kms.require_key_rotation switch, off by default -- issue 7)
+COMPLIANT_FPS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("variant", [pytest.param(k, marks=xfail(COMPLIANT_FPS[k])) if k in COMPLIANT_FPS else k
@@ -703,6 +701,11 @@ BREAKS = {
              '  trail_log_group_name = "/aws/cloudtrail/medco-nvs-audit"')], ["CT-001"]),
 }
 
+# Issue 7, "CloudTrail retention is judged on the archive": the trail's CloudWatch Logs copy feeds the alarms
+# and may keep less than the S3 archive, unless the policy file sets cloudtrail.retention_on: every_destination.
+EVERY_DESTINATION_BREAKS = {name: BREAKS.pop(name) for name in ("tfvars_trail_log_group_180_days",
+                                                                "auto_tfvars_overrides_trail_log_group")}
+
 # Breaks auditgate misses (false negatives), one line each.
 BREAK_FNS: dict[str, str] = {
 }
@@ -713,6 +716,18 @@ BREAK_FNS: dict[str, str] = {
 def test_break(tmp_path, name):
     ops, needles = BREAKS[name]
     assert_caught(lint_files(apply(base(), ops), tmp_path / name), needles)
+
+
+@pytest.mark.parametrize("name", list(EVERY_DESTINATION_BREAKS))
+def test_break_only_when_every_destination_counts(tmp_path, name):
+    from lint_rules.policy import Policy
+    ops, needles = EVERY_DESTINATION_BREAKS[name]
+    root = write_tree(apply(base(), ops), tmp_path / name)
+    assert_clean(lint_dir(root))
+    every = Policy({**POLICY.data, "cloudtrail": {**POLICY.data["cloudtrail"], "retention_on": "every_destination"}},
+                   "<every destination>")
+    findings = [f.as_dict() for f in evaluate(load_path(str(root)), every).findings]
+    assert_caught(findings, needles)
 
 
 def test_every_rule_is_broken_at_least_once():

@@ -444,9 +444,9 @@ def test_securityhub_findings_retention(tmp_path, retention, expected):
     assert verdicts(lint_hcl(tmp_path, securityhub_hcl(retention), rule="RET-005")) == expected
 
 
-def test_securityhub_without_export_passes_when_guardduty_findings_are_exported(tmp_path):
-    files = securityhub_hcl(None)
-    files["main.tf"] += '''
+GUARDDUTY_SUFFICES = Policy({**POLICY.data, "security_hub": {"findings_export": "guardduty_export_suffices"}},
+                            "<guardduty export suffices>")
+GUARDDUTY_EXPORT = '''
 resource "aws_guardduty_detector" "this" {}
 resource "aws_guardduty_publishing_destination" "this" {
   detector_id     = aws_guardduty_detector.this.id
@@ -454,7 +454,34 @@ resource "aws_guardduty_publishing_destination" "this" {
   kms_key_arn     = "arn:aws:kms:us-east-1:111122223333:key/x"
 }
 '''
-    assert verdicts(lint_hcl(tmp_path, files, rule="RET-005")) == {ACCOUNT: "pass"}
+
+
+def test_securityhub_without_export_fails_even_with_guardduty_export_by_default(tmp_path):
+    """Security Hub keeps findings 90 days; the policy keeps security findings 1 year."""
+    files = securityhub_hcl(None)
+    files["main.tf"] += GUARDDUTY_EXPORT
+    report = lint_hcl(tmp_path, files, rule="RET-005")
+    assert verdicts(report) == {ACCOUNT: "fail"}
+    assert "90 days" in report.findings[0].message
+
+
+def test_securityhub_without_export_passes_when_the_policy_accepts_the_guardduty_export(tmp_path):
+    files = securityhub_hcl(None)
+    assert verdicts(lint_hcl(tmp_path, files, rule="RET-005", policy=GUARDDUTY_SUFFICES)) == {ACCOUNT: "fail"}
+    files["main.tf"] += GUARDDUTY_EXPORT
+    report = lint_hcl(tmp_path, files, rule="RET-005", policy=GUARDDUTY_SUFFICES)
+    assert verdicts(report) == {ACCOUNT: "pass"}
+    assert "accepted by the policy" in report.findings[0].message
+
+
+def test_plan_securityhub_without_export():
+    p = PlanBuilder()
+    p.resource("aws_securityhub_account.this", {"enable_default_standards": True})
+    p.resource("aws_guardduty_detector.this", {"enable": True}, unknown=["id"])
+    p.resource("aws_guardduty_publishing_destination.this", {"destination_arn": "arn:aws:s3:::findings"},
+               unknown=["detector_id"], refs={"detector_id": ["aws_guardduty_detector.this.id"]})
+    assert verdicts(lint_plan(p.build(), rule="RET-005")) == {ACCOUNT: "fail"}
+    assert verdicts(lint_plan(p.build(), rule="RET-005", policy=GUARDDUTY_SUFFICES)) == {ACCOUNT: "pass"}
 
 
 @pytest.mark.parametrize("retention,status", [(30, "fail"), (0, "pass")])
