@@ -189,7 +189,8 @@ def attach_source(model: Model, doc: dict, directory: str, *, detected: bool = F
     linker = _Linker(model, source, config)
     resources = [linker.enrich(r) for r in model.resources]
     note = (f"read the plan's configuration from {directory}: {linker.added} reference(s) the plan "
-            "does not record (through locals, dynamic blocks, for_each maps) and file:line locations")
+            "does not record (through locals, dynamic blocks, for_each maps), the known parts of "
+            f"{linker.partial} value(s) known only after apply, and file:line locations")
     if detected:
         note = (f"the current directory is this plan's root module: {note[0].lower()}{note[1:]} "
                 "(--tf-dir DIR names another)")
@@ -216,21 +217,20 @@ def _differences(model: Model, source: Model, config: "_plan._Config") -> list[s
     """What the plan and its source disagree on (resource blocks, instance keys stripped)."""
     in_source = {_strip_keys(r.address) for r in source.resources}
     followed = {_call_path(r.address) for r in source.resources}
-    out: list[str] = []
     planned: set[str] = set()
+    missing: set[str] = set()
     for r in model.resources:
         stripped = _strip_keys(r.address)
         planned.add(stripped)
-        calls = _call_path(r.address)
-        if stripped in in_source or stripped in out:
+        if stripped in in_source or stripped in missing:
             continue
+        calls = _call_path(r.address)
         if calls and not _comparable(calls, config, followed):
             continue  # a module the source does not hold (registry, git): nothing to compare
-        out.append(f"{stripped} is planned but not declared there")
+        missing.add(stripped)
     declared = _declared_in_plan(config) if config.present else planned
-    for address in sorted(in_source - declared):
-        out.append(f"{address} is in the source, not in the plan")
-    return out
+    return ([f"{a} is in the plan, not in the source" for a in sorted(missing)]
+            + [f"{a} is in the source, not in the plan" for a in sorted(in_source - declared)])
 
 
 def _comparable(calls: tuple[str, ...], config: "_plan._Config", followed: set) -> bool:
@@ -267,6 +267,7 @@ class _Linker:
             self.by_stripped.setdefault(_strip_keys(r.address), r)
         self.opaque = _Opacity(config)
         self.added = 0
+        self.partial = 0
 
     def counterpart(self, resource: Resource) -> Resource | None:
         """The source instance that stands for ``resource``: the same address, or the unkeyed
@@ -302,6 +303,15 @@ class _Linker:
                     self.added += len(set(merged) - set(refs.get(path, ())))
                     refs[path] = merged
             changes["refs"] = refs
+        if twin is not None and twin.partial:
+            # what the configuration tells of a value the plan knows only after apply (the known
+            # text of a template, the structure given to jsonencode); a known plan value stays
+            partial = dict(resource.partial)
+            for path, form in twin.partial.items():
+                if path not in partial and _holds_unknown(resource.get(path, UNKNOWN)):
+                    partial[path] = form
+                    self.partial += 1
+            changes["partial"] = partial
         return dataclasses.replace(resource, **changes)
 
     def _in_plan(self, target: str, twin: Resource, resource: Resource) -> str:
@@ -323,6 +333,16 @@ class _Linker:
         prefix = "".join(f"module.{c}{k}." for c, k in segments)
         mapped = f"{prefix}{_resource_part(target)}"
         return mapped if self.model.instances(mapped) else target
+
+
+def _holds_unknown(value: Any) -> bool:
+    if value is UNKNOWN:
+        return True
+    if isinstance(value, list):
+        return any(_holds_unknown(v) for v in value)
+    if isinstance(value, dict):
+        return any(_holds_unknown(v) for v in value.values())
+    return False
 
 
 def _resource_part(address: str) -> str:
