@@ -82,7 +82,8 @@ def non_pass(model: Model) -> set[tuple[str, str, str]]:
 
 @lru_cache(maxsize=1)
 def provider_schema() -> dict:
-    return json.loads(SCHEMA.read_text())["provider_schemas"]["registry.terraform.io/hashicorp/aws"]
+    # the trimmed schema with any type it lacks from the full one, as tools/hcl2plan.py reads it
+    return tool().load_schema()
 
 
 def type_block(mode: str, rtype: str) -> dict:

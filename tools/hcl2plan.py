@@ -168,7 +168,16 @@ def load_schema(path: str | None = None) -> dict:
     schema_path = Path(path) if path else shared_dir() / SCHEMA_RELPATH
     if not schema_path.is_file():
         raise SynthesisError(f"AWS provider schema not found at {schema_path} (set AUDITGATE_SHARED)")
-    return json.loads(schema_path.read_text())["provider_schemas"][PROVIDER]
+    schema = json.loads(schema_path.read_text())["provider_schemas"][PROVIDER]
+    full_path = schema_path.parent / "aws-6.19.0.json.gz"
+    if path is None and full_path.is_file():
+        # types the trimmed schema lacks (aws_cloudwatch_log_resource_policy ...) from the full one
+        import gzip
+        with gzip.open(full_path, "rt") as handle:
+            full = json.load(handle)["provider_schemas"][PROVIDER]
+        for table in ("resource_schemas", "data_source_schemas"):
+            schema[table] = {**full.get(table, {}), **schema.get(table, {})}
+    return schema
 
 
 # ---------------------------------------------------------------------------

@@ -25,9 +25,9 @@ resource "aws_flow_log" "app" {
 
 # --- Application logs ---------------------------------------------------------------
 
-# VIOLATION: Application-Level Logging: "Django and Laravel applications must log ..." (no /app/django* or /app/laravel* log group)
-# VIOLATION: Log Sources: "Application access logs | CloudWatch Logs (Django/Laravel) | 1 year" (364 days, one day short; also not a value CloudWatch Logs accepts)
+# VIOLATION: Application-Level Logging: "Django and Laravel applications must log ..." (no *laravel* log group)
+# VIOLATION: Log Sources: "Application access logs | CloudWatch Logs (Django/Laravel) | 1 year" (the Django group keeps 364 days, one day short; also not a value CloudWatch Logs accepts)
 resource "aws_cloudwatch_log_group" "web" {
-  name              = "/legacy/web"
+  name              = "/legacy/django-web"
   retention_in_days = 364
 }

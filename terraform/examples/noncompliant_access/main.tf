@@ -11,7 +11,21 @@
 # other sections fail here too -- ../noncompliant shows those violations one by one.
 
 # --- Log Access: the roles of the policy ---------------------------------------------------
-# VIOLATION: Log Access: "DevOps admin role (break-glass)" (no role named like "*devops-admin*" exists)
+# VIOLATION: Log Access: "DevOps admin role (break-glass)" (the break-glass role can be assumed without MFA)
+resource "aws_iam_role" "break_glass" {
+  name        = "access-break-glass"
+  description = "Break-glass DevOps admin role"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::111122223333:root" }
+        Action    = "sts:AssumeRole"
+      },
+    ]
+  })
+}
 
 data "aws_iam_policy_document" "assume_with_mfa" {
   statement {
