@@ -230,6 +230,14 @@ def _documents_attr(model: Model, doc: Resource, path: str, depth: int) -> list[
                 known.append(parsed)
     if has_unknown:
         referenced = _referenced_documents(model, doc, path)
+        if referenced is UNKNOWN and items is not UNKNOWN:
+            # references besides documents may only decide which documents are listed
+            # (``length(var.readers) > 0 ? [data.x.json] : []``): when there are exactly as many
+            # unknown items as documents referenced, the items are those documents
+            docs = _referenced_documents(model, doc, path, only_documents=True)
+            unknown_items = [i for i in items if not isinstance(i, str)]
+            if docs is not UNKNOWN and len(docs) == len(unknown_items):
+                referenced = docs
         if referenced is UNKNOWN:
             return UNKNOWN
         for target in referenced:
@@ -240,14 +248,18 @@ def _documents_attr(model: Model, doc: Resource, path: str, depth: int) -> list[
     return known
 
 
-def _referenced_documents(model: Model, resource: Resource, path: str) -> list[Resource] | Any:
-    """The policy documents ``path`` refers to; UNKNOWN when it refers to anything else or nothing."""
+def _referenced_documents(model: Model, resource: Resource, path: str,
+                          only_documents: bool = False) -> list[Resource] | Any:
+    """The policy documents ``path`` refers to; UNKNOWN when it refers to anything else or nothing
+    (``only_documents``: the documents among its references, ignoring the rest)."""
     addresses = resource.refs_under(path)
     if not addresses:
         return UNKNOWN
     docs: list[Resource] = []
     for address in addresses:
         targets = model.instances(address)
+        if only_documents and targets and all(t.type != POLICY_DOCUMENT for t in targets):
+            continue
         if not targets or any(t.type != POLICY_DOCUMENT for t in targets):
             return UNKNOWN
         docs.extend(t for t in targets if t not in docs)

@@ -76,3 +76,25 @@ def check_cmk(model: Model, resource: Resource, path: str, policy=None) -> KeyCh
         return KeyCheck(UNKNOWN_STATUS, f"{path} is not known until apply and refers to no aws_kms_key")
     return KeyCheck(UNKNOWN_STATUS, f"{path} = {value!r} names a key not defined in this configuration; "
                                     "cannot confirm it is a customer-managed key with rotation")
+
+
+def resolve_keys(model: Model, resource: Resource, path: str) -> tuple[list[Resource], str]:
+    """The ``aws_kms_key`` resources ``resource.<path>`` names (directly or through an aws_kms_alias),
+    and -- when there are none -- why not ("" when the attribute names no customer-managed key at all:
+    unset, or an AWS-managed key, which the ENC rules report)."""
+    value = resource.get(path)
+    if isinstance(value, str) and _is_aws_managed(value):
+        return [], ""
+    keys = [k for k in model.targets(resource, path, "aws_kms_key")]
+    for alias in model.targets(resource, path, "aws_kms_alias"):
+        keys.extend(k for k in model.targets(alias, "target_key_id", "aws_kms_key") if k not in keys)
+    if keys:
+        return keys, ""
+    if value is None or value == "" or value == []:
+        return [], ""
+    dangling = resource.refs_at(path)
+    if dangling:
+        return [], f"{path} refers to {', '.join(dangling)}, which is not a KMS key in this configuration"
+    if value is UNKNOWN:
+        return [], f"{path} is not known until apply and refers to no aws_kms_key"
+    return [], f"{path} = {value!r} names a key not defined in this configuration"

@@ -463,6 +463,20 @@ def bucket_encryption(model: Model, bucket: Resource, policy=None) -> Outcome:
     return Outcome(status, text, sse_s3=bool(failing) and all(o.sse_s3 for o in failing))
 
 
+def bucket_key_paths(model: Model, bucket: Resource) -> list[tuple[Resource, str]]:
+    """[(holder, path of a kms_master_key_id)] of the bucket's default encryption rules (the
+    aws_s3_bucket_server_side_encryption_configuration, else the legacy inline block)."""
+    configs, _ = sub_resources(model, bucket, SSE)
+    out = [(cfg, f"rule.{i}.apply_server_side_encryption_by_default.0.kms_master_key_id")
+           for cfg in configs for i, _ in enumerate(cfg.blocks("rule"))]
+    if not configs:
+        inline = _s3.inline(bucket, "server_side_encryption_configuration")
+        if inline:
+            out += [(bucket, f"server_side_encryption_configuration.0.rule.{i}.apply_server_side_encryption_by_default"
+                             ".0.kms_master_key_id") for i, _ in enumerate(inline[0].get("rule") or [])]
+    return out
+
+
 # --- SSM Session Manager preferences -------------------------------------------
 def session_documents(model: Model) -> list[Resource]:
     return [d for d in model.of_type("aws_ssm_document")

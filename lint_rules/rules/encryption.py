@@ -98,6 +98,32 @@ def _is_sns(value) -> bool:
     return isinstance(value, str) and ":sns:" in value
 
 
+def alert_topics(model) -> tuple[dict[str, tuple], list[tuple]]:
+    """({topic address: (topic, [addresses of the alarms / event targets sending to it])},
+    [(source, path, [topics it names that are not in the configuration])])."""
+    topics: dict[str, tuple] = {}
+    dangling_out = []
+    for source, path in _alert_topic_refs(model):
+        found = []
+        for address in source.refs_under(path):
+            found += [t for t in model.instances(address) if t.type == "aws_sns_topic" and t not in found]
+        dangling = [a for a in source.refs_under(path)
+                    if strip_index(a).split(".")[-2:-1] == ["aws_sns_topic"] and not model.instances(a)]
+        value = source.get(path)
+        literals = [v for v in (value if isinstance(value, list) else [value]) if _is_sns(v)]
+        for v in literals:
+            match = resolve(model, source, path, "aws_sns_topic", v, kind="SNS topic").targets
+            if match:
+                found += [t for t in match if t not in found]
+            elif not found:
+                dangling.append(v)
+        for t in found:
+            topics.setdefault(t.address, (t, []))[1].append(source.address)
+        if dangling and not found:
+            dangling_out.append((source, path, dangling))
+    return topics, dangling_out
+
+
 @register
 class AlertTopicEncryption(_EncryptionRule):
     id = "ENC-003"
@@ -110,26 +136,10 @@ class AlertTopicEncryption(_EncryptionRule):
     example_pass = '''resource "aws_sns_topic" "alerts" { name = "alerts"  kms_master_key_id = aws_kms_key.alerts.arn }'''
 
     def evaluate(self, model, policy):
-        topics: dict[str, tuple] = {}
-        for source, path in _alert_topic_refs(model):
-            found = []
-            for address in source.refs_under(path):
-                found += [t for t in model.instances(address) if t.type == "aws_sns_topic" and t not in found]
-            dangling = [a for a in source.refs_under(path)
-                        if strip_index(a).split(".")[-2:-1] == ["aws_sns_topic"] and not model.instances(a)]
-            value = source.get(path)
-            literals = [v for v in (value if isinstance(value, list) else [value]) if _is_sns(v)]
-            for v in literals:
-                match = resolve(model, source, path, "aws_sns_topic", v, kind="SNS topic").targets
-                if match:
-                    found += [t for t in match if t not in found]
-                elif not found:
-                    dangling.append(v)
-            for t in found:
-                topics.setdefault(t.address, (t, []))[1].append(source.address)
-            if dangling and not found:
-                yield self.unknown(source, f"{path} sends alerts to {', '.join(dangling)}, an SNS topic not defined "
-                                           "in this configuration; cannot confirm it is encrypted with a CMK")
+        topics, dangling = alert_topics(model)
+        for source, path, names in dangling:
+            yield self.unknown(source, f"{path} sends alerts to {', '.join(names)}, an SNS topic not defined "
+                                       "in this configuration; cannot confirm it is encrypted with a CMK")
         for topic, sources in topics.values():
             if topic.mode == "data":
                 yield self.unknown(topic, f"alert topic of {', '.join(sources)} is read from outside this "

@@ -345,9 +345,10 @@ resource "aws_iam_role_policy_attachment" "ci" {
                                     + "; ".join(doubts))
         note = f" ({delete.not_counted[0]})" if delete.not_counted else ""
         if service is True:
-            return FAIL, (f"role {shown} is assumed by {', '.join(trusted.services())}: code running as it "
-                          f"(an instance, function or task) acts through it, and no attached policy or SCP denies "
-                          f"it {DELETE_TRAIL}{note}; only service-linked roles are exempt")
+            return FAIL, (f"role {shown}, a service role of {', '.join(trusted.services())}, has no attached policy "
+                          f"or SCP denying {DELETE_TRAIL}{note}: whatever acts through it (the service, or code on "
+                          "an instance, in a function or task) could delete the trail; only service-linked roles "
+                          "are exempt")
         who = ", ".join(f"{k} {P._show(i) if i is UNKNOWN else i}" for k, i in trusted.principals[:2]) or \
             "no principal"
         return FAIL, (f"role {shown} (assumable by {who}) has no attached policy or SCP denying "

@@ -701,6 +701,15 @@ BREAKS = {
              '  trail_log_group_name = "/aws/cloudtrail/medco-nvs-audit"')], ["CT-001"]),
 }
 
+BREAKS.update({
+    # ACC-006: the readers' decrypt statement opened to any principal (no kms:CallerAccount narrowing)
+    "kms_readers_statement_opened_to_everyone": (
+        [sub("modules/kms_key/main.tf", '      identifiers = var.decrypt_principals\n    }\n\n    condition {\n'
+                                        '      test     = "StringEquals"\n      variable = "kms:CallerAccount"\n'
+                                        '      values   = [var.account_id]\n    }\n',
+             '      identifiers = ["*"]\n    }\n')], ["ACC-006"]),
+})
+
 # Issue 7, "CloudTrail retention is judged on the archive": the trail's CloudWatch Logs copy feeds the alarms
 # and may keep less than the S3 archive, unless the policy file sets cloudtrail.retention_on: every_destination.
 EVERY_DESTINATION_BREAKS = {name: BREAKS.pop(name) for name in ("tfvars_trail_log_group_180_days",
