@@ -43,6 +43,8 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
     days: int | None = None  # how long it keeps logs, when that is a number
     sse_s3: bool = False  # bucket encryption: failing only because it is SSE-S3 (AES256)
+    sources: list = field(default_factory=list)  # the resources a pass rests on
+    absent: bool = False  # the verdict rests on a resource not being in the configuration
 
     @property
     def full_text(self) -> str:
@@ -427,7 +429,8 @@ def bucket_encryption(model: Model, bucket: Resource, policy=None) -> Outcome:
             return Outcome(UNKNOWN_STATUS, f"{bucket.address}: {unresolved[0].address} bucket is not known "
                                            "until apply; cannot tell which bucket it encrypts")
         return Outcome(FAIL, f"{bucket.address} has no aws_s3_bucket_server_side_encryption_configuration: "
-                             "default encryption is SSE-S3 (AES256), not a customer-managed KMS key", sse_s3=True)
+                             "default encryption is SSE-S3 (AES256), not a customer-managed KMS key", sse_s3=True,
+                       absent=True)
     outcomes = []
     for holder, base, rules in checks:
         if not rules:
@@ -457,10 +460,12 @@ def bucket_encryption(model: Model, bucket: Resource, policy=None) -> Outcome:
                 if check.status != PASS and holder.get(f"{path}.kms_master_key_id") in (None, ""):
                     text = (f"sse_algorithm = {fmt(algo)} without kms_master_key_id uses the AWS-managed "
                             "aws/s3 key, not a customer-managed key")
-                outcomes.append(Outcome(check.status, f"{holder.address} {text}"))
+                outcomes.append(Outcome(check.status, f"{holder.address} {text}",
+                                        sources=[holder] + ([check.key] if check.key is not None else [])))
     status, text = combine(outcomes)
     failing = [o for o in outcomes if o.status == FAIL]
-    return Outcome(status, text, sse_s3=bool(failing) and all(o.sse_s3 for o in failing))
+    return Outcome(status, text, sse_s3=bool(failing) and all(o.sse_s3 for o in failing),
+                   sources=[r for o in outcomes if o.status == status for r in o.sources])
 
 
 def bucket_key_paths(model: Model, bucket: Resource) -> list[tuple[Resource, str]]:

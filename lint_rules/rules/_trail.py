@@ -183,7 +183,9 @@ class BucketRule(TrailRule):
         results = [self.check_bucket(model, policy, trail, b) for b in buckets]
         status = _s3.worst(r.status for r in results)
         chosen = [r for r in results if r.status == status]
-        yield self.finding(status, trail, "; ".join(r.message for r in chosen))
+        yield self.finding(status, trail, "; ".join(r.message for r in chosen),
+                           evidence=[s for r in chosen for s in r.sources],
+                           absent_in=model if any(r.absent for r in chosen) else None)
 
     def check_bucket(self, model, policy, trail, bucket) -> _s3.Check:
         raise NotImplementedError

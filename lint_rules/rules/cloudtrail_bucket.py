@@ -61,7 +61,7 @@ class TrailBucketDedicated(BucketRule):
         if unsure:
             return _s3.Check(UNKNOWN_STATUS, f"{subject}: {'; '.join(unsure)}")
         return _s3.Check(PASS, f"{subject} is used for logs only; its policy ({where}) lets no principal but "
-                               f"{', '.join(allowed)} write and none is public")
+                               f"{', '.join(allowed)} write and none is public", list(sources))
 
 
 def _stmt_label(stmt: dict, i: int) -> str:

@@ -75,13 +75,16 @@ class LogBucketEncryption(_EncryptionRule):
         for bucket, users in buckets.values():
             outcome = bucket_encryption(model, bucket, policy)
             status, text = outcome.status, outcome.text
+            absent = outcome.absent
             if status == FAIL and outcome.sse_s3 and all(label == ACCESS_LOG for label, _ in users):
                 # AWS delivers server access logs only to SSE-S3 buckets: SSE-KMS default
                 # encryption on the target bucket silently stops the log delivery.
-                status, text = PASS, (f"{text}; accepted: SSE-S3 is the only default encryption AWS supports "
-                                      "on a server access log target bucket")
+                status, absent = PASS, False
+                text = ("SSE-S3 (AES256) default encryption, accepted: it is the only default encryption AWS "
+                        "supports on a bucket receiving server access logs (a KMS default would stop the delivery)")
             yield self._finding(status, bucket,
-                                f"log bucket of {', '.join(f'{label} {a}' for label, a in users)}: {text}")
+                                f"log bucket of {', '.join(f'{label} {a}' for label, a in users)}: {text}",
+                                evidence=outcome.sources, absent_in=model if absent else None)
 
 
 def _alert_topic_refs(model):

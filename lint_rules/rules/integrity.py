@@ -108,7 +108,7 @@ def object_lock(model, bucket) -> Check:
         if not blocks:
             results.append(Check(FAIL, f"{lock.address} has no rule: object lock without a default retention "
                                        "locks no new object"))
-        results += [_default_retention(lock.address, r) for r in blocks]
+        results += [_with_source(_default_retention(lock.address, r), lock) for r in blocks]
     for block in _legacy_block(bucket, "object_lock_configuration") or []:
         where = f"{bucket.address} object_lock_configuration"
         enabled = block.get("object_lock_enabled")
@@ -121,13 +121,19 @@ def object_lock(model, bucket) -> Check:
             if not rules:
                 results.append(Check(FAIL, f"{where} has no rule: object lock without a default retention locks "
                                            "no new object"))
-            results += [_default_retention(where, r) for r in rules]
+            results += [_with_source(_default_retention(where, r), bucket) for r in rules]
     if not results:
         if untied:
             return Check(UNKNOWN_STATUS, f"{untied[0].address} locks a bucket not known until apply")
-        return Check(FAIL, f"no {OBJECT_LOCK} refers to {bucket.address}: no object lock")
+        return Check(FAIL, f"no {OBJECT_LOCK} refers to {bucket.address}: no object lock", absent=True)
     status = PASS if any(r.status == PASS for r in results) else worst(r.status for r in results)
-    return Check(status, "; ".join(r.message for r in results if r.status == status))
+    chosen = [r for r in results if r.status == status]
+    return Check(status, "; ".join(r.message for r in chosen), [s for r in chosen for s in r.sources])
+
+
+def _with_source(check: Check, source) -> Check:
+    check.sources.append(source)
+    return check
 
 
 def deletion_protection(model, bucket) -> Check:
@@ -138,10 +144,12 @@ def deletion_protection(model, bucket) -> Check:
     ver = versioning(model, bucket)
     lock = object_lock(model, bucket)
     if ver.status == PASS or lock.status == PASS:
-        return Check(PASS, "; ".join(c.message for c in (ver, lock) if c.status == PASS))
+        good = [c for c in (ver, lock) if c.status == PASS]
+        return Check(PASS, "; ".join(c.message for c in good), good[0].sources)
     if UNKNOWN_STATUS in (ver.status, lock.status):
         return Check(UNKNOWN_STATUS, "; ".join(c.message for c in (ver, lock)))
-    return Check(FAIL, f"{ver.message}; {lock.message}: a deleted or overwritten log is lost")
+    return Check(FAIL, f"{ver.message}; {lock.message}: a deleted or overwritten log is lost",
+                 absent=ver.absent and lock.absent)
 
 
 @register
@@ -178,9 +186,11 @@ resource "aws_s3_bucket_versioning" "config" {
                                                f"define ({problem}); cannot confirm versioning or object lock")
         for bucket, users in buckets.values():
             check = deletion_protection(model, bucket)
-            yield self._finding(check.status, bucket, f"log bucket of {', '.join(users)}: {check.message}")
+            yield self._finding(check.status, bucket, f"log bucket of {', '.join(users)}: {check.message}",
+                                evidence=check.sources, absent_in=model if check.absent else None)
         if not buckets and not unresolved:
-            yield self.passed(ACCOUNT, "no log source in this configuration delivers to an S3 bucket")
+            yield self.absent(model, PASS, ACCOUNT, "nothing to check: no log source in this configuration delivers "
+                                                    "to an S3 bucket")
 
 
 # =============================================================================

@@ -338,7 +338,8 @@ class LogBucketReaders(_AccessRule):
             status, message = _bucket_check(model, policy, bucket)
             yield self._finding(status, bucket, message)
         if not buckets and not unresolved:
-            yield self.passed(ACCOUNT, "no log source in this configuration delivers to an S3 bucket")
+            yield self.absent(model, PASS, ACCOUNT, "nothing to check: no log source in this configuration delivers "
+                                                    "to an S3 bucket")
 
 
 # =============================================================================
