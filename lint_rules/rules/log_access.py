@@ -18,7 +18,8 @@ IAM compares role names -- case-insensitively -- and ignoring separators and wor
 - ACC-004: the break-glass DevOps admin role can be assumed only with MFA.
 - ACC-005: each log-access role of the policy exists in the configuration.
 
-Not covered: KMS key policies (who may decrypt), S3 access points, CloudWatch Logs resource policies
+KMS key policies (who may decrypt) are ACC-006's (``log_access_keys``).  Not covered: S3 access
+points, CloudWatch Logs resource policies
 and subscription filters copying logs elsewhere.
 """
 from __future__ import annotations

@@ -379,8 +379,8 @@ resource "aws_cloudwatch_log_group" "sessions" { name = "/ssm/sessions"  retenti
         days, req = requirement(policy, self.source_id)
         docs = session_documents(model)
         if not docs:
-            yield self.failed(ACCOUNT, "no aws_ssm_document with document_type = \"Session\": Session Manager "
-                                       f"preferences do not send session logs anywhere; {req}")
+            yield self.absent(model, FAIL, ACCOUNT, "no aws_ssm_document with document_type = \"Session\": Session "
+                                                    f"Manager preferences do not send session logs anywhere; {req}")
             return
         for doc in docs:
             inputs, problem = session_inputs(doc)

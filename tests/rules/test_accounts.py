@@ -2,6 +2,8 @@
 module was not read (item 2), and resources that may not exist (item 4)."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from lint_rules.engine import ACCOUNT, evaluate, get_rule
@@ -251,3 +253,172 @@ def test_trail_that_may_not_exist_proves_no_trail(tmp_path):
     got = findings(model, "CT-001")
     assert {f.status for f in got} == {"unknown"}
     assert any("may not exist (count = var.enabled ? 1 : 0 is not known)" in f.message for f in got)
+
+
+# =============================================================================
+# more account-level requirements, per account (plan form; HCL fills providers the same way)
+# =============================================================================
+def nvs_nhc() -> PlanBuilder:
+    p = PlanBuilder()
+    p.provider("aws", allowed_account_ids=[NVS])
+    p.provider("aws.nhc", assume_role_arn=f"arn:aws:iam::{NHC}:role/terraform")
+    return p
+
+
+def account_findings(model, rule):
+    return {(f.status, f.account) for f in findings(model, rule) if f.resource == ACCOUNT}
+
+
+def test_guardduty_and_security_hub_per_account():
+    p = nvs_nhc()
+    p.resource("aws_guardduty_detector.nvs", {"enable": True}, unknown=["id"])
+    p.resource("aws_securityhub_account.nvs", {"enable_default_standards": True})
+    p.resource("aws_s3_bucket.nhc", {"bucket": "nhc-data"}, provider="aws.nhc")  # the config manages NHC too
+    model = plan_model(p)
+    assert account_findings(model, "FND-001") == {("fail", NHC)}
+    assert account_findings(model, "FND-002") == {("fail", NHC)}
+    p.resource("aws_guardduty_detector.nhc", {"enable": True}, unknown=["id"], provider="aws.nhc")
+    p.resource("aws_securityhub_account.nhc", {"enable_default_standards": True}, provider="aws.nhc")
+    model = plan_model(p)
+    assert account_findings(model, "FND-001") == set() and account_findings(model, "FND-002") == set()
+
+
+def test_security_hub_export_of_one_account_does_not_cover_the_other():
+    p = nvs_nhc()
+    for key, provider in (("nvs", "aws"), ("nhc", "aws.nhc")):
+        p.resource(f"aws_securityhub_account.{key}", {}, provider=provider)
+    p.resource("aws_cloudwatch_log_group.findings", {"name": "/aws/events/findings", "retention_in_days": 365},
+               unknown=["arn"])
+    p.resource("aws_cloudwatch_event_rule.findings",
+               {"event_pattern": json.dumps({"source": ["aws.securityhub"]})}, unknown=["name", "arn"])
+    p.resource("aws_cloudwatch_event_target.findings", {}, unknown=["rule", "arn"],
+               refs={"rule": ["aws_cloudwatch_event_rule.findings.name"],
+                     "arn": ["aws_cloudwatch_log_group.findings.arn"]})
+    got = findings(plan_model(p), "RET-005")
+    assert {(f.status, f.account) for f in got if f.resource == ACCOUNT} == {("fail", NHC)}
+    assert NHC in next(f.message for f in got if f.resource == ACCOUNT)
+
+
+def test_log_access_roles_per_account():
+    p = nvs_nhc()
+    p.resource("aws_iam_role.admin", {"name": "nvs-devops-admin", "assume_role_policy": "{}"})
+    p.resource("aws_iam_role.investigator", {"name": "nvs-security-investigation", "assume_role_policy": "{}"})
+    p.resource("aws_s3_bucket.nhc", {"bucket": "nhc-data"}, provider="aws.nhc")
+    got = findings(plan_model(p), "ACC-005")
+    assert {(f.status, f.account) for f in got if f.resource == ACCOUNT} == {("fail", NHC)}
+    assert all("map an existing one" in f.fix for f in got if f.status == "fail")
+
+
+def test_scp_attached_to_one_account_covers_that_account_only():
+    deny = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Action": ["cloudtrail:DeleteTrail", "cloudtrail:StopLogging"], "Resource": "*"}]})
+    p = nvs_nhc()
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{NVS}:root"}, "Action": "sts:AssumeRole"}]})
+    p.resource("aws_iam_role.nvs_ci", {"name": "ci", "assume_role_policy": trust})
+    p.resource("aws_iam_role.nhc_ci", {"name": "ci", "assume_role_policy": trust}, provider="aws.nhc")
+    p.resource("aws_organizations_policy.deny", {"content": deny, "type": "SERVICE_CONTROL_POLICY"}, unknown=["id"])
+    p.resource("aws_organizations_policy_attachment.nhc", {"target_id": NHC}, unknown=["policy_id"],
+               refs={"policy_id": ["aws_organizations_policy.deny.id"]})
+    got = {f.resource: f.status for f in findings(plan_model(p), "INT-002")}
+    assert got == {"aws_iam_role.nvs_ci": "fail", "aws_iam_role.nhc_ci": "pass"}
+
+
+def test_root_login_alarm_of_one_account_does_not_cover_the_other():
+    """ALR-002: the NVS trail's log group has the root-login alarm; NHC's trail has none."""
+    from .test_alerting import files as alarm_files  # the compliant alerting root, as HCL
+
+    assert alarm_files  # (HCL form covered in test_alerting; here the plan form of two accounts)
+    p = nvs_nhc()
+    p.resource("aws_cloudwatch_log_group.nvs", {"name": "/aws/cloudtrail/nvs"}, unknown=["arn"])
+    p.resource("aws_cloudtrail.nvs", {"name": "nvs", "is_multi_region_trail": True}, unknown=["cloud_watch_logs_group_arn"],
+               refs={"cloud_watch_logs_group_arn": ["aws_cloudwatch_log_group.nvs.arn"]})
+    p.resource("aws_cloudtrail.nhc", {"name": "nhc", "is_multi_region_trail": True}, provider="aws.nhc")
+    p.resource("aws_cloudwatch_log_metric_filter.root", {
+        "name": "root", "log_group_name": "/aws/cloudtrail/nvs",
+        "pattern": '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && '
+                   '$.eventType != "AwsServiceEvent" }',
+        "metric_transformation": [{"name": "RootLogin", "namespace": "CIS", "value": "1"}]})
+    got = findings(plan_model(p), "ALR-002")
+    by_account = {f.account: f.status for f in got}
+    assert set(by_account) == {NVS, NHC}
+    assert by_account[NHC] == "fail" and NHC in next(f.message for f in got if f.account == NHC)
+
+
+# =============================================================================
+# absence and maybe-absent across rules
+# =============================================================================
+VPC_ONLY = 'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n'
+
+
+@pytest.mark.parametrize("rule, subject", [("FL-001", "aws_vpc.main"), ("RET-002", ACCOUNT)])
+def test_vpc_without_flow_log_is_unknown_while_a_module_was_not_read(tmp_path, rule, subject):
+    """terraform-aws-modules/vpc's flow-log submodule (or any registry module given vpc_id) may hold it."""
+    flow_module = [UnfollowedModule("module.vpc_flow_logs", "cloudposse/vpc-flow-logs-s3-bucket/aws",
+                                    "registry module not downloaded")]
+    got = {f.resource: f.status for f in findings(hcl_model(tmp_path, VPC_ONLY, flow_module), rule)}
+    assert got == {subject: "unknown"}
+    got = {f.resource: f.status for f in findings(hcl_model(tmp_path, VPC_ONLY, []), rule)}
+    assert got == {subject: "fail"}
+
+
+def test_missing_log_access_role_is_unknown_while_a_module_was_not_read(tmp_path):
+    got = findings(hcl_model(tmp_path, VPC_ONLY), "ACC-005")
+    assert {f.status for f in got} == {"unknown"}
+    assert all("module.cloudtrail" in f.message for f in got)
+
+
+def test_recorder_status_that_may_not_exist_starts_nothing(tmp_path):
+    (tmp_path / "main.tf").write_text('''
+resource "aws_config_configuration_recorder" "r" {
+  name     = "default"
+  role_arn = "arn:aws:iam::111122223333:role/config"
+}
+resource "aws_config_configuration_recorder_status" "r" {
+  name       = aws_config_configuration_recorder.r.name
+  is_enabled = true
+}
+''')
+    model = load_hcl_dir(tmp_path)
+    assert [f.status for f in findings(model, "CFG-002")] == ["pass"]
+    model.get("aws_config_configuration_recorder_status.r").maybe_absent = "count = module.this.enabled ? 1 : 0"
+    got = findings(model, "CFG-002")
+    assert [f.status for f in got] == ["unknown"]
+    assert "aws_config_configuration_recorder_status.r may not exist" in got[0].message
+
+
+def test_versioning_that_may_not_exist_does_not_version_the_trail_bucket(tmp_path):
+    (tmp_path / "main.tf").write_text('''
+resource "aws_s3_bucket" "trail" {
+  bucket = "acme-trail"
+}
+resource "aws_s3_bucket_versioning" "trail" {
+  bucket = aws_s3_bucket.trail.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+resource "aws_cloudtrail" "t" {
+  name           = "t"
+  s3_bucket_name = aws_s3_bucket.trail.id
+}
+''')
+    model = load_hcl_dir(tmp_path)
+    assert [f.status for f in findings(model, "CT-008")] == ["pass"]
+    model.get("aws_s3_bucket_versioning.trail").maybe_absent = "count = var.versioning ? 1 : 0 is not known"
+    assert [f.status for f in findings(model, "CT-008")] == ["unknown"]
+    assert [f.status for f in findings(model, "INT-001")] == ["unknown"]
+
+
+def test_property_of_a_resource_that_may_not_exist_still_passes(tmp_path):
+    """A log group that may not exist and is encrypted: either way nothing unencrypted exists (ENC-001)."""
+    (tmp_path / "main.tf").write_text('''
+resource "aws_kms_key" "k" {}
+resource "aws_cloudwatch_log_group" "g" {
+  name       = "x"
+  kms_key_id = aws_kms_key.k.arn
+}
+''')
+    model = load_hcl_dir(tmp_path)
+    model.get("aws_cloudwatch_log_group.g").maybe_absent = "count = var.enabled ? 1 : 0 is not known"
+    assert [f.status for f in findings(model, "ENC-001")] == ["pass"]

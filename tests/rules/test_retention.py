@@ -207,6 +207,25 @@ def test_plan_trail_retention():
     assert verdicts(lint_plan(trail_plan(expiration_days=2557), rule="RET-001")) == {TRAIL: "pass"}
 
 
+@pytest.mark.parametrize("group_days", [90, 365])
+def test_plan_trail_judged_on_its_s3_archive(group_days):
+    doc = trail_plan()
+    p = PlanBuilder()
+    p.resource("aws_cloudwatch_log_group.ct", {"name": "/aws/cloudtrail", "retention_in_days": group_days},
+               unknown=["arn"])
+    extra = p.build()
+    doc["resource_changes"] += extra["resource_changes"]
+    doc["planned_values"]["root_module"]["resources"] += extra["planned_values"]["root_module"]["resources"]
+    doc["configuration"]["root_module"]["resources"] += extra["configuration"]["root_module"]["resources"]
+    trail_conf = next(r for r in doc["configuration"]["root_module"]["resources"] if r["address"] == TRAIL)
+    trail_conf["expressions"]["cloud_watch_logs_group_arn"] = {"references": ["aws_cloudwatch_log_group.ct.arn",
+                                                                               "aws_cloudwatch_log_group.ct"]}
+    report = lint_plan(doc, rule="RET-001")
+    assert verdicts(report) == {TRAIL: "pass"}
+    assert f"keeps logs {group_days} days" in report.findings[0].message
+    assert verdicts(lint_plan(doc, rule="RET-001", policy=EVERY_DESTINATION)) == {TRAIL: "fail"}
+
+
 def test_plan_trail_bucket_by_literal_name():
     p = PlanBuilder()
     p.resource("aws_s3_bucket.trail", {"bucket": "acme-trail-logs"}, unknown=["id", "arn", "lifecycle_rule"])
