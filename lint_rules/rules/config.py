@@ -118,6 +118,14 @@ class ConfigRecorderEnabled(Rule):
 
     def evaluate(self, model, policy):
         statuses = model.of_type(STATUS)
+        by_name: dict[tuple, list] = {}  # (account, literal name) -> statuses that name a recorder by name only
+        unresolved_by: dict[str, list] = {}  # account -> statuses whose name is not known and refers to nothing
+        for s in statuses:
+            name = s.values.get("name")
+            if isinstance(name, str) and not s.refs_at("name"):
+                by_name.setdefault((model.account_of(s), name), []).append(s)
+            elif name is UNKNOWN and not resolve(model, s, "name", RECORDER).targets:
+                unresolved_by.setdefault(model.account_of(s), []).append(s)
         for account, recorders in _accounts.split(model, model.of_type(RECORDER)).items():
             if not recorders:
                 yield self.absent(model, FAIL, ACCOUNT, f"no aws_config_configuration_recorder{_accounts.suffix(model, account)} "
@@ -130,11 +138,9 @@ class ConfigRecorderEnabled(Rule):
             if referring:
                 mine = referring  # the statuses that name this very recorder decide
             else:
-                mine = [s for s in statuses if isinstance(name, str) and s.values.get("name") == name
-                        and model.account_of(s) == home and not s.refs_at("name")]
+                mine = by_name.get((home, name), []) if isinstance(name, str) else []
             if not mine:
-                unresolved = [s for s in statuses if s.values.get("name") is UNKNOWN and model.account_of(s) == home
-                              and not resolve(model, s, "name", RECORDER).targets]
+                unresolved = unresolved_by.get(home, [])
                 if unresolved:
                     yield self.unknown(rec, f"name of {unresolved[0].address} is not known until apply; cannot "
                                             "tell whether it starts this recorder")

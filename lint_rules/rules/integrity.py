@@ -214,6 +214,14 @@ def _denies(stmt: dict, action: str, name, trails, role=None, origin=None, model
     return verdict, why or "its Action or Resource is not known until apply"
 
 
+def _maybe_absent(pol: P.Attached) -> str:
+    """Why a policy reaching a role may not exist (its attachment or the policy itself), else ""."""
+    for r in (pol.source, pol.where[0] if pol.where else None):
+        if r is not None and getattr(r, "maybe_absent", None):
+            return f"{r.address} may not exist ({r.maybe_absent})"
+    return ""
+
+
 def _scp_over(model, scp: P.AttachedScp, account: str) -> object:
     """Is the role's account under the SCP?  An attachment to the organization root, an OU, or a
     target not known until apply is taken to cover every account of the configuration; one to a
@@ -258,7 +266,10 @@ def _collect(model, index: P.IamIndex, scps, role, name, trails) -> dict[str, _E
                 origin = pol.origin(model, stmt) if stmt.get("Condition") else None
                 verdict, reason = _denies(stmt, action, name, trails, role, origin, model)
                 if verdict is True:
-                    (ev.denied if pol.definite else ev.maybe_denied).append(where)
+                    doubtful = _maybe_absent(pol)
+                    if doubtful:
+                        ev.not_counted.append(f"{where}: {doubtful}")
+                    (ev.denied if pol.definite and not doubtful else ev.maybe_denied).append(where)
                 elif verdict is UNKNOWN:
                     ev.maybe_denied.append(where)
                     ev.not_counted.append(f"{where}: {reason}")

@@ -26,9 +26,9 @@ class _RetentionRule(Rule):
     section = SECTION
     source_id: str = ""
 
-    def report(self, subject, label: str, outcomes: list[Outcome], req: str):
+    def report(self, subject, label: str, outcomes: list[Outcome], req: str, evidence=()):
         status, text = combine(outcomes)
-        return self._finding(status, subject, f"{label} {subject.address} → {text}; {req}")
+        return self._finding(status, subject, f"{label} {subject.address} → {text}; {req}", evidence=evidence)
 
 
 @register
@@ -206,7 +206,8 @@ class GuardDutyFindingsRetention(_RetentionRule):
         dests = model.of_type("aws_guardduty_publishing_destination")
         exports, unsure = event_exports(model, "aws.guardduty", days)
         for export in exports:
-            yield self.report(export.target, "GuardDuty findings export (EventBridge)", export.outcomes, req)
+            yield self.report(export.target, "GuardDuty findings export (EventBridge)", export.outcomes, req,
+                              evidence=[export.target])
         dests_by = _accounts.split(model, dests)
         exports_by = _accounts.split(model, [e.target for e in exports])
         unsure_by = _accounts.split(model, unsure)
@@ -230,7 +231,7 @@ class GuardDutyFindingsRetention(_RetentionRule):
                 outcomes = [Outcome(UNKNOWN_STATUS, f"destination_type = {fmt(dtype)}: retention not visible")]
             else:
                 outcomes = destination_outcomes(model, dest, "destination_arn", BUCKET, days, log_prefix=FROM_ARN)
-            yield self.report(dest, "GuardDuty findings export", outcomes, req)
+            yield self.report(dest, "GuardDuty findings export", outcomes, req, evidence=[dest])
 
 
 @register
@@ -262,7 +263,8 @@ resource "aws_cloudwatch_log_group" "findings" { name = "/aws/events/securityhub
         days, req = requirement(policy, self.source_id)
         exports, unsure = event_exports(model, "aws.securityhub", days)
         for export in exports:
-            yield self.report(export.target, "Security Hub findings export", export.outcomes, req)
+            yield self.report(export.target, "Security Hub findings export", export.outcomes, req,
+                              evidence=[export.target])
         exports_by = _accounts.split(model, [e.target for e in exports])
         unsure_by = _accounts.split(model, unsure)
         gd_by = _accounts.split(model, model.of_type("aws_guardduty_publishing_destination"))
