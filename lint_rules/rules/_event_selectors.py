@@ -626,8 +626,9 @@ def data_event_findings(rule: Rule, model: Model, kind: _Kind, targets: list[Res
         summary = grant_summary(grants, kind)
         absent_in = None if _covers_any(kind, trail) else model
         if not mine:
+            shown = f" ({summary})" if grants else ""  # "no selector records ..." would read like a failure
             yield rule.passed(trail, f"{nothing or f'no {what}'} in the account{'s' if len(scopes[trail.address]) > 1 else ''} "
-                                     f"it logs ({summary})", absent_in=absent_in)
+                                     f"it logs{shown}", absent_in=absent_in)
             continue
         missing, unsure, notes = [], [], []
         excused = exempt(trail)

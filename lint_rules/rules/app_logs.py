@@ -14,7 +14,10 @@ class ApplicationLogGroups(Rule):
     clause = "| Application access logs | CloudWatch Logs (Django/Laravel) | 1 year |"
     rationale = ("Authentication, PHI access and PHI modification events from the Django and Laravel "
                  "applications must land in CloudWatch Logs to be kept, searched and access-controlled; "
-                 "without a log group per application there is nowhere for them to go.")
+                 "without a log group per application there is nowhere for them to go.  Naming is the "
+                 "organisation's: a group is the application's when its name matches the policy's "
+                 "application_log_groups globs or it is tagged auditgate:role = <app>; a missing group is reported "
+                 "here only, with how to map an existing one.")
     fix = ("Add an aws_cloudwatch_log_group per application named as the policy's application_log_groups "
            "globs (e.g. /app/django, /app/laravel) or tagged auditgate:role = <app>; RET-006 checks their retention.")
     example_fail = '''resource "aws_cloudwatch_log_group" "django" { name = "/app/django" }   # no Laravel log group'''

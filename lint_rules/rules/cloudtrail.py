@@ -21,7 +21,10 @@ class TrailMultiRegion(TrailRule):
     title = "A multi-region CloudTrail trail is logging"
     clause = "Multi-region trail enabled in both NVS and NHC accounts"
     rationale = ("API activity in every region must reach the audit trail; a single-region or stopped trail "
-                 "leaves activity in other regions, or all activity, unrecorded.")
+                 "leaves activity in other regions, or all activity, unrecorded.  Judged per account: every account "
+                 "the configuration manages needs a multi-region trail of its own, or an organization trail "
+                 "(is_organization_trail = true, created in the management account), which is taken to cover every "
+                 "account of the configuration; a trail created with another account's provider does not count.")
     fix = "Set is_multi_region_trail = true on the trail and leave enable_logging true."
     example_fail = '''resource "aws_cloudtrail" "main" {
   name                  = "org-trail"

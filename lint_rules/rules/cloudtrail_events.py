@@ -116,7 +116,12 @@ class TrailS3DataEvents(TrailRule):
     title = "CloudTrail records S3 data events (reads and writes) for every in-scope bucket"
     clause = "Data events: S3 (all buckets in scope), Lambda if used"
     rationale = ("Reads of PHI objects are only visible as S3 data events; without them nobody can say who "
-                 "downloaded a record. Both reads (GetObject) and writes must be recorded.")
+                 "downloaded a record. Both reads (GetObject) and writes must be recorded, for every in-scope bucket "
+                 "of the accounts the trail logs (an organization trail: every account).  A bucket another trail of "
+                 "its account records is accepted, the message names that trail.  A selector may exclude the "
+                 "trail's own log bucket (not_starts_with = [\"${aws_s3_bucket.trail.arn}/\"]), as AWS advises: "
+                 "recording it would record the trail's own deliveries (policy cloudtrail.trail_bucket_data_events "
+                 "= required forbids it).  With a module not read, a pass needs selectors that record every bucket.")
     fix = ("Add an event_selector with read_write_type = \"All\" and data_resource { type = \"AWS::S3::Object\", "
            "values = [\"arn:aws:s3\"] } (or an advanced_event_selector for eventCategory Data / AWS::S3::Object).")
     example_fail = '''resource "aws_cloudtrail" "main" {

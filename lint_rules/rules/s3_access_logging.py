@@ -41,7 +41,10 @@ class ScreenshotBucketAccessLogging(Rule):
     clause = "| S3 access (screenshot bucket) | S3 Server Access Logging | 1 year |"
     rationale = ("The screenshot bucket holds PHI; server access logs are the per-request record of who read "
                  "or wrote each object.  Logging a bucket into itself creates a write loop and lets anyone who "
-                 "can delete screenshots also delete the evidence.")
+                 "can delete screenshots also delete the evidence.  The screenshot bucket is recognised by the "
+                 "policy's screenshot_bucket globs or the naming tag (auditgate:role = screenshot_bucket); its "
+                 "logging by an aws_s3_bucket_logging or a legacy inline logging block (whose target then is a log "
+                 "bucket for every other rule).  A missing screenshot bucket is reported here only.")
     fix = ("Add aws_s3_bucket_logging with bucket = the screenshot bucket and target_bucket = a separate "
            "access-log bucket.")
     example_fail = '''resource "aws_s3_bucket" "screenshots" { bucket = "nvs-screenshots" }   # no aws_s3_bucket_logging'''
