@@ -502,3 +502,22 @@ NONCOMPLIANT.update({
     "instance_role_without_trail_denial": ([("sub", "    app_instance          = aws_iam_role.app_instance.name\n", "")],
                                            ["INT-002", "app_instance"]),
 })
+
+NONCOMPLIANT.update({
+    # ACC-006: the trail key lets any principal decrypt the log files (no narrowing condition)
+    "trail_key_decrypt_open_to_everyone": ([("sub", """        Principal = {
+          AWS = [
+            aws_iam_role.devops_admin.arn,
+            aws_iam_role.security_investigator.arn,
+          ]
+        }
+        Action   = ["kms:Decrypt", "kms:ReEncryptFrom"]
+        Resource = "*"
+        Condition = {
+          StringEquals = { "kms:CallerAccount" = data.aws_caller_identity.current.account_id }
+          StringLike = {""", """        Principal = { AWS = "*" }
+        Action    = ["kms:Decrypt", "kms:ReEncryptFrom"]
+        Resource  = "*"
+        Condition = {
+          StringLike = {""")], ["ACC-006", "aws_kms_key.cloudtrail"]),
+})
