@@ -60,8 +60,11 @@ class TrailMultiRegion(TrailRule):
                                                f"trail = true, created in {_accounts.label(model.account_of(good))})",
                                       account=account, evidence=[good])
             elif UNKNOWN_STATUS in statuses:
-                yield self.unknown(ACCOUNT, f"{where}no trail is known to be multi-region and logging until apply "
-                                            "(is_multi_region_trail / enable_logging known after apply)", account=account)
+                absent = [t for t in cov.trails if t.maybe_absent]
+                why = (f"{absent[0].address} may not exist ({absent[0].maybe_absent})" if absent
+                       else "is_multi_region_trail / enable_logging known after apply")
+                yield self.unknown(ACCOUNT, f"{where}no trail is known to be multi-region and logging ({why})",
+                                   account=account)
             else:
                 yield self.failed(ACCOUNT, f"{where}none of the {len(cov.trails)} aws_cloudtrail trail(s) logging it "
                                            "is multi-region with logging enabled (is_multi_region_trail = true, "
