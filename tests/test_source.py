@@ -121,6 +121,15 @@ def test_locations_are_the_blocks_in_the_source_as_in_hcl_mode():
     assert text[trail.line - 1].startswith('resource "aws_cloudtrail" "global"')
 
 
+def test_the_model_names_the_directory_of_its_configuration():
+    source = SOURCES / "secure_baseline_like"
+    assert plan_model("secure_baseline_like").config_dir is None
+    assert plan_model("secure_baseline_like", source).config_dir == str(source)
+    assert load_hcl_dir(source).config_dir == str(source)
+    # a source that does not match supplies nothing, not even its directory
+    assert plan_model("secure_baseline_like", SOURCES / "foreach_locals").config_dir is None
+
+
 def test_instance_keys_are_stripped_to_find_the_block():
     model = plan_model("foreach_locals", SOURCES / "foreach_locals")
     flow = model.get('aws_flow_log.this["data"]')
