@@ -384,6 +384,9 @@ class Model:
     providers: dict[str, ProviderConfig] = field(default_factory=dict)
     # Module calls whose contents were not read: "there is no X" is not known while any remains.
     unfollowed_modules: list[UnfollowedModule] = field(default_factory=list)
+    # The directory of the root module's configuration: the HCL directory, or the source a plan
+    # was read with (loaders.source); None for a plan alone.  Resource file paths start with it.
+    config_dir: str | None = None
 
     def __post_init__(self) -> None:
         self._reindex()
