@@ -157,6 +157,19 @@ class Own:
         return True if types <= set(OWN_REFERENCES) else UNKNOWN
 
 
+def _written(model, resource: Resource, path: str) -> bool:
+    """Does the configuration set the key policy?  aws_kms_key's policy is optional and computed: a plan
+    shows it unknown when the configuration leaves it unset (an expression would be known, or refer
+    to something); HCL leaves it out."""
+    value = resource.get(path)
+    if value in (None, ""):
+        return bool(resource.refs_under(path))
+    if (value is UNKNOWN and model.kind == "plan" and model.has_references and not resource.refs_under(path)
+            and resource.type == KEY):
+        return False
+    return True
+
+
 def _hole_refs(value: Any) -> tuple[str, ...] | None:
     """The references of a value that is exactly one unknown piece (HCL partial form)."""
     if isinstance(value, PartialString) and len(value.parts) == 1 and isinstance(value.parts[0], Hole):
@@ -225,7 +238,7 @@ resource "aws_cloudwatch_log_group" "app" { name = "/app/django"  kms_key_id = a
         if key.mode == "data":
             return UNKNOWN_STATUS, "the key is read from outside this configuration; its key policy is not known"
         sources = [(key, "policy")] + [(kp, "policy") for kp in model.referrers(key, [KEY_POLICY], "key_id")]
-        written = [(r, path) for r, path in sources if r.get(path) not in (None, "") or r.refs_under(path)]
+        written = [(r, path) for r, path in sources if _written(model, r, path)]
         if not written:
             return PASS, ("no key policy: the default policy lets only this account's IAM policies grant use of "
                           "the key (ACC-002 checks them)")

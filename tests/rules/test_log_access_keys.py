@@ -264,3 +264,14 @@ def test_plan_key_policy_not_known_is_unknown():
     p.resource("aws_cloudwatch_log_group.g", {"name": "g"}, unknown=["kms_key_id"],
                refs={"kms_key_id": [f"{KEY}.arn"]})
     assert verdicts(lint_plan(p.build(), rule="ACC-006")) == {KEY: "unknown"}
+
+
+def test_plan_key_without_policy_is_the_default_policy():
+    """aws_kms_key.policy is optional and computed: terraform plans it unknown when it is not set."""
+    p = PlanBuilder()
+    p.resource(KEY, {"enable_key_rotation": True}, unknown=["arn", "policy"])
+    p.resource("aws_cloudwatch_log_group.g", {"name": "g"}, unknown=["kms_key_id"],
+               refs={"kms_key_id": [f"{KEY}.arn"]})
+    report = lint_plan(p.build(), rule="ACC-006")
+    assert verdicts(report) == {KEY: "pass"}
+    assert "default policy" in report.findings[0].message
