@@ -422,3 +422,31 @@ resource "aws_cloudwatch_log_group" "g" {
     model = load_hcl_dir(tmp_path)
     model.get("aws_cloudwatch_log_group.g").maybe_absent = "count = var.enabled ? 1 : 0 is not known"
     assert [f.status for f in findings(model, "ENC-001")] == ["pass"]
+
+
+# =============================================================================
+# real plans (../shared/real-plans): provider keys as terraform 0.12 - 1.x write them
+# =============================================================================
+def real_plan(name):
+    from ..helpers import shared_dir
+    from lint_rules.loaders.plan import load_plan_text
+
+    path = shared_dir() / "real-plans" / name
+    if not path.is_file():
+        pytest.skip(f"{path} not found (set AUDITGATE_SHARED to the shared/ folder)")
+    return load_plan_text(path.read_text(), str(path))
+
+
+def test_real_plan_region_alias_is_one_account():
+    """terraform 1.1: provider "aws" { alias = "west"; region = "us-west-1" } beside the default."""
+    model = real_plan("snyk_kms_s3_sse_tf1.1.9.json")
+    assert {r.provider for r in model} == {"aws", "aws.west"}
+    assert model.accounts() == ["aws"]
+
+
+def test_real_plan_provider_configured_inside_a_child_module():
+    """terraform 0.15 names a module's provider "log_group_external:aws"; the module configures its own."""
+    model = real_plan("checkov_cwlg_modules_tf0.15.1.json")
+    providers = {r.address.split(".aws_")[0]: r.provider for r in model if r.module_path}
+    assert "module.log_group_external:aws" in providers.values()
+    assert "module.log_group_external:aws" in model.providers
