@@ -710,6 +710,21 @@ BREAKS.update({
              '      identifiers = ["*"]\n    }\n')], ["ACC-006"]),
 })
 
+# A trail inside a registry module that was not downloaded: "there is no trail" is not known, so CT-001 is
+# unknown (naming the module) once the loader reports the module as not followed -- and never a pass.
+NEVER_PASS_BREAKS = {"trail_module_from_registry": BREAKS.pop("trail_module_from_registry")}
+
+
+@pytest.mark.parametrize("name", list(NEVER_PASS_BREAKS))
+def test_break_never_passes(tmp_path, name):
+    ops, needles = NEVER_PASS_BREAKS[name]
+    findings = lint_files(apply(base(), ops), tmp_path / name)
+    for rule in needles:
+        mine = [f for f in findings if f["rule_id"] == rule]
+        assert mine and not any(f["status"] == "pass" for f in mine), describe(mine)
+        assert any(f["status"] in ("fail", "unknown") and f["resource"] == "account" for f in mine), describe(mine)
+
+
 # Issue 7, "CloudTrail retention is judged on the archive": the trail's CloudWatch Logs copy feeds the alarms
 # and may keep less than the S3 archive, unless the policy file sets cloudtrail.retention_on: every_destination.
 EVERY_DESTINATION_BREAKS = {name: BREAKS.pop(name) for name in ("tfvars_trail_log_group_180_days",
