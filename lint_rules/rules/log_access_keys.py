@@ -285,19 +285,23 @@ resource "aws_cloudwatch_log_group" "app" { name = "/app/django"  kms_key_id = a
         if entries is UNKNOWN:
             return UNKNOWN, f"Principal is not known until apply ({actions})"
         public = [k for k, i in entries if k == "*" or (k == "AWS" and i == "*")]
-        if not public:
-            if any(k == "AWS" and i is UNKNOWN for k, i in entries):
-                # known only after apply: fine when the configuration shows what it is built from
-                partial = principal_entries((origin.partial or {}).get("Principal")) if origin.partial else UNKNOWN
-                shaped = partial is not UNKNOWN and not any(k == "AWS" and i is UNKNOWN for k, i in partial)
-                if not (shaped or origin.principal_refs):
-                    return UNKNOWN, f"an AWS principal is not known until apply and could be \"*\" ({actions})"
+        maybe_public = False
+        if not public and any(k == "AWS" and i is UNKNOWN for k, i in entries):
+            # known only after apply: fine when the configuration shows what it is built from
+            partial = principal_entries((origin.partial or {}).get("Principal")) if origin.partial else UNKNOWN
+            shaped = partial is not UNKNOWN and not any(k == "AWS" and i is UNKNOWN for k, i in partial)
+            maybe_public = not (shaped or origin.principal_refs)
+        if not public and not maybe_public:
             return True, ""
         narrowed, how = self.narrowing(own, stmt, origin)
         verb = "decrypt" if any(a in sensitive for a in ("kms:Decrypt", "kms:ReEncryptFrom", "kms:CreateGrant")) \
             else "manage the key"
         if narrowed is True:
-            return True, f"Principal \"*\" narrowed by {how}"
+            who = "Principal \"*\"" if public else "a principal known only after apply"
+            return True, f"{who} narrowed by {how}"
+        if maybe_public:
+            return UNKNOWN, (f"an AWS principal is not known until apply and could be \"*\" ({actions}), and no "
+                             "condition narrows it to this organisation's accounts")
         if narrowed is UNKNOWN:
             return UNKNOWN, f"lets Principal \"*\" {verb} ({actions}) under a condition not known until apply: {how}"
         return False, (f"lets any principal (Principal \"*\") {verb} ({actions}) {how or 'with no condition'} "

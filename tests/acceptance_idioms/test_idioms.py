@@ -842,6 +842,9 @@ PLAN_GENUINE_UNKNOWNS = {
     ("ACC-001", "unknown", "module.session_logging.aws_ssm_document.preferences"),
     ("ENC-002", "unknown", 'module.log_buckets.aws_s3_bucket.this["cloudtrail"]'),
     ("ENC-002", "unknown", 'module.log_buckets.aws_s3_bucket.this["config"]'),
+    # the same key ARNs: whose key policy protects those buckets is not in the plan either (ACC-006)
+    ("ACC-006", "unknown", 'module.log_buckets.aws_s3_bucket_server_side_encryption_configuration.this["cloudtrail"]'),
+    ("ACC-006", "unknown", 'module.log_buckets.aws_s3_bucket_server_side_encryption_configuration.this["config"]'),
 }
 
 # What the plan does show but auditgate does not read: `for_each = aws_vpc.this` / `= aws_s3_bucket.this`

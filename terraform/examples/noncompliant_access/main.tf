@@ -226,3 +226,44 @@ resource "aws_s3_bucket_logging" "screenshots" {
   target_bucket = aws_s3_bucket.audit_logs.id
   target_prefix = "screenshots/"
 }
+
+# --- A log group under a key anyone may decrypt ----------------------------------------------
+
+# VIOLATION: Log Access: "Log access is restricted to:" (the key of the application log group lets any principal decrypt: "AWS" = "*" with no condition narrowing it to this account)
+resource "aws_kms_key" "app_logs" {
+  description         = "Application logs"
+  enable_key_rotation = true
+
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "EnableIAMUserPermissions"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::111122223333:root" }
+        Action    = "kms:*"
+        Resource  = "*"
+      },
+      {
+        Sid       = "AllowCloudWatchLogs"
+        Effect    = "Allow"
+        Principal = { Service = "logs.us-east-1.amazonaws.com" }
+        Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+        Resource  = "*"
+      },
+      {
+        Sid       = "AnyoneMayDecrypt"
+        Effect    = "Allow"
+        Principal = { AWS = "*" }
+        Action    = ["kms:Decrypt", "kms:DescribeKey"]
+        Resource  = "*"
+      },
+    ]
+  })
+}
+
+resource "aws_cloudwatch_log_group" "app" {
+  name              = "/access-example/app"
+  retention_in_days = 365
+  kms_key_id        = aws_kms_key.app_logs.arn
+}
