@@ -562,6 +562,8 @@ class Origin:
     partial: dict | None = None
     principal_refs: tuple = ()
     condition_refs: dict = field(default_factory=dict)  # (test lower, variable lower) -> refs
+    resource_refs: tuple = ()  # references of Resource / NotResource
+    per_field: bool = False  # the refs above are the statement's own (a policy document's block)
 
 
 def _plain(value: Any) -> Any:
@@ -606,6 +608,7 @@ class StatementOrigins:
             cond_refs = {}
             if partial_value is not None:
                 partial_block["resources"] = partial_value(doc, f"statement.{i}.resources")
+                partial_block["not_resources"] = partial_value(doc, f"statement.{i}.not_resources")
                 partial_block["principals"] = [
                     dict(pb, identifiers=partial_value(doc, f"statement.{i}.principals.{j}.identifiers"))
                     for j, pb in enumerate(block.get("principals") or []) if isinstance(pb, dict)]
@@ -618,7 +621,9 @@ class StatementOrigins:
                         f"statement.{i}.condition.{k}.values")
             self.entries.append((normalize_block_statement(block), Origin(
                 partial=normalize_block_statement(partial_block) if partial_value is not None else None,
-                principal_refs=doc.refs_under(f"statement.{i}.principals"), condition_refs=cond_refs)))
+                principal_refs=doc.refs_under(f"statement.{i}.principals"), condition_refs=cond_refs,
+                resource_refs=doc.refs_under(f"statement.{i}.resources") + doc.refs_under(
+                    f"statement.{i}.not_resources"), per_field=True)))
         for attr in ("source_policy_documents", "override_policy_documents"):
             for address in doc.refs_under(attr):
                 for t in self.model.instances(address):
