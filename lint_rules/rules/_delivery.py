@@ -37,7 +37,19 @@ def combine(answers: list[Answer], joiner: str = "; ") -> Answer:
     worst = min(answers, key=lambda a: _RANK[a.status])
     if worst.status != PASS:
         return worst
-    return Answer(PASS, joiner.join(a.text for a in answers if a.text), [g for a in answers for g in a.grants])
+    # "X may A (grant), B (grant); Y may C (grant)": one clause per principal, in order
+    clauses: list[Any] = []
+    by_who: dict[str, list[str]] = {}
+    for a in answers:
+        if a.who:
+            if a.who not in by_who:
+                by_who[a.who] = []
+                clauses.append(("who", a.who))
+            by_who[a.who].append(a.what)
+        elif a.text:
+            clauses.append(("text", a.text))
+    parts = [f"{v} may {', '.join(by_who[v])}" if k == "who" else v for k, v in clauses]
+    return Answer(PASS, joiner.join(parts), [g for a in answers for g in a.grants])
 
 
 def best(answers: list[Answer]) -> Answer:

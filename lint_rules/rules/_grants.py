@@ -59,6 +59,12 @@ def _leaves(model: Model, plain: Any, partial: Any, refs: tuple, provider: str, 
     if plain is UNKNOWN:
         if isinstance(partial, list):
             return [from_partial(model, p, refs, provider, variable=variable, lumped=lumped) for p in partial]
+        if variable is not None:
+            # a condition value written as one expression (``"aws:SourceAccount" = local.account_id``)
+            one = from_partial(model, partial if partial is not None else UNKNOWN, refs, provider,
+                               variable=variable, lumped=lumped)
+            if not any(s.kind == "any" for s in symbols(one)):
+                return [one]
         return UNKNOWN
     if not isinstance(plain, list):
         return UNKNOWN
@@ -295,7 +301,10 @@ def condition_holds(op: str, variable: str, values: Any, context: dict, world: d
     if values is UNKNOWN:
         return UNKNOWN, f"its {label} values are not known until apply"
     policy_values = [concrete(v, world) for v in values]
+    shown_values = ", ".join(show(v) for v in values[:3]) + (", ..." if len(values) > 3 else "")
+    label = f"{op} {variable} [{shown_values}]"
     if ctx is ABSENT:
+        label += f" (the request carries no {variable})"
         if base == "null":
             return _null(policy_values, True), label
         if if_exists or qualifier == "forallvalues":
@@ -306,6 +315,7 @@ def condition_holds(op: str, variable: str, values: Any, context: dict, world: d
     if base == "null":
         return _null(policy_values, False), label
     ctx_values = [concrete(v, world) for v in ctx]
+    label += f" (the request's {variable} is {', '.join(show(v) for v in ctx)})"
     negated = base in _NEGATED
 
     def one(cv: Any) -> Any:
@@ -432,6 +442,9 @@ def statement_applies(stmt: dict, req: Request, world: dict, kind: str) -> Hit:
     cond, why = conditions_hold(stmt.get("Condition"), req.context, world)
     checks.append((cond, why))
     if any(v is False for v, _ in checks):
+        # only a condition stood in the way: say which (a "near miss" for the message)
+        if cond is False and all(v is not False for v, _ in checks[:-1]):
+            return Hit(False, why)
         return Hit(False)
     unknown = [w for v, w in checks if v is UNKNOWN]
     if unknown:
@@ -451,6 +464,7 @@ class Tally:
     deny: list[str] = field(default_factory=list)
     deny_maybe: list[str] = field(default_factory=list)
     opaque: list[str] = field(default_factory=list)  # policies that cannot be read
+    near: list[str] = field(default_factory=list)  # Allows that match all but a condition
 
 
 def tally(policies: Iterable[Policy], req: Request, world: dict) -> Tally:
@@ -462,9 +476,11 @@ def tally(policies: Iterable[Policy], req: Request, world: dict) -> Tally:
         for stmt in policy.statements or []:
             effect = stmt.get("Effect")
             hit = statement_applies(stmt, req, world, policy.kind)
-            if hit.verdict is False:
-                continue
             where = f"{policy.label} {stmt.get('_label', 'statement')}"
+            if hit.verdict is False:
+                if effect == "Allow" and hit.why and len(out.near) < 2:
+                    out.near.append(f"{where} would, but {hit.why}")
+                continue
             if effect == "Deny":
                 if hit.verdict is UNKNOWN or policy.maybe:
                     out.deny_maybe.append(f"{where} may deny it ({hit.why or policy.maybe})")
@@ -491,6 +507,19 @@ class Answer:
     status: str
     text: str
     grants: list[str] = field(default_factory=list)
+    who: str = ""  # a pass: who may ...
+    what: str = ""  # ... do what
+
+
+def granted(who: str, what: str, grants: list[str], how: str = "") -> Answer:
+    shown = how or ", ".join(short_label(g) for g in grants)
+    return Answer(PASS, f"{who} may {what} ({shown})", list(grants), who, f"{what} ({shown})")
+
+
+def short_label(label: str) -> str:
+    """``aws_iam_policy.x (attached by aws_iam_role_policy_attachment.y) statement 'S'`` -> without the
+    attachment (the message names the role already)."""
+    return re.sub(r" \((?:attached by|[^()]* managed_policy_arns)[^()]*\)", "", label)
 
 
 _ACCOUNT_TOKEN = re.compile(r"(?<!\d)\d{12}(?!\d)")
@@ -624,10 +653,11 @@ def _answer_resource(t: Tally, req: Request, policies: list[Policy], need_grant_
     if t.deny_maybe:
         return Answer(UNKNOWN_STATUS, f"{who} {what}: {t.deny_maybe[0]}")
     if t.allow:
-        return Answer(PASS, f"{who} may {what} ({', '.join(t.allow)})", list(t.allow))
+        return granted(who, what, t.allow)
     if t.allow_maybe:
         return Answer(UNKNOWN_STATUS, f"{who} {what}: {t.allow_maybe[0]}")
-    return Answer(FAIL, f"no statement of {need_grant_from} allows {who} {what}")
+    near = f": {t.near[0]}" if t.near else ""
+    return Answer(FAIL, f"no statement of {need_grant_from} allows {who} {what}{near}")
 
 
 def service_may(policies: list[Policy], req: Request, missing: str = "") -> Answer:
@@ -684,11 +714,11 @@ def role_may(resource_policies: list[Policy], identity: list[Policy], boundaries
             if not present:
                 return Answer(FAIL, f"no key policy allows {who} {what}")
             if res.allow:
-                return Answer(PASS, f"{who} may {what} ({', '.join(res.allow)})", list(res.allow))
+                return granted(who, what, res.allow)
             if res.allow_root and ident.allow and bounded is True:
                 grants = res.allow_root[:1] + ident.allow
-                return Answer(PASS, f"{who} may {what} ({res.allow_root[0]} lets IAM policies grant it; "
-                                    f"{', '.join(ident.allow)})", grants)
+                return granted(who, what, grants, f"{short_label(res.allow_root[0])} lets IAM policies grant it: "
+                                                  f"{', '.join(short_label(g) for g in ident.allow)}")
             if res.allow_maybe or (res.allow_root and (ident.allow_maybe or bounded is UNKNOWN)):
                 why = (res.allow_maybe or ident.allow_maybe or [f"a permissions boundary of {who} may not allow it"])[0]
                 return Answer(UNKNOWN_STATUS, f"{who} {what}: {why}")
@@ -700,9 +730,9 @@ def role_may(resource_policies: list[Policy], identity: list[Policy], boundaries
             return Answer(FAIL, f"no statement of {' / '.join(p.label for p in present)} allows {who} {what} "
                                 "(neither the role nor the account, which would let IAM policies grant it)")
         if res.allow and via == "s3":
-            return Answer(PASS, f"{who} may {what} ({', '.join(res.allow)})", list(res.allow))
+            return granted(who, what, res.allow)
         if ident.allow and bounded is True:
-            return Answer(PASS, f"{who} may {what} ({', '.join(ident.allow)})", list(ident.allow))
+            return granted(who, what, ident.allow)
         if ident.allow and bounded is False:
             return Answer(FAIL, f"a permissions boundary of {who} does not allow {what}")
         maybe = (res.allow_maybe if via == "s3" else []) + ident.allow_maybe

@@ -16,9 +16,10 @@ from ._delivery import (Encryption, KeyTarget, best, bucket_policies, bucket_tar
                         key_target, log_group_target, no_bucket_policy, prefixed, role_context, role_policies,
                         role_principal, role_target, service_context, sse_headers, trust_policy)
 from ._grants import ABSENT, Answer, Request, may_assume, role_may, service_may, service_principal
-from ._retention import fmt, session_inputs, truthy_flag
-from ._symbolic import (Sym, Text, bucket_arn_text, bucket_name_text, detector_arn_text, facts, key_arn_text, log_group_arn_text,
-                        provider_of, regional_arn, role_arn_text, show, text, trail_arn_text)
+from ._retention import fmt, parse_s3_arn, session_inputs, truthy_flag
+from ._symbolic import (Sym, Text, bucket_arn_text, bucket_name_text, detector_arn_text, facts, is_literal,
+                        key_arn_text, literal, log_group_arn_text, provider_of, ref_text, regional_arn, role_arn_text,
+                        show, text, trail_arn_text)
 
 CLOUDTRAIL = "cloudtrail.amazonaws.com"
 CONFIG = "config.amazonaws.com"
@@ -35,12 +36,22 @@ def _where(model: Model, resource: Resource) -> tuple[str, Text, Text, str]:
     return p, f.account_text(p), f.region_text(p, resource), f.partition(p)
 
 
-def _only(target, what: str) -> tuple[Resource | None, Answer | None]:
+def _each(target, what: str, check) -> Answer:
+    """``check`` the one resource ``target`` names; when it may name several (a reference to a
+    resource with for_each, without the key), each must pass -- otherwise which one it is decides,
+    and that is not known."""
     if target.problem is not None:
-        return None, target.problem
-    if len(target.resources) > 1:
-        return None, Answer(UNKNOWN_STATUS, f"{what} may be any of {', '.join(r.address for r in target.resources)}")
-    return target.resources[0], None
+        return target.problem
+    answers = [(r, check(r)) for r in target.resources]
+    if len(answers) == 1:
+        return answers[0][1]
+    names = ", ".join(r.address for r, _ in answers)
+    bad = [(r, a) for r, a in answers if a.status != PASS]
+    if not bad:
+        return Answer(PASS, f"{what} names one of {names}, and each delivers: {answers[0][1].text}",
+                      [g for _, a in answers for g in a.grants])
+    r, a = bad[0]
+    return Answer(UNKNOWN_STATUS, f"{what} may name any of {names}; for {r.address}: {a.text}")
 
 
 # =============================================================================
@@ -95,9 +106,11 @@ def _s3_kms_context(model: Model, bucket: Resource, enc: Encryption, object_arn:
 # CloudTrail -> S3
 # =============================================================================
 def cloudtrail_s3(model: Model, trail: Resource) -> Answer:
-    bucket, problem = _only(bucket_target(model, trail, "s3_bucket_name"), "s3_bucket_name")
-    if problem is not None:
-        return problem
+    return _each(bucket_target(model, trail, "s3_bucket_name"), "s3_bucket_name",
+                 lambda bucket: _cloudtrail_s3(model, trail, bucket))
+
+
+def _cloudtrail_s3(model: Model, trail: Resource, bucket: Resource) -> Answer:
     p, account, region, partition = _where(model, trail)
     trail_arn = trail_arn_text(model, trail)
     prefix = key_prefix_text(model, trail, "s3_key_prefix")
@@ -109,32 +122,32 @@ def cloudtrail_s3(model: Model, trail: Resource) -> Answer:
     missing = no_bucket_policy(bucket, CLOUDTRAIL)
     principal = service_principal(CLOUDTRAIL)
 
-    def put(base: Text, sample: Text, shown: str) -> Request:
+    def put(base: Text, sample: Text, folder: Text) -> Request:
         ctx = service_context(model, trail, CLOUDTRAIL, {**source, "s3:x-amz-acl": ACL_OWNER, **sse_headers(key, model)})
         return Request(principal, "s3:PutObject", text(bucket_arn, "/", prefix, base, sample), ctx,
-                       resource_label=show(text(bucket_arn, "/", prefix, base)) + "*" + shown)
+                       resource_label=show(text(bucket_arn, "/", prefix, base, folder)) + "*")
 
     logs = text("AWSLogs/", account, "/")
     requests = [
         Request(principal, "s3:GetBucketAcl", bucket_arn,
                 service_context(model, trail, CLOUDTRAIL, {**source, "s3:x-amz-acl": ABSENT})),
         put(logs, text("CloudTrail/", region, f"/{DAY}/", account, "_CloudTrail_", region,
-                       "_20260101T0000Z_a1b2c3d4e5f6a7b8.json.gz"), ""),
+                       "_20260101T0000Z_a1b2c3d4e5f6a7b8.json.gz"), ("CloudTrail/",)),
     ]
     if trail.values.get("enable_log_file_validation") is True:
         requests.append(put(logs, text("CloudTrail-Digest/", region, f"/{DAY}/", account, "_CloudTrail-Digest_",
                                        region, "_", trail.values.get("name") or "trail", "_", region,
-                                       "_20260101T000000Z.json.gz"), " (digest files)"))
+                                       "_20260101T000000Z.json.gz"), ("CloudTrail-Digest/",)))
     org = trail.values.get("is_organization_trail")
     if org is True or org is UNKNOWN:
         member = Sym("account", f"{p}:member")
         requests.append(put(text("AWSLogs/", Sym("org", p), "/"),
                             text(member, "/CloudTrail/", region, f"/{DAY}/", member, "_CloudTrail_", region,
-                                 "_20260101T0000Z_a1b2c3d4e5f6a7b8.json.gz"), " (member accounts)"))
+                                 "_20260101T0000Z_a1b2c3d4e5f6a7b8.json.gz"), ()))
     answers = []
     for req in requests:
         a = service_may(policies, req, missing)
-        if org is UNKNOWN and a.status == FAIL and "member accounts" in req.resource_label:
+        if org is UNKNOWN and a.status == FAIL and "<organization id>" in req.resource_label:
             a = Answer(UNKNOWN_STATUS, f"{a.text} -- needed if it is an organization trail "
                                        "(is_organization_trail is not known until apply)")
         answers.append(a)
@@ -191,12 +204,11 @@ def cloudtrail_logs(model: Model, trail: Resource) -> Answer | None:
     value = trail.values.get("cloud_watch_logs_group_arn")
     if (value is None or value == "") and not trail.refs_under("cloud_watch_logs_group_arn"):
         return None
-    group, problem = _only(log_group_target(model, trail, "cloud_watch_logs_group_arn"), "cloud_watch_logs_group_arn")
-    if problem is not None:
-        return problem
     _, account, region, _ = _where(model, trail)
-    return _role_writes_group(model, trail, CLOUDTRAIL, "cloud_watch_logs_role_arn", group,
-                              text(account, "_CloudTrail_", region), trail_arn_text(model, trail), "CloudTrail")
+    return _each(log_group_target(model, trail, "cloud_watch_logs_group_arn"), "cloud_watch_logs_group_arn",
+                 lambda group: _role_writes_group(model, trail, CLOUDTRAIL, "cloud_watch_logs_role_arn", group,
+                                                  text(account, "_CloudTrail_", region), trail_arn_text(model, trail),
+                                                  "CloudTrail"))
 
 
 def flow_log_logs(model: Model, flow: Resource) -> Answer | None:
@@ -207,17 +219,15 @@ def flow_log_logs(model: Model, flow: Resource) -> Answer | None:
     if not (flow.values.get(path) or flow.refs_under(path)) and (flow.values.get("log_group_name")
                                                                   or flow.refs_under("log_group_name")):
         path = "log_group_name"
-    group, problem = _only(log_group_target(model, flow, path), path)
-    if problem is not None:
-        return problem
     if flow.values.get("deliver_cross_account_role") or flow.refs_under("deliver_cross_account_role"):
         return Answer(UNKNOWN_STATUS, "deliver_cross_account_role is set: delivery goes through another "
                                       "account's role, which auditgate does not evaluate")
     fid = flow.values.get("id")
     source_arn = regional_arn(model, flow, "ec2", text("vpc-flow-log/", fid if isinstance(fid, str) and fid
                                                        else Sym("ref", f"{flow.address}.id")))
-    return _role_writes_group(model, flow, FLOW_LOGS, "iam_role_arn", group, ("eni-0a1b2c3d4e5f67890-all",),
-                              source_arn, "VPC Flow Logs")
+    return _each(log_group_target(model, flow, path), path,
+                 lambda group: _role_writes_group(model, flow, FLOW_LOGS, "iam_role_arn", group,
+                                                  ("eni-0a1b2c3d4e5f67890-all",), source_arn, "VPC Flow Logs"))
 
 
 # =============================================================================
@@ -241,9 +251,11 @@ def log_group_key(model: Model, group: Resource) -> Answer | None:
 # AWS Config -> S3
 # =============================================================================
 def config_s3(model: Model, channel: Resource) -> Answer:
-    bucket, problem = _only(bucket_target(model, channel, "s3_bucket_name"), "s3_bucket_name")
-    if problem is not None:
-        return problem
+    return _each(bucket_target(model, channel, "s3_bucket_name"), "s3_bucket_name",
+                 lambda bucket: _config_s3(model, channel, bucket))
+
+
+def _config_s3(model: Model, channel: Resource, bucket: Resource) -> Answer:
     _, account, region, _ = _where(model, channel)
     prefix = key_prefix_text(model, channel, "s3_key_prefix")
     bucket_arn = bucket_arn_text(model, bucket)
@@ -352,11 +364,13 @@ def _acl_grant(model: Model, target: Resource) -> Answer:
     return Answer(FAIL, f"{grants[0]}, but object ownership is {shown}: ACLs are disabled and grant nothing")
 
 
-def access_log_target(model: Model, subject: Resource, path: str, source: Resource | None,
-                      source_problem: Answer | None) -> Answer:
-    target, problem = _only(bucket_target(model, subject, path), path)
-    if problem is not None:
-        return problem
+def access_log_target(model: Model, subject: Resource, path: str, source: Resource | None) -> Answer:
+    return _each(bucket_target(model, subject, path), path,
+                 lambda target: _access_log_target(model, subject, path, source, target))
+
+
+def _access_log_target(model: Model, subject: Resource, path: str, source: Resource | None,
+                       target: Resource) -> Answer:
     checks: list[Answer] = []
     if target.values.get("object_lock_enabled") is True or _s3.sub_resources(
             model, target, "aws_s3_bucket_object_lock_configuration"):
@@ -392,8 +406,6 @@ def access_log_target(model: Model, subject: Resource, path: str, source: Resour
         elif by_policy.status == FAIL:
             by_policy = Answer(FAIL, f"{by_policy.text}; {by_acl.text}")
     checks.append(by_policy)
-    if source_problem is not None and by_policy.status == PASS:
-        checks.append(source_problem)
     return prefixed(f"→ {target.address}", combine(checks))
 
 
@@ -401,15 +413,35 @@ def access_log_target(model: Model, subject: Resource, path: str, source: Resour
 # GuardDuty -> S3
 # =============================================================================
 def guardduty_s3(model: Model, dest: Resource) -> Answer:
-    bucket_t = bucket_target(model, dest, "destination_arn")
-    bucket, problem = _only(bucket_t, "destination_arn")
-    if problem is not None:
-        return problem
+    return _each(bucket_target(model, dest, "destination_arn"), "destination_arn",
+                 lambda bucket: _guardduty_s3(model, dest, bucket))
+
+
+def _arn_prefix(model: Model, resource: Resource, path: str, bucket: Resource) -> Text:
+    """The key prefix of an S3 ARN attribute (``arn:aws:s3:::bucket/prefix``) as ``prefix/``."""
+    value = ref_text(model, resource, path)
+    base = bucket_arn_text(model, bucket)
+    if value == base:
+        return ()
+    if value[:len(base)] == base and value[len(base):len(base) + 1] and isinstance(value[len(base)], str) \
+            and value[len(base)].startswith("/"):
+        rest = text(value[len(base)][1:], *value[len(base) + 1:])
+        if is_literal(rest):
+            stripped = literal(rest).strip("/")
+            return (stripped + "/",) if stripped else ()
+        return text(rest, "/")
+    known = literal(value)
+    if known is not None:
+        _, prefix = parse_s3_arn(known)
+        if prefix is not None:
+            prefix = prefix.strip("/")
+            return (prefix + "/",) if prefix else ()
+    return (Sym("any", f"{resource.address}.prefix"),)
+
+
+def _guardduty_s3(model: Model, dest: Resource, bucket: Resource) -> Answer:
     _, account, region, _ = _where(model, dest)
-    prefix_value = bucket_t.prefix
-    prefix: Text = ((prefix_value.strip("/") + "/",) if isinstance(prefix_value, str) and prefix_value.strip("/")
-                    else () if prefix_value is not None or isinstance(dest.values.get("destination_arn"), str)
-                    else (Sym("any", "prefix"),))
+    prefix = _arn_prefix(model, dest, "destination_arn", bucket)
     detectors = model.targets(dest, "detector_id", "aws_guardduty_detector")
     detector_arn = (detector_arn_text(model, detectors[0]) if len(detectors) == 1 else
                     regional_arn(model, dest, "guardduty", text("detector/", Sym("ref", f"{dest.address}.detector_id"))))
@@ -481,52 +513,54 @@ def session_requirements(model: Model, doc: Resource) -> tuple[list, Answer | No
 
 def session_logging(model: Model, profile: Resource, role: Resource, doc: Resource, needs: list) -> Answer:
     identity, boundaries = role_policies(model, role)
-    principal = role_principal(model, role)
-    _, account, region, partition = _where(model, role)
     answers: list[Answer] = []
     for kind, target, extra in needs:
         if kind == "group":
-            group, problem = _only(target, "cloudWatchLogGroupName")
-            if problem is not None:
-                answers.append(problem)
-                continue
-            stream = text(log_group_arn_text(model, group), ":log-stream:", "user-0a1b2c3d4e5f67890")
-            for action in ("logs:CreateLogStream", "logs:PutLogEvents"):
-                answers.append(role_may([], identity, boundaries, Request(
-                    principal, action, stream, role_context(model, role), resource_label=f"{group.address} streams"),
-                    via="iam"))
-            if extra:  # cloudWatchEncryptionEnabled: the agent checks the group is encrypted
-                answers.append(role_may([], identity, boundaries, Request(
-                    principal, "logs:DescribeLogGroups",
-                    regional_arn(model, role, "logs", ("log-group::log-stream:",)), role_context(model, role),
-                    resource_label="log groups"), via="iam"))
+            answers.append(_each(target, "cloudWatchLogGroupName",
+                                 lambda group: _session_group(model, role, identity, boundaries, group, extra)))
         elif kind == "bucket":
-            bucket, problem = _only(target, "s3BucketName")
-            if problem is not None:
-                answers.append(problem)
-                continue
-            encrypted, prefix_value = extra
-            prefix = (prefix_value.strip("/") + "/",) if isinstance(prefix_value, str) and prefix_value.strip("/") \
-                else () if prefix_value in (None, "") else (Sym("any", "prefix"),)
-            bucket_arn = bucket_arn_text(model, bucket)
-            obj = text(bucket_arn, "/", prefix, "user-0a1b2c3d4e5f67890.log")
-            policies = bucket_policies(model, bucket)
-            answers.append(role_may(policies, identity, boundaries, Request(
-                principal, "s3:PutObject", obj, role_context(model, role, {"s3:x-amz-acl": UNKNOWN}),
-                resource_label=show(text(bucket_arn, "/", prefix)) + "*"), via="s3"))
-            if encrypted:
-                answers.append(role_may(policies, identity, boundaries, Request(
-                    principal, "s3:GetEncryptionConfiguration", bucket_arn, role_context(model, role)), via="s3"))
-            enc = default_encryption(model, bucket)
-            bkt, problem = _bucket_default_key(model, bucket, enc)
-            if problem is not None:
-                answers.append(problem)
-            elif bkt is not None:
-                answers.append(_role_key(model, role, identity, boundaries, bkt, "kms:GenerateDataKey", {
-                    **_s3_kms_context(model, bucket, enc, obj)}, f"{bucket.address} default encryption"))
+            answers.append(_each(target, "s3BucketName",
+                                 lambda bucket: _session_bucket(model, role, identity, boundaries, bucket, extra)))
         elif kind == "key":
             answers.append(_role_key(model, role, identity, boundaries, target, "kms:Decrypt", {}, "kmsKeyId"))
     return prefixed(f"{doc.address} sessions, as {role.address}", combine(answers))
+
+
+def _session_group(model: Model, role: Resource, identity, boundaries, group: Resource, encrypted: bool) -> Answer:
+    principal = role_principal(model, role)
+    stream = text(log_group_arn_text(model, group), ":log-stream:", "user-0a1b2c3d4e5f67890")
+    answers = [role_may([], identity, boundaries, Request(principal, action, stream, role_context(model, role),
+                                                          resource_label=f"{group.address} streams"), via="iam")
+               for action in ("logs:CreateLogStream", "logs:PutLogEvents")]
+    if encrypted:  # cloudWatchEncryptionEnabled: the agent checks that the group is encrypted
+        answers.append(role_may([], identity, boundaries, Request(
+            principal, "logs:DescribeLogGroups", regional_arn(model, role, "logs", ("log-group::log-stream:",)),
+            role_context(model, role), resource_label="log groups"), via="iam"))
+    return combine(answers)
+
+
+def _session_bucket(model: Model, role: Resource, identity, boundaries, bucket: Resource, extra: tuple) -> Answer:
+    principal = role_principal(model, role)
+    encrypted, prefix_value = extra
+    prefix = ((prefix_value.strip("/") + "/",) if isinstance(prefix_value, str) and prefix_value.strip("/")
+              else () if prefix_value in (None, "") else (Sym("any", "prefix"),))
+    bucket_arn = bucket_arn_text(model, bucket)
+    obj = text(bucket_arn, "/", prefix, "user-0a1b2c3d4e5f67890.log")
+    policies = bucket_policies(model, bucket)
+    answers = [role_may(policies, identity, boundaries, Request(
+        principal, "s3:PutObject", obj, role_context(model, role, {"s3:x-amz-acl": UNKNOWN}),
+        resource_label=show(text(bucket_arn, "/", prefix)) + "*"), via="s3")]
+    if encrypted:  # s3EncryptionEnabled: the agent checks that the bucket is encrypted
+        answers.append(role_may(policies, identity, boundaries, Request(
+            principal, "s3:GetEncryptionConfiguration", bucket_arn, role_context(model, role)), via="s3"))
+    enc = default_encryption(model, bucket)
+    bkt, problem = _bucket_default_key(model, bucket, enc)
+    if problem is not None:
+        answers.append(problem)
+    elif bkt is not None:
+        answers.append(_role_key(model, role, identity, boundaries, bkt, "kms:GenerateDataKey",
+                                 _s3_kms_context(model, bucket, enc, obj), f"{bucket.address} default encryption"))
+    return combine(answers)
 
 
 def _role_key(model: Model, role: Resource, identity, boundaries, kt: KeyTarget | None, action: str, extra: dict,

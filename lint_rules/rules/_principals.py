@@ -388,6 +388,17 @@ def policies_from_arn(model: Model, att: Resource, path: str, how: str, value: A
             return [Attached(f"AWS-managed policy {name} ({how})", stmts, att, why=why)]
         return [Attached(f"{value} ({how})", UNKNOWN, att,
                          why=f"{path} = {value!r} names a policy not defined in this configuration")]
+    form = model.partial_value(att, path) if value is UNKNOWN and path != "__none__" else None
+    if PartialString is not None and isinstance(form, PartialString) and form.parts \
+            and isinstance(form.parts[-1], str):
+        # "arn:${partition}:iam::aws:policy/Name": an AWS-managed policy whatever the partition
+        m = re.match(r"^:iam::aws:policy/(?:.*/)?([^/]+)$", form.parts[-1])
+        if m and len(form.parts) == 3 and form.parts[0] == "arn:":
+            name = m.group(1)
+            stmts = AWS_MANAGED.get(name, UNKNOWN)
+            why = "" if stmts is not UNKNOWN else f"AWS-managed policy {name} is not in auditgate's table of " \
+                                                  "managed policies"
+            return [Attached(f"AWS-managed policy {name} ({how})", stmts, att, why=why)]
     refs = att.refs_under(path)
     why = (f"{path} refers to {', '.join(refs)} and is not known until apply" if refs
            else f"{path} is not known until apply")

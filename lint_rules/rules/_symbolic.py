@@ -373,6 +373,12 @@ def _position_kind(before: str, after: str) -> str | None:
     return None
 
 
+def _delimited(before: str, after: str) -> bool:
+    """Is an unknown piece a whole word of its string (``acme-logs-<piece>``, ``<piece>/AWSLogs``)?"""
+    return ((before == "" or before[-1] in "-_/:.") and (after == "" or after[0] in "-_/:.")
+            and not before.endswith(_MARK) and not after.startswith(_MARK))
+
+
 def from_partial(model: Model, value: Any, refs: Iterable[str], provider: str, *,
                  variable: str | None = None, resource: Resource | None = None, lumped: bool = False) -> Text:
     """A known, partially known or unknown leaf -> Text.
@@ -409,8 +415,9 @@ def from_partial(model: Model, value: Any, refs: Iterable[str], provider: str, *
         before = "".join(p if isinstance(p, str) else _MARK for p in parts[:i])
         after = "".join(p if isinstance(p, str) else _MARK for p in parts[i + 1:])
         kind = _position_kind(before, after)
-        if kind is None and len(kinds) == 1 and not other and not lumped:
-            kind = next(iter(kinds))  # every unknown piece comes from the one context source
+        if (kind is None and len(kinds) == 1 and not other and not lumped and kinds <= {"account", "region"}
+                and len(parts) > 1 and _delimited(before, after)):
+            kind = next(iter(kinds))  # a name piece, and the one context source is all it refers to
         if kind is not None and kind not in kinds:
             kind = None
         if kind == "partition":

@@ -252,7 +252,7 @@ class AccessLogsToBucket(_DeliveryRule):
         for logging in model.of_type("aws_s3_bucket_logging"):
             source_t = bucket_target(model, logging, "bucket")
             source = source_t.resources[0] if len(source_t.resources) == 1 else None
-            answer = access_log_target(model, logging, "target_bucket", source, None)
+            answer = access_log_target(model, logging, "target_bucket", source)
             yield self._finding(answer.status, logging, f"server access logs {answer.text}")
         for bucket in model.of_type("aws_s3_bucket"):
             inline = bucket.values.get("logging")
@@ -260,7 +260,7 @@ class AccessLogsToBucket(_DeliveryRule):
                 continue
             for i, block in enumerate(inline):
                 if isinstance(block, dict) and (block.get("target_bucket") or bucket.refs_under(f"logging.{i}")):
-                    answer = access_log_target(model, bucket, f"logging.{i}.target_bucket", bucket, None)
+                    answer = access_log_target(model, bucket, f"logging.{i}.target_bucket", bucket)
                     yield self._finding(answer.status, bucket, f"server access logs {answer.text}")
 
 
