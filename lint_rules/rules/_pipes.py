@@ -57,15 +57,21 @@ def _each(target, what: str, check) -> Answer:
 # =============================================================================
 # keys
 # =============================================================================
+def aws_managed_note(what: str, alias: str) -> Answer:
+    """An AWS-managed key (``alias/aws/...``): its key policy cannot be changed, so no log service can be
+    granted its use -- but that is the customer-managed-key rules' failure (CT-005, ENC-*); one
+    misconfiguration gets one failing rule, here a note."""
+    return Answer(PASS, f"(note: {what} names the AWS-managed key {alias}, whose policy cannot grant a log "
+                        "service its use; the customer-managed-key rules report it)")
+
+
 def _service_key(model: Model, kt: KeyTarget | None, service: str | Text, actions: tuple[str, ...], context: dict,
                  writer: Resource, what: str) -> Answer | None:
     """May ``service`` (a service principal) use the key ``kt`` names (None when no key is named)?"""
     if kt is None:
         return None
     if kt.aws_managed:
-        return Answer(FAIL, f"{what} names the AWS-managed key {kt.aws_managed}, whose key policy cannot let "
-                            f"{show(service) if isinstance(service, tuple) else service} use it: "
-                            "a customer-managed key is needed")
+        return aws_managed_note(what, kt.aws_managed)
     if kt.problem is not None:
         return kt.problem
     key = kt.key
@@ -306,7 +312,7 @@ def _config_s3(model: Model, channel: Resource, bucket: Resource) -> Answer:
         key = own_key or (bucket_key.key if bucket_key is not None and bucket_key.problem is None else None)
         key_t = kt if kt is not None else bucket_key
         if key_t is not None and (key_t.problem is not None or key_t.aws_managed):
-            answers.append(key_t.problem or Answer(FAIL, f"{key_t.aws_managed} is an AWS-managed key"))
+            answers.append(key_t.problem or aws_managed_note("the key", key_t.aws_managed))
         elif key is not None:
             ctx = role_context(model, role, {"kms:resourcealiases": key_aliases(model, key) or ABSENT,
                                              "kms:encryptioncontext:aws:s3:arn": [obj],
@@ -568,7 +574,7 @@ def _role_key(model: Model, role: Resource, identity, boundaries, kt: KeyTarget 
     if kt is None:
         return Answer(PASS, "")
     if kt.aws_managed:
-        return Answer(FAIL, f"{what} names the AWS-managed key {kt.aws_managed}")
+        return aws_managed_note(what, kt.aws_managed)
     if kt.problem is not None:
         return kt.problem
     key = kt.key
