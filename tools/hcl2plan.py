@@ -990,6 +990,11 @@ class Synthesizer:
                         default_tags.update(tags)
         if not isinstance(region, str):
             region = os.environ.get("AWS_REGION") or "us-east-1"
+        if account_id is None and block is not None and "allowed_account_ids" in block.body.attrs:
+            # terraform refuses any other account: the plan is made as the one allowed
+            allowed = self.ev.evaluate(block.body.attrs["allowed_account_ids"].expr, self.root.scope)
+            if isinstance(allowed, list) and len(allowed) == 1 and isinstance(allowed[0], str):
+                account_id = allowed[0]
         if account_id is None:
             account_id = "123456789012"
             if "account_id" in self.loader.root.variables:

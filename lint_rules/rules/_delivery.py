@@ -53,8 +53,11 @@ def combine(answers: list[Answer], joiner: str = "; ") -> Answer:
 
 
 def best(answers: list[Answer]) -> Answer:
-    """Any one alternative will do: the best one decides."""
-    return max(answers, key=lambda a: _RANK[a.status])
+    """Any one alternative will do: the best one decides (when every one fails, each says why)."""
+    chosen = max(answers, key=lambda a: _RANK[a.status])
+    if chosen.status == FAIL and len(answers) > 1:
+        return Answer(FAIL, "; and ".join(a.text for a in answers))
+    return chosen
 
 
 def prefixed(label: str, answer: Answer) -> Answer:

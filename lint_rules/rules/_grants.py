@@ -24,6 +24,7 @@ which value it depends.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -524,9 +525,20 @@ def short_label(label: str) -> str:
 
 _ACCOUNT_TOKEN = re.compile(r"(?<!\d)\d{12}(?!\d)")
 _ORG_TOKEN = re.compile(r"o-[a-z0-9]{10,32}")
-_NAME_TOKENS = (re.compile(r":s3:::([^/*?]+)"), re.compile(r":log-group:([^:*?]+)"),
-                re.compile(r":role/(?:.*/)?([^/*?]+)$"), re.compile(r":key/([^/*?]+)$"),
-                re.compile(r":trail/([^*?]+)$"), re.compile(r"detector/([^/*?]+)"))
+# what a name / id symbol of a resource type can be compared with: the piece of the ARNs that names it
+_NAME_TOKENS = {"bucket": re.compile(r":s3:::([^/*?]+)"), "group": re.compile(r":log-group:([^:*?]+)"),
+                "role": re.compile(r":role/(?:.*/)?([^/*?]+)$"), "key": re.compile(r":key/([^/*?]+)$"),
+                "trail": re.compile(r":trail/([^*?]+)$"), "detector": re.compile(r"detector/([^/*?]+)")}
+_REF_KIND = {"aws_s3_bucket": "bucket", "aws_cloudwatch_log_group": "group", "aws_iam_role": "role",
+             "aws_kms_key": "key", "aws_cloudtrail": "trail", "aws_guardduty_detector": "detector"}
+_TYPE_OF = re.compile(r'(?:^|\.)(?:data\.)?([a-z0-9_]+)\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.[a-z_]+$')
+
+
+def _ref_kind(sym: Sym) -> str:
+    m = _TYPE_OF.search(sym.key)
+    return _REF_KIND.get(m.group(1), "other") if m else "other"
+
+
 _MAX_CANDIDATES = 12
 
 
@@ -564,7 +576,9 @@ def _request_texts(req: Request) -> Iterable[Text]:
 
 
 def _candidates(texts: list[Text]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {"account": [], "region": [], "org": [], "ref": []}
+    """Values of each kind the texts mention (``account``, ``region``, ``org``, and per resource kind --
+    ``bucket``, ``key`` ... -- the names their ARNs carry; ``other``: whole literal values)."""
+    out: dict[str, list[str]] = {k: [] for k in ("account", "region", "org", "other", *_NAME_TOKENS)}
 
     def add(kind: str, value: str) -> None:
         if value and value not in out[kind] and len(out[kind]) < _MAX_CANDIDATES:
@@ -582,12 +596,13 @@ def _candidates(texts: list[Text]) -> dict[str, list[str]]:
                 for token in re.split(r"[:/.]", variant):
                     if REGION_RE.match(token):
                         add("region", token)
-                for rx in _NAME_TOKENS:
+                for kind, rx in _NAME_TOKENS.items():
                     m = rx.search(variant)
                     if m:
-                        add("ref", m.group(1))
-                if "*" not in variant and "?" not in variant:
-                    add("ref", variant)
+                        add(kind, m.group(1))
+        whole = "".join(p for p in t if isinstance(p, str)) if all(isinstance(p, str) for p in t) else ""
+        if whole and "*" not in whole and "?" not in whole and len(out["other"]) < 4:
+            add("other", whole)
     return out
 
 
@@ -601,33 +616,44 @@ def _fresh(sym: Sym, n: int) -> str:
     return f"fresh{n}x"
 
 
-def worlds(texts: list[Text]) -> list[dict]:
-    """The base world (a fresh value per symbol) and its variants: each symbol given each value
-    the policies mention, and two symbols of a kind made equal."""
+MAX_WORLDS = 256
+
+
+def worlds(texts: list[Text]) -> list[dict] | None:
+    """Every assignment of values to the symbols worth trying: each symbol gets a fresh value (one no
+    policy mentions) or one of the values of its kind the policies mention, or the value of another
+    symbol of its kind (two providers may share an account).  None when there are too many."""
     syms: list[Sym] = []
     for t in texts:
         for s in symbols(t):
             if s.kind != "any" and s not in syms:
                 syms.append(s)
     base = {s: _fresh(s, i) for i, s in enumerate(syms)}
-    out = [base]
     if not syms:
-        return out
+        return [base]
     candidates = _candidates(texts)
-    for s in syms:
-        for c in candidates.get(s.kind, []):
-            out.append({**base, s: c})
-    for i, a in enumerate(syms):
-        for b in syms[i + 1:]:
-            if a.kind == b.kind:
-                out.append({**base, b: base[a]})
-    return out
+    choices: list[list[str]] = []
+    for i, s in enumerate(syms):
+        kind = _ref_kind(s) if s.kind == "ref" else s.kind
+        values = [base[s]] + [c for c in candidates.get(kind, [])[:6] if c != base[s]]
+        values += [base[o] for o in syms[:i] if o.kind == s.kind and base[o] not in values]
+        choices.append(values)
+    total = 1
+    for c in choices:
+        total *= len(c)
+    if total > MAX_WORLDS:
+        return None
+    return [dict(zip(syms, combo)) for combo in itertools.product(*choices)]
 
 
 def _across(req: Request, policies: list[Policy], decide) -> Answer:
     texts = list(_request_texts(req)) + list(_policy_texts(policies))
     answers: list[tuple[dict, Answer]] = []
-    for world in worlds(texts):
+    every = worlds(texts)
+    if every is None:
+        return Answer(UNKNOWN_STATUS, f"whether {req.principal.shown()} may {req.shown()} depends on too many values "
+                                      "known only at apply to decide")
+    for world in every:
         answers.append((world, decide(world)))
     first = answers[0][1]
     statuses = {a.status for _, a in answers}
@@ -638,9 +664,15 @@ def _across(req: Request, policies: list[Policy], decide) -> Answer:
         if a.status != first.status:
             changed = [s for s in world if world[s] != base.get(s)]
             shown = ", ".join(f"{s} = {world[s]!r}" for s in changed) or "other values"
+            hints = []
+            if any(s.kind == "account" for s in changed):
+                hints.append("pin the provider's account with allowed_account_ids")
+            if any(s.kind == "region" for s in changed):
+                hints.append("set the provider's region")
+            hint = f" ({'; '.join(hints)})" if hints else ""
             return Answer(UNKNOWN_STATUS, f"whether {req.principal.shown()} may {req.shown()} depends on values "
-                                          f"known only at apply ({first.status} in general, {a.status} with "
-                                          f"{shown})")
+                                          f"known only at apply: {a.status} with {shown}, {first.status} "
+                                          f"otherwise{hint}")
     return first  # pragma: no cover
 
 
