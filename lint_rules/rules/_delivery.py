@@ -301,14 +301,22 @@ def key_policies(model: Model, key: Resource) -> list[Policy]:
             and (model.kind != "plan" or model.has_references)):
         value = None  # optional + computed and not set in the configuration
     if value is None or value == "":
-        f = facts(model)
-        p = provider_of(key)
-        return [Policy(f"{key.address} default key policy", [{
-            "_label": 'statement "Enable IAM User Permissions"', "Sid": "Enable IAM User Permissions",
-            "Effect": "Allow", "Action": ["kms:*"], "NotAction": [], "Resource": [("*",)], "NotResource": [],
-            "Principal": {"AWS": [text("arn:", f.partition(p), ":iam::", f.account_text(p), ":root")]},
-            "NotPrincipal": None, "Condition": {}}])]
+        cache = model_cache(model).setdefault("default_key_policies", {})
+        if key.address not in cache:
+            cache[key.address] = [_default_key_policy(model, key)]
+        return cache[key.address]
     return [read_policy(model, key, "policy", label)]
+
+
+def _default_key_policy(model: Model, key: Resource) -> Policy:
+    """The key policy AWS gives a key created without one: the account may use it through IAM."""
+    f = facts(model)
+    p = provider_of(key)
+    return Policy(f"{key.address} default key policy", [{
+        "_label": 'statement "Enable IAM User Permissions"', "Sid": "Enable IAM User Permissions",
+        "Effect": "Allow", "Action": ["kms:*"], "NotAction": [], "Resource": [("*",)], "NotResource": [],
+        "Principal": {"AWS": [text("arn:", f.partition(p), ":iam::", f.account_text(p), ":root")]},
+        "NotPrincipal": None, "Condition": {}}])
 
 
 def key_state(key: Resource) -> Answer | None:

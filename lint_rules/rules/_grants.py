@@ -27,6 +27,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Iterable
 
 from ..engine import FAIL, PASS, UNKNOWN_STATUS
@@ -235,6 +236,11 @@ def _fold(v: Any) -> Any:
     return v
 
 
+@lru_cache(maxsize=4096)
+def _compiled(pattern: str, glob: bool) -> re.Pattern:
+    return re.compile(_regex(pattern, glob), re.S)
+
+
 def match(pattern: Any, value: Any, glob: bool = True, fold: bool = False) -> Any:
     """Does ``value`` match ``pattern`` (IAM wildcards ``*`` ``?`` when ``glob``)?  True/False/UNKNOWN."""
     if pattern is UNKNOWN or value is UNKNOWN or pattern is None or value is None:
@@ -242,7 +248,9 @@ def match(pattern: Any, value: Any, glob: bool = True, fold: bool = False) -> An
     if fold:
         pattern, value = _fold(pattern), _fold(value)
     if isinstance(pattern, str) and isinstance(value, str):
-        return re.fullmatch(_regex(pattern, glob), value, re.S) is not None
+        if pattern == value:
+            return True
+        return _compiled(pattern, glob).fullmatch(value) is not None
     if isinstance(pattern, PartialString):
         if isinstance(value, str):
             return UNKNOWN if re.fullmatch(_partial_regex(pattern, glob), value, re.S) else False
@@ -566,6 +574,14 @@ def _policy_texts(policies: Iterable[Policy]) -> Iterable[Text]:
                                 yield from vals
 
 
+def policy_texts(policy: Policy) -> list[Text]:
+    """Every leaf of the policy (cached on it)."""
+    found = policy.__dict__.get("_texts")
+    if found is None:
+        found = policy.__dict__["_texts"] = list(_policy_texts([policy]))
+    return found
+
+
 def _request_texts(req: Request) -> Iterable[Text]:
     yield req.principal.name
     yield req.principal.account
@@ -575,34 +591,40 @@ def _request_texts(req: Request) -> Iterable[Text]:
             yield from values
 
 
+_KINDS = ("account", "region", "org", "other", *_NAME_TOKENS)
+
+
+@lru_cache(maxsize=8192)
+def _text_candidates(t: Text) -> tuple:
+    """(kind, value) pairs one text mentions (see :func:`_candidates`)."""
+    out: list[tuple[str, str]] = []
+    for piece in t:
+        if not isinstance(piece, str):
+            continue
+        for variant in {piece, piece.replace("*", "x").replace("?", "x"), piece.replace("*", "")}:
+            out += [("account", m.group(0)) for m in _ACCOUNT_TOKEN.finditer(variant)]
+            out += [("org", m.group(0)) for m in _ORG_TOKEN.finditer(variant)]
+            out += [("region", token) for token in re.split(r"[:/.]", variant) if REGION_RE.match(token)]
+            for kind, rx in _NAME_TOKENS.items():
+                m = rx.search(variant)
+                if m:
+                    out.append((kind, m.group(1)))
+    if t and all(isinstance(p, str) for p in t):
+        whole = "".join(t)
+        if "*" not in whole and "?" not in whole:
+            out.append(("other", whole))
+    return tuple(out)
+
+
 def _candidates(texts: list[Text]) -> dict[str, list[str]]:
     """Values of each kind the texts mention (``account``, ``region``, ``org``, and per resource kind --
     ``bucket``, ``key`` ... -- the names their ARNs carry; ``other``: whole literal values)."""
-    out: dict[str, list[str]] = {k: [] for k in ("account", "region", "org", "other", *_NAME_TOKENS)}
-
-    def add(kind: str, value: str) -> None:
-        if value and value not in out[kind] and len(out[kind]) < _MAX_CANDIDATES:
-            out[kind].append(value)
-
+    out: dict[str, list[str]] = {k: [] for k in _KINDS}
     for t in texts:
-        for piece in t:
-            if not isinstance(piece, str):
-                continue
-            for variant in {piece, piece.replace("*", "x").replace("?", "x"), piece.replace("*", "")}:
-                for m in _ACCOUNT_TOKEN.finditer(variant):
-                    add("account", m.group(0))
-                for m in _ORG_TOKEN.finditer(variant):
-                    add("org", m.group(0))
-                for token in re.split(r"[:/.]", variant):
-                    if REGION_RE.match(token):
-                        add("region", token)
-                for kind, rx in _NAME_TOKENS.items():
-                    m = rx.search(variant)
-                    if m:
-                        add(kind, m.group(1))
-        whole = "".join(p for p in t if isinstance(p, str)) if all(isinstance(p, str) for p in t) else ""
-        if whole and "*" not in whole and "?" not in whole and len(out["other"]) < 4:
-            add("other", whole)
+        for kind, value in _text_candidates(t):
+            bucket = out[kind]
+            if value and value not in bucket and len(bucket) < (4 if kind == "other" else _MAX_CANDIDATES):
+                bucket.append(value)
     return out
 
 
@@ -619,19 +641,22 @@ def _fresh(sym: Sym, n: int) -> str:
 MAX_WORLDS = 256
 
 
-def worlds(texts: list[Text]) -> list[dict] | None:
-    """Every assignment of values to the symbols worth trying: each symbol gets a fresh value (one no
-    policy mentions) or one of the values of its kind the policies mention, or the value of another
-    symbol of its kind (two providers may share an account).  None when there are too many."""
-    syms: list[Sym] = []
+def _syms_of(texts: Iterable[Text]) -> list[Sym]:
+    out: list[Sym] = []
     for t in texts:
         for s in symbols(t):
-            if s.kind != "any" and s not in syms:
-                syms.append(s)
+            if s.kind != "any" and s not in out:
+                out.append(s)
+    return out
+
+
+def worlds(syms: list[Sym], candidates: dict) -> list[dict] | None:
+    """Every assignment of values to the symbols worth trying: each symbol gets a fresh value (one no
+    policy mentions) or one of the values of its kind the policies mention (``candidates``), or the value
+    of another symbol of its kind (two providers may share an account).  None when there are too many."""
     base = {s: _fresh(s, i) for i, s in enumerate(syms)}
     if not syms:
         return [base]
-    candidates = _candidates(texts)
     choices: list[list[str]] = []
     for i, s in enumerate(syms):
         kind = _ref_kind(s) if s.kind == "ref" else s.kind
@@ -646,10 +671,30 @@ def worlds(texts: list[Text]) -> list[dict] | None:
     return [dict(zip(syms, combo)) for combo in itertools.product(*choices)]
 
 
+def _policy_info(policy: Policy) -> tuple[list[Sym], dict]:
+    """(symbols, candidate values) of a policy's leaves, cached on it."""
+    found = policy.__dict__.get("_info")
+    if found is None:
+        texts = policy_texts(policy)
+        found = policy.__dict__["_info"] = (_syms_of(texts), _candidates(texts))
+    return found
+
+
 def _across(req: Request, policies: list[Policy], decide) -> Answer:
-    texts = list(_request_texts(req)) + list(_policy_texts(policies))
+    req_texts = list(_request_texts(req))
+    syms = _syms_of(req_texts)
+    infos = [_policy_info(p) for p in policies]
+    for policy_syms, _ in infos:
+        syms += [s for s in policy_syms if s not in syms]
+    every: list[dict] | None = [{}]
+    if syms:
+        candidates = _candidates(req_texts)
+        for _, cands in infos:
+            for kind, values in cands.items():
+                bucket = candidates.setdefault(kind, [])
+                bucket += [v for v in values if v not in bucket][:max(0, _MAX_CANDIDATES - len(bucket))]
+        every = worlds(syms, candidates)
     answers: list[tuple[dict, Answer]] = []
-    every = worlds(texts)
     if every is None:
         return Answer(UNKNOWN_STATUS, f"whether {req.principal.shown()} may {req.shown()} depends on too many values "
                                       "known only at apply to decide")
