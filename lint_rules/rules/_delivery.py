@@ -17,8 +17,8 @@ from ..model import UNKNOWN, Model, Resource
 from . import _s3
 from ._grants import ABSENT, Answer, Policy, Principal, known_policy, read_policy
 from ._principals import IamIndex, leaf_roles
-from ._retention import BUCKET, LOG_GROUP, SSE, fmt, is_set, resolve
-from ._symbolic import (Text, facts, key_arn_text, model_cache, provider_of, ref_text, role_arn_text, show,
+from ._retention import BUCKET, LOG_GROUP, SSE, fmt, resolve
+from ._symbolic import (Text, facts, key_arn_text, model_cache, provider_of, ref_text, role_arn_text,
                         text)
 
 KEY = "aws_kms_key"
@@ -400,10 +400,6 @@ def trust_policy(model: Model, role: Resource) -> Policy:
     return read_policy(model, role, "assume_role_policy", f"{role.address} trust policy", kind="trust")
 
 
-def shown_prefix(prefix: Text) -> str:
-    return show(prefix)
-
-
 def key_prefix_text(model: Model, resource: Resource, path: str) -> Text | None:
     """An S3 key prefix attribute as the path segment it adds ("" when unset; "p/" for "p")."""
     value = resource.get(path)
@@ -414,10 +410,6 @@ def key_prefix_text(model: Model, resource: Resource, path: str) -> Text | None:
         value = value.strip("/")
         return (value + "/",) if value else ()
     return text(t, "/")
-
-
-def note_unset(value: Any) -> bool:
-    return not is_set(value) and value is not UNKNOWN
 
 
 def key_from_value(model: Model, value: Any, label: str) -> KeyTarget | None:

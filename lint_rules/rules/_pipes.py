@@ -6,8 +6,6 @@ through.  Each returns one :class:`~._grants.Answer` for the pipe.
 """
 from __future__ import annotations
 
-from typing import Any
-
 from ..engine import FAIL, PASS, UNKNOWN_STATUS
 from ..model import UNKNOWN, Model, Resource
 from . import _s3
