@@ -231,13 +231,12 @@ def _documents_attr(model: Model, doc: Resource, path: str, depth: int) -> list[
     if has_unknown:
         referenced = _referenced_documents(model, doc, path)
         if referenced is UNKNOWN and items is not UNKNOWN:
-            # references besides documents may only decide which documents are listed
-            # (``length(var.readers) > 0 ? [data.x.json] : []``): when there are exactly as many
-            # unknown items as documents referenced, the items are those documents
-            docs = _referenced_documents(model, doc, path, only_documents=True)
-            unknown_items = [i for i in items if not isinstance(i, str)]
-            if docs is not UNKNOWN and len(docs) == len(unknown_items):
-                referenced = docs
+            # ``concat([a.json, b.json], cond ? [c.json] : [])``: the condition's references are listed
+            # too; when the unknown items are exactly as many as the documents referenced, they are those
+            referenced = _referenced_documents(model, doc, path, only_documents=True)
+            unknown_items = sum(1 for i in items if not isinstance(i, str))
+            if referenced is not UNKNOWN and len(referenced) != unknown_items:
+                referenced = UNKNOWN
         if referenced is UNKNOWN:
             return UNKNOWN
         for target in referenced:
@@ -251,7 +250,7 @@ def _documents_attr(model: Model, doc: Resource, path: str, depth: int) -> list[
 def _referenced_documents(model: Model, resource: Resource, path: str,
                           only_documents: bool = False) -> list[Resource] | Any:
     """The policy documents ``path`` refers to; UNKNOWN when it refers to anything else or nothing
-    (``only_documents``: the documents among its references, ignoring the rest)."""
+    (``only_documents``: leave out references to anything but policy documents)."""
     addresses = resource.refs_under(path)
     if not addresses:
         return UNKNOWN
