@@ -62,7 +62,7 @@ resource "aws_iam_role_policy" "flow" {
       {
         Effect   = "Allow"
         Action   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
-        Resource = "${aws_cloudwatch_log_group.flow.arn}:*"
+        Resource = "arn:aws:logs:*:*:log-group:${aws_cloudwatch_log_group.flow.name}:*"
       },
     ]
   })

@@ -230,11 +230,11 @@ resource "aws_s3_bucket_logging" "screenshots" {
   target_prefix = "screenshots/"
 }
 
-# --- A log group under a key anyone may decrypt ----------------------------------------------
+# --- The audit log bucket's default key: anyone may decrypt ----------------------------------
 
-# VIOLATION: Log Access: "Log access is restricted to:" (the key of the application log group lets any principal decrypt: "AWS" = "*" with no condition narrowing it to this account)
-resource "aws_kms_key" "app_logs" {
-  description         = "Application logs"
+# VIOLATION: Log Access: "Log access is restricted to:" (the default encryption key of the audit log bucket lets any principal decrypt: "AWS" = "*" with no condition narrowing it to this account)
+resource "aws_kms_key" "audit_logs" {
+  description         = "Audit log bucket default encryption"
   enable_key_rotation = true
 
   policy = jsonencode({
@@ -248,10 +248,10 @@ resource "aws_kms_key" "app_logs" {
         Resource  = "*"
       },
       {
-        Sid       = "AllowCloudWatchLogs"
+        Sid       = "AllowCloudTrailEncrypt"
         Effect    = "Allow"
-        Principal = { Service = "logs.us-east-1.amazonaws.com" }
-        Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+        Principal = { Service = "cloudtrail.amazonaws.com" }
+        Action    = ["kms:GenerateDataKey*", "kms:DescribeKey"]
         Resource  = "*"
       },
       {
@@ -265,8 +265,13 @@ resource "aws_kms_key" "app_logs" {
   })
 }
 
-resource "aws_cloudwatch_log_group" "app" {
-  name              = "/access-example/app"
-  retention_in_days = 365
-  kms_key_id        = aws_kms_key.app_logs.arn
+resource "aws_s3_bucket_server_side_encryption_configuration" "audit_logs" {
+  bucket = aws_s3_bucket.audit_logs.id
+
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = aws_kms_key.audit_logs.arn
+    }
+  }
 }
