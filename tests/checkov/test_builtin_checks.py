@@ -13,6 +13,8 @@ from .env import REPO, run_checkov
 
 pytestmark = pytest.mark.slow
 CONFIG = REPO / ".checkov.yaml"
+#: modules whose resources no checkov check looks at (aws_s3_bucket_logging only)
+NOTHING_TO_CHECK = {"s3_access_logging"}
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +35,7 @@ def test_baseline_passes_checkovs_checks(reports):
 def test_scan_covers_the_modules_and_both_roots_with_aws_checks(reports):
     passed = records(reports, "passed_checks")
     files = {r["file_abs_path"] for r in passed}
-    for module in sorted(p.parent.name for p in REPO.glob("modules/*/main.tf")):
+    for module in sorted({p.parent.name for p in REPO.glob("modules/*/main.tf")} - NOTHING_TO_CHECK):
         assert any(f"/modules/{module}/" in f for f in files), f"checkov did not check modules/{module}"
     resources = {r["resource"] for r in passed}
     assert any(r.startswith("module.baseline.") for r in resources)
