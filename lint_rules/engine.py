@@ -38,6 +38,7 @@ class Finding:
     # The account the finding is about (Model.account_of's label); None when it is about the
     # configuration as a whole.
     account: str | None = None
+    source: str = ""  # the input it came from (plan file or root directory), as given to `check`
 
     def as_dict(self) -> dict:
         return {
@@ -49,6 +50,7 @@ class Finding:
             "message": self.message,
             "clause": self.clause,
             "account": self.account,
+            "source": self.source,
         }
 
 
@@ -203,6 +205,7 @@ def evaluate(model: Model, policy: "Policy", rules: Iterable[Rule] | None = None
                 finding.file = model.source or None
             if finding.account is None:
                 finding.account = _account(model, finding)
+            finding.source = model.source
             report.findings.append(_apply_suppressions(finding, policy))
     return report
 
