@@ -515,6 +515,7 @@ NONCOMPLIANT.update({
         Resource  = "*"
         Condition = {
           StringLike = {""")], ["ACC-006", "aws_kms_key.cloudtrail"]),
+})
 
 # Logs that actually arrive (DLV): one break per log pipe -- the writer may no longer write
 SSM_INSTANCE_WITHOUT_LOGGING = '''
