@@ -205,6 +205,10 @@ def concrete(t: Any, world: dict) -> Any:
     """A Text with the world's values -> str, or PartialString when a piece stays unknown."""
     if not isinstance(t, tuple):
         return UNKNOWN
+    if len(t) == 1 and isinstance(t[0], str):
+        return t[0]
+    if not t:
+        return ""
     parts: list[Any] = []
     for p in t:
         if isinstance(p, str):
@@ -442,19 +446,26 @@ class Hit:
 
 
 def statement_applies(stmt: dict, req: Request, world: dict, kind: str) -> Hit:
+    """Does the statement apply to the request (True / False / UNKNOWN / ROOT, with why not)?  Cheap
+    checks first: most statements of a policy concern another principal or action."""
     checks: list[tuple[Any, str]] = []
     if kind != "identity" and kind != "boundary":
         pm = principal_matches(stmt, req.principal, world)
+        if pm is False:
+            return Hit(False)
         checks.append((pm, "its Principal is not known until apply"))
-    checks.append((_iam.grants_action(stmt, req.action), "its Action is not known until apply"))
-    checks.append((resource_matches(stmt, req.resource, world, kind), "its Resource is not known until apply"))
-    cond, why = conditions_hold(stmt.get("Condition"), req.context, world)
-    checks.append((cond, why))
-    if any(v is False for v, _ in checks):
-        # only a condition stood in the way: say which (a "near miss" for the message)
-        if cond is False and all(v is not False for v, _ in checks[:-1]):
-            return Hit(False, why)
+    action = _iam.grants_action(stmt, req.action)
+    if action is False:
         return Hit(False)
+    checks.append((action, "its Action is not known until apply"))
+    resource = resource_matches(stmt, req.resource, world, kind)
+    if resource is False:
+        return Hit(False)
+    checks.append((resource, "its Resource is not known until apply"))
+    cond, why = conditions_hold(stmt.get("Condition"), req.context, world)
+    if cond is False:
+        return Hit(False, why)  # only a condition stood in the way: say which (a "near miss")
+    checks.append((cond, why))
     unknown = [w for v, w in checks if v is UNKNOWN]
     if unknown:
         return Hit(UNKNOWN, unknown[0])

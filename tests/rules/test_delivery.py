@@ -1393,3 +1393,18 @@ def test_dlv008_plan():
     assert plan(["logs:CreateLogStream", "logs:PutLogEvents"]).status == "pass"
     f = plan(["logs:CreateLogStream"])
     assert f.status == "fail" and "logs:PutLogEvents" in f.message, f.message
+
+
+def test_dlv001_trail_key_named_by_alias_arn(tmp_path):
+    files = trail_files()
+    files["main.tf"] = files["main.tf"].replace("kms_key_id = aws_kms_key.trail.arn",
+                                                'kms_key_id = "arn:aws:kms:us-east-1:111122223333:alias/trail-logs"')
+    files["main.tf"] += '''
+resource "aws_kms_alias" "trail" {
+  name          = "alias/trail-logs"
+  target_key_id = aws_kms_key.trail.key_id
+}
+'''
+    check(tmp_path / "ok", files, "DLV-001", TRAIL, "pass", "AllowCloudTrailToEncryptLogs")
+    files["main.tf"] = files["main.tf"].replace('"alias/trail-logs"', '"alias/other-logs"')
+    check(tmp_path / "other", files, "DLV-001", TRAIL, "unknown", "names a key not defined in this configuration")
