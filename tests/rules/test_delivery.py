@@ -393,15 +393,18 @@ resource "aws_cloudtrail" "main" {
     check(tmp_path, files, "DLV-001", TRAIL, "unknown", "shared-org-trail-bucket")
 
 
-def modules_dir(tmp_path) -> str:
-    """The repository's modules/ as a relative path from ``tmp_path`` (terraform follows ./ and ../ only)."""
+def repo_from(root) -> str:
+    """The repository as a relative path from the root directory ``root`` (terraform follows ./ and ../
+    module sources only)."""
     import os
     from ..helpers import REPO
-    return os.path.relpath(REPO / "modules", tmp_path)
+    root.mkdir(parents=True, exist_ok=True)
+    return os.path.relpath(REPO.resolve(), root.resolve())
 
 
 def test_dlv001_our_baseline_modules(tmp_path):
-    REPO = "../" + modules_dir(tmp_path / "ok").rsplit("/modules", 1)[0]
+    REPO = repo_from(tmp_path / "ok")
+    assert repo_from(tmp_path / "bad") == REPO
     files = {"main.tf": f'''
 module "kms" {{
   source           = "{REPO}/modules/kms"
