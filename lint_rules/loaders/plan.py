@@ -34,6 +34,7 @@ Building the model (see ``docs/architecture.md``, "The model contract"):
 """
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from functools import lru_cache
@@ -47,6 +48,7 @@ from ..model import UNKNOWN, Model, ProviderConfig, Resource
 
 SCHEMA_FILE = "plan_schema.json"
 SUPPORTED_MAJOR_VERSIONS = (0, 1)
+MAX_SCHEMA_ERRORS = 100  # schema errors looked at to pick the one to report
 SHOW_JSON = "`terraform show -json PLANFILE`"
 
 # ---------------------------------------------------------------------------
@@ -76,6 +78,8 @@ def parse_plan_text(text: str, source: str) -> Any:
         raise InputError(_not_json_message(text, exc), source) from None
     except RecursionError:
         raise InputError("JSON is nested too deeply to be a plan", source) from None
+    except ValueError as exc:  # an integer of more digits than Python converts (sys.get_int_max_str_digits)
+        raise InputError(f"invalid JSON: {_one_line(str(exc).split(';')[0], 120)}", source) from None
     return doc
 
 
@@ -211,7 +215,8 @@ def validate_plan_schema(doc: Any, where: str) -> None:
     mapped back to the original indexes.
     """
     skeleton, index_maps = _skeleton(doc)
-    error = jsonschema.exceptions.best_match(_validator().iter_errors(skeleton))
+    # the best of the first errors: a document with a million bad items is refused as fast as one
+    error = jsonschema.exceptions.best_match(itertools.islice(_validator().iter_errors(skeleton), MAX_SCHEMA_ERRORS))
     if error is not None:
         path = _original_path(tuple(error.absolute_path), index_maps)
         raise InputError(f"not a valid plan at {_pointer(path)}: {_describe(error)}", where)
