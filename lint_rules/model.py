@@ -241,6 +241,13 @@ class Resource:
     # attribute path -> partially known form of a value that is (or holds) UNKNOWN (HCL only;
     # see the module docstring).  Read it through Model.partial_value.
     partial: dict[str, Any] = field(default_factory=dict)
+    # The provider configuration managing this instance, as its root-level key after following
+    # module ``providers = {...}`` maps: "aws" or "aws.ALIAS"; one configured inside a child module
+    # is "module.NAME:aws[.ALIAS]" (terraform's provider_config_key style).
+    provider: str = "aws"
+    # Why this instance may not exist (e.g. "count = var.enabled ? 1 : 0 is not known"); None when
+    # it will.  A resource that may not exist must not satisfy an existence requirement.
+    maybe_absent: str | None = None
 
     @property
     def config_address(self) -> str:
@@ -296,6 +303,31 @@ class Resource:
         return hash(self.address)
 
 
+@dataclass(frozen=True)
+class ProviderConfig:
+    """One provider configuration (``provider "aws" { alias = ... }``), by its key ("aws", "aws.nhc",
+    "module.m:aws").  ``region`` / ``assume_role_arn``: None when not set, UNKNOWN when set to something
+    not known statically; ``account_ids``: from ``allowed_account_ids`` (() when not set, UNKNOWN)."""
+
+    key: str
+    alias: str | None = None
+    region: Any = None
+    account_ids: Any = ()
+    assume_role_arn: Any = None
+    file: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class UnfollowedModule:
+    """A module call whose contents were not read: ``address`` (``module.a.module.b``), its ``source``
+    as written, and why (registry/git module not downloaded, missing local path, ...)."""
+
+    address: str
+    source: str
+    reason: str
+
+
 # Attributes by which one resource is commonly named in another's arguments.
 IDENTITY_ATTRIBUTES = ("id", "arn", "name", "bucket", "key_id", "target_key_id")
 
@@ -315,6 +347,11 @@ class Model:
     # Why the plan does not describe everything that will exist (terraform's
     # ``errored: true`` or ``complete: false``); None when it does.
     incomplete: str | None = None
+    # Provider configurations by key (see ProviderConfig); filled by both loaders.
+    providers: dict[str, ProviderConfig] = field(default_factory=dict)
+    # Module calls whose contents were not read (HCL only; always empty for plans).  "There is no X in
+    # this configuration" is not known while this is not empty.
+    unfollowed_modules: list[UnfollowedModule] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._reindex()
