@@ -10,6 +10,7 @@ from lark import Tree
 
 from ...errors import InputError
 from .parse import _parse_text, _read_text
+from .schema import block_schema
 from .tree import kids, name_of
 
 # Arguments and blocks of a resource/data block that are not attribute values.
@@ -60,6 +61,11 @@ class ResourceConf:
     @property
     def body(self) -> Body:
         return self.block.body
+
+    @property
+    def schema(self) -> dict | None:
+        """The compact provider schema of this type (None when not known), see :mod:`.schema`."""
+        return block_schema(self.mode, self.type)
 
     @property
     def local_address(self) -> str:

@@ -10,14 +10,16 @@ from lark import Tree
 
 from ...errors import InputError
 from ...model import UNKNOWN, PartialString
-from .config import META_ATTRS, META_BLOCKS, MODULE_META, Block, Body, ModuleConfig, ResourceConf, VarConf, _block_key
+from .config import (META_ATTRS, META_BLOCKS, MODULE_META, Attr, Block, Body, ModuleConfig, ResourceConf, VarConf,
+                     _block_key)
 from .expand import Expansion, _dedup, _key_suffix
 from .refs import _DataNS, _LocalNS, _ModuleNS, _PathNS, _ResourceRef, _ResourceTypeNS, _UnknownNS, _VarNS
+from .schema import ConversionError, attribute_type, convert_value, nested_schema
 from .scope import NOTSET, DynamicIterator, Scope
 from .sources import _is_local_source
 from .tree import _unwrap, name_of
 from .types import _type_desc
-from .values import EvalError, _as_set, has_unknown, iter_collection, to_number
+from .values import EvalError, _as_set, describe_value, has_unknown, iter_collection, to_number
 
 if TYPE_CHECKING:  # pragma: no cover
     from .loader import _Loader
@@ -111,10 +113,13 @@ class ModuleInstance:
             type_attr = conf.block.body.attrs.get("type")
             conf.type_desc = _type_desc(type_attr.expr if type_attr else None)
         value: Any = NOTSET
+        where = conf.block.where
         if self.parent is None:
             value = self.loader.root_values.get(conf.name, NOTSET)
+            where = self.loader.root_sources.get(conf.name, where)
         elif self.call is not None and conf.name in self.call.body.attrs and conf.name not in MODULE_META:
             value = ev.evaluate(self.call.body.attrs[conf.name].expr, self.call_scope)
+            where = self.call.body.attrs[conf.name].where
         default = conf.default
         if value is None and default is not None:
             nullable = conf.block.body.attrs.get("nullable")
@@ -127,7 +132,12 @@ class ModuleInstance:
                                      "was given; treated as unknown")
                 return UNKNOWN
             value = self.loader.const(default.expr)
-        return self.loader.convert(value, conf.type_desc)
+            where = default.where
+        try:
+            return self.loader.convert(value, conf.type_desc)
+        except ConversionError as exc:
+            raise InputError(f'Invalid value for input variable "{conf.name}": {exc} (got {describe_value(value)})',
+                             where) from None
 
     def local(self, name: str) -> Any:
         attr = self.config.locals.get(name)
@@ -300,9 +310,12 @@ class ModuleInstance:
                 if name in META_ATTRS:
                     value = UNKNOWN
                 elif name in body.attrs:
-                    value = self.loader.ev.evaluate(body.attrs[name].expr, self.resource_scope(conf, key))
+                    attr = body.attrs[name]
+                    value = self.converted(attr, self.loader.ev.evaluate(attr.expr, self.resource_scope(conf, key)),
+                                           conf.schema)
                 elif any(_block_key(b) == name for b in body.blocks if b.type not in META_BLOCKS):
-                    values = self.eval_body(body, self.resource_scope(conf, key), "", {}, True, only=name)
+                    values = self.eval_body(body, self.resource_scope(conf, key), "", {}, True, only=name,
+                                            schema=conf.schema)
                     value = values.get(name, UNKNOWN)
                 elif self.loader.unconfigured_attr is not None:
                     # optional hook: what the provider would know at plan time (data sources read
@@ -316,18 +329,32 @@ class ModuleInstance:
         return value
 
     # --- bodies -----------------------------------------------------------------------------
+    @staticmethod
+    def converted(attr: Attr, value: Any, schema: dict | None) -> Any:
+        """``value`` of argument ``attr`` converted to the type the provider schema gives it, as
+        terraform converts it; a value terraform cannot convert is an input error."""
+        ty = attribute_type(schema, attr.name)
+        if ty is None:
+            return value
+        try:
+            return convert_value(value, ty)
+        except ConversionError as exc:
+            raise InputError(f'Inappropriate value for attribute "{attr.name}": {exc} '
+                             f"(got {describe_value(value)})", attr.where) from None
+
     def eval_body(self, body: Body, scope: Scope, prefix: str, refs: dict, top: bool,
-                  only: str | None = None, partial: dict | None = None) -> dict:
+                  only: str | None = None, partial: dict | None = None, schema: dict | None = None) -> dict:
         """Values of a body's arguments and nested blocks.  ``refs`` collects each argument's
         references; ``partial`` (when given) the partially known form of each argument whose
-        value is or holds UNKNOWN (``Resource.partial``)."""
+        value is or holds UNKNOWN (``Resource.partial``); ``schema`` (the block's compact provider
+        schema, see :mod:`.schema`) converts each argument to its type."""
         ev = self.loader.ev
         values: dict = {}
         for name, attr in body.attrs.items():
             if (top and name in META_ATTRS) or (only is not None and name != only):
                 continue
             with ev.collecting() as bucket:
-                values[name] = ev.evaluate(attr.expr, scope)
+                values[name] = self.converted(attr, ev.evaluate(attr.expr, scope), schema)
             if bucket:
                 refs[prefix + name] = _dedup(bucket)
             if partial is not None and has_unknown(values[name]):
@@ -342,18 +369,19 @@ class ModuleInstance:
             if only is not None and key != only:
                 continue
             if block.type == "dynamic":
-                self._dynamic(block, scope, prefix, refs, values, unknown_blocks, partial)
+                self._dynamic(block, scope, prefix, refs, values, unknown_blocks, partial,
+                              nested_schema(schema, key))
                 continue
             items = values.setdefault(block.type, [])
             index = len(items)
             items.append(self.eval_body(block.body, scope, f"{prefix}{block.type}.{index}.", refs, False,
-                                        partial=partial))
+                                        partial=partial, schema=nested_schema(schema, block.type)))
         for name in unknown_blocks:
             values[name] = UNKNOWN
         return values
 
     def _dynamic(self, block: Block, scope: Scope, prefix: str, refs: dict, values: dict,
-                 unknown_blocks: set, partial: dict | None = None) -> None:
+                 unknown_blocks: set, partial: dict | None = None, schema: dict | None = None) -> None:
         ev = self.loader.ev
         if not block.labels:
             return
@@ -380,7 +408,7 @@ class ModuleInstance:
             inner = scope.bind({iterator: DynamicIterator(k, v, key_refs.get(k, block_refs), ev)})
             index = len(items)
             items.append(self.eval_body(content.body, inner, f"{prefix}{label}.{index}.", refs, False,
-                                        partial=partial))
+                                        partial=partial, schema=schema))
 
     # --- child modules --------------------------------------------------------------------------
     def child_modules(self, name: str) -> tuple[Expansion | None, dict]:

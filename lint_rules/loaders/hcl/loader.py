@@ -30,6 +30,7 @@ class _Loader:
         self.diagnostics: dict[str, None] = {}
         self.ev = Evaluator(_parse_expression, base_dir=root_dir, note=self.note, fatal=(InputError,))
         self.root_values: dict[str, Any] = {}
+        self.root_sources: dict[str, str] = {}  # variable -> where its value was set (tfvars file, -var)
         self.root: ModuleConfig  # set by load()
         # Optional hook (instance, resource conf, instance key, attribute name) -> value for an
         # attribute that another expression reads but the resource's configuration does not set.
@@ -84,7 +85,7 @@ class _Loader:
                     refs: dict[str, tuple[str, ...]] = {}
                     partial: dict[str, Any] = {}
                     values = inst.eval_body(conf.body, inst.resource_scope(conf, key), "", refs, True,
-                                            partial=partial)
+                                            partial=partial, schema=conf.schema)
                     for attr in IDENTITY_UNKNOWN:
                         if attr not in values:
                             values[attr] = UNKNOWN
