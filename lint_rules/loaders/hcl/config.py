@@ -9,6 +9,7 @@ from typing import Any, Callable
 from lark import Tree
 
 from ...errors import InputError
+from .lexscan import extra_blocks, missing_blocks, scan
 from .parse import _parse_text, _read_text
 from .schema import block_schema
 from .tree import kids, name_of
@@ -154,15 +155,38 @@ def read_module_dir(display_dir: str, note: Callable[[str], None], where: str = 
     regular = [n for n in names if not (n == "override.tf" or n.endswith("_override.tf"))]
     overrides = [n for n in names if n not in regular]
     for name in regular:
-        add_file(config, os.path.join(display_dir, name), override=False)
+        add_file(config, os.path.join(display_dir, name), override=False, note=note)
     for name in overrides:
-        add_file(config, os.path.join(display_dir, name), override=True)
+        add_file(config, os.path.join(display_dir, name), override=True, note=note)
     return config
 
 
-def add_file(config: ModuleConfig, path: str, override: bool) -> None:
-    tree = _parse_text(_read_text(path), path)
+def parse_file(path: str, note: Callable[[str], None] | None = None) -> Body:
+    """Parse one ``.tf`` file into a Body, checked against a lexical scan of the same text: every
+    top-level ``resource``/``data``/``module`` block the file declares is in the Body, or the file is
+    an input error (see :mod:`.lexscan`)."""
+    text = _read_text(path)
+    scanned = scan(text)
+    tree = _parse_text(scanned.text, path)
     body = _to_body(kids(tree)[0], path) if kids(tree) else Body()
+    if scanned.error is not None:
+        if note is not None:
+            note(f"{path}: the blocks read could not be cross-checked ({scanned.error})")
+        return body
+    parsed = [(b.type, b.line) for b in body.blocks]
+    lost = missing_blocks(scanned.blocks, parsed)
+    if lost:
+        raise InputError(f"{lost[0].describe()} was not read by the HCL parser ({len(lost)} block(s) of this "
+                         "file lost); the file cannot be checked", f"{path}:{lost[0].line}")
+    extra = extra_blocks(scanned.blocks, parsed)
+    if extra:
+        raise InputError(f"the HCL parser read a {extra[0][0]} block the file does not declare here; "
+                         "the file cannot be checked", f"{path}:{extra[0][1]}")
+    return body
+
+
+def add_file(config: ModuleConfig, path: str, override: bool, note: Callable[[str], None] | None = None) -> None:
+    body = parse_file(path, note)
     for block in body.blocks:
         kind = block.type
         if kind in ("resource", "data"):
