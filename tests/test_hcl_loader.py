@@ -854,23 +854,27 @@ def test_syntax_error_in_a_module(tmp_path):
     assert message == os.path.join(str(tmp_path), "m", "main.tf") + ":2:3: HCL syntax error: unexpected '='"
 
 
-def test_missing_module_directory(tmp_path):
-    message = load_error(tmp_path, 'module "logs" {\n  source = "./modules/logs"\n}\n')
-    assert message.startswith(f"{tmp_path / 'main.tf'}:1: ")
-    assert 'module "logs"' in message and "./modules/logs" in message
+def test_missing_module_directory_is_not_followed(tmp_path):
+    """A local module directory that is not there: its contents are not known (issue 7, item 2) --
+    recorded in Model.unfollowed_modules with a note, so that absence cannot pass."""
+    model = load(tmp_path, 'module "logs" {\n  source = "./modules/logs"\n}\n')
+    assert [(u.address, u.source) for u in model.unfollowed_modules] == [("module.logs", "./modules/logs")]
+    assert "not found" in model.unfollowed_modules[0].reason
+    assert any(d.startswith(f"{tmp_path / 'main.tf'}:1: module.logs") and "./modules/logs" in d
+               and "not followed" in d for d in model.diagnostics)
 
 
 def test_module_directory_without_tf_files(tmp_path):
     (tmp_path / "empty").mkdir()
     message = load_error(tmp_path, 'module "e" {\n  source = "./empty"\n}\n')
-    assert 'module "e"' in message and "no .tf files" in message and ":1:" in message
+    assert 'module "e"' in message and "no .tf or .tf.json files" in message and ":1:" in message
 
 
 def test_no_tf_files(tmp_path):
     (tmp_path / "notes.txt").write_text("hi")
     with pytest.raises(InputError) as info:
         load_hcl_dir(tmp_path)
-    assert str(info.value) == f"no .tf files in {tmp_path}"
+    assert str(info.value) == f"no .tf or .tf.json files in {tmp_path}"
 
 
 def test_unreadable_file(tmp_path):

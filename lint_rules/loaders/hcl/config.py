@@ -9,6 +9,7 @@ from typing import Any, Callable
 from lark import Tree
 
 from ...errors import InputError
+from .jsonsyntax import parse_json_config
 from .lexscan import extra_blocks, missing_blocks, scan
 from .parse import _parse_text, _read_text
 from .schema import block_schema
@@ -27,6 +28,7 @@ class Attr:
     expr: Tree
     line: int
     file: str = ""
+    text: str = ""  # the expression as written (for messages)
 
     @property
     def where(self) -> str:
@@ -107,16 +109,26 @@ def _label_text(node: Tree) -> str:
     return name_of(node)
 
 
-def _to_body(tree: Tree, file: str) -> Body:
+def _source_text(node: Tree, text: str) -> str:
+    meta = getattr(node, "meta", None)
+    start, end = getattr(meta, "start_pos", None), getattr(meta, "end_pos", None)
+    if not text or start is None or end is None:
+        return ""
+    return " ".join(text[start:end].split())
+
+
+def _to_body(tree: Tree, file: str, text: str = "") -> Body:
     body = Body()
     for child in kids(tree):
         if child.data == "attribute":
             name = name_of(child.children[0])
-            body.attrs[name] = Attr(name, kids(child)[-1], child.meta.line, file)
+            expr = kids(child)[-1]
+            body.attrs[name] = Attr(name, expr, child.meta.line, file, _source_text(expr, text))
         elif child.data == "block":
             parts = kids(child)
             labels = [_label_text(p) for p in parts[1:-1]]
-            body.blocks.append(Block(name_of(parts[0]), labels, _to_body(parts[-1], file), file, child.meta.line))
+            body.blocks.append(Block(name_of(parts[0]), labels, _to_body(parts[-1], file, text), file,
+                                     child.meta.line))
     return body
 
 
@@ -133,13 +145,30 @@ def _merge_body(base: Body, override: Body) -> Body:
     return Body(attrs, blocks)
 
 
+def is_ignored_file(name: str) -> bool:
+    """Editor and hidden files terraform skips (configs.IsIgnoredFile)."""
+    return name.startswith(".") or name.endswith("~") or (name.startswith("#") and name.endswith("#"))
+
+
+def is_override_file(name: str) -> bool:
+    stem = name[:-len(".json")] if name.endswith(".tf.json") else name
+    return stem == "override.tf" or stem.endswith("_override.tf")
+
+
+def config_files(display_dir: str) -> list[str]:
+    """The configuration files of a module directory as terraform picks them: ``*.tf`` and
+    ``*.tf.json``, hidden and editor files aside, in lexical order."""
+    return sorted(n for n in os.listdir(display_dir)
+                  if n.endswith((".tf", ".tf.json")) and not is_ignored_file(n)
+                  and not os.path.isdir(os.path.join(display_dir, n)))
+
+
 def read_module_dir(display_dir: str, note: Callable[[str], None], where: str = "",
                     module: str = "") -> "ModuleConfig":
-    """Parse every ``.tf`` file of a module directory (override files last) into a ModuleConfig."""
+    """Parse every configuration file of a module directory (``.tf`` and ``.tf.json``; override files
+    last) into a ModuleConfig."""
     try:
-        names = sorted(n for n in os.listdir(display_dir)
-                       if n.endswith(".tf") and not os.path.isdir(os.path.join(display_dir, n)))
-        json_names = sorted(n for n in os.listdir(display_dir) if n.endswith(".tf.json"))
+        names = config_files(display_dir)
     except OSError as exc:
         if module:
             raise InputError(f'module "{module}": cannot read directory {display_dir} '
@@ -147,13 +176,11 @@ def read_module_dir(display_dir: str, note: Callable[[str], None], where: str = 
         raise InputError(f"cannot read directory ({exc.strerror or exc})", display_dir) from None
     if not names:
         if module:
-            raise InputError(f'module "{module}": no .tf files in {display_dir}', where)
-        raise InputError(f"no .tf files in {display_dir}")
-    for name in json_names:
-        note(f"{os.path.join(display_dir, name)}: JSON configuration files are not read")
+            raise InputError(f'module "{module}": no .tf or .tf.json files in {display_dir}', where)
+        raise InputError(f"no .tf or .tf.json files in {display_dir}")
     config = ModuleConfig(display_dir, os.path.realpath(display_dir))
-    regular = [n for n in names if not (n == "override.tf" or n.endswith("_override.tf"))]
-    overrides = [n for n in names if n not in regular]
+    regular = [n for n in names if not is_override_file(n)]
+    overrides = [n for n in names if is_override_file(n)]
     for name in regular:
         add_file(config, os.path.join(display_dir, name), override=False, note=note)
     for name in overrides:
@@ -168,7 +195,7 @@ def parse_file(path: str, note: Callable[[str], None] | None = None) -> Body:
     text = _read_text(path)
     scanned = scan(text)
     tree = _parse_text(scanned.text, path)
-    body = _to_body(kids(tree)[0], path) if kids(tree) else Body()
+    body = _to_body(kids(tree)[0], path, scanned.text) if kids(tree) else Body()
     if scanned.error is not None:
         if note is not None:
             note(f"{path}: the blocks read could not be cross-checked ({scanned.error})")
@@ -186,7 +213,7 @@ def parse_file(path: str, note: Callable[[str], None] | None = None) -> Body:
 
 
 def add_file(config: ModuleConfig, path: str, override: bool, note: Callable[[str], None] | None = None) -> None:
-    body = parse_file(path, note)
+    body = parse_json_config(_read_text(path), path) if path.endswith(".tf.json") else parse_file(path, note)
     for block in body.blocks:
         kind = block.type
         if kind in ("resource", "data"):

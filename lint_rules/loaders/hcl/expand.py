@@ -23,6 +23,12 @@ class Expansion:
     # exactly instance k of that resource, so it carries that one instance's address
     key_refs: dict = field(default_factory=dict)
 
+    def describe(self, body: Any) -> str:
+        """``count = var.enabled ? 1 : 0`` -- the meta-argument of an unknown expansion, as written."""
+        attr = body.attrs.get(self.meta) if self.meta else None
+        text = getattr(attr, "text", "") if attr is not None else ""
+        return f"{self.meta} = {text}" if text else f"{self.meta or 'count/for_each'}"
+
     def scope(self, ctx: "ModuleInstance", key: Any) -> Scope:
         """The scope of instance ``key`` (count.index / each.key / each.value set)."""
         if self.kind == "count":

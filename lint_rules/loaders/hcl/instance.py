@@ -16,7 +16,7 @@ from .expand import Expansion, _dedup, _key_suffix
 from .refs import _DataNS, _LocalNS, _ModuleNS, _PathNS, _ResourceRef, _ResourceTypeNS, _UnknownNS, _VarNS
 from .schema import ConversionError, attribute_type, convert_value, nested_schema
 from .scope import NOTSET, DynamicIterator, Scope
-from .sources import _is_local_source
+from .sources import resolve
 from .tree import _unwrap, name_of
 from .types import _type_desc
 from .values import EvalError, _as_set, describe_value, has_unknown, iter_collection, to_number
@@ -41,6 +41,11 @@ class ModuleInstance:
         self.call = call
         self.call_scope = call_scope
         self.depth = 0 if parent is None else parent.depth + 1
+        # the module call path without instance keys, as modules.json keys it ("a.b"; "" at the root)
+        self.module_key = "" if parent is None or call is None else (
+            f"{parent.module_key}.{call.labels[0]}" if parent.module_key else call.labels[0])
+        # why this instance (and so everything in it) may not exist; None when it will
+        self.maybe_absent: str | None = parent.maybe_absent if parent is not None else None
         rel = os.path.relpath(config.display_dir, loader.root.display_dir) if parent else "."
         self.path_module = rel.replace(os.sep, "/")
         self.scope = Scope(self)
@@ -437,13 +442,15 @@ class ModuleInstance:
         source = loader.const(source_attr.expr)
         if not isinstance(source, str):
             raise InputError(f'module "{name}": source must be a literal string', call.where)
-        if not _is_local_source(source):
-            loader.note(f'{call.where}: {what}: source "{source}" is not a local path; not followed '
-                        "(its resources are not checked and its outputs are unknown)")
+        exp = self.expand(call.body, self.scope, what, call.where)
+        if exp.kind in ("count", "each") and not exp.keys:
+            return (exp, {})  # no instance: nothing to read (terraform plans none)
+        key = f"{self.module_key}.{name}" if self.module_key else name
+        found = resolve(source, key, self.config.display_dir, loader.root_dir, loader.manifest)
+        if found.dir is None:
+            loader.unfollowed_module(what, source, found.reason, call.where)
             return (None, {})
-        display = os.path.normpath(os.path.join(self.config.display_dir, source))
-        if not os.path.isdir(display):
-            raise InputError(f'module "{name}": source directory "{source}" not found ({display})', call.where)
+        display = found.dir
         real = os.path.realpath(display)
         ancestor: ModuleInstance | None = self
         while ancestor is not None:
@@ -453,12 +460,13 @@ class ModuleInstance:
         if self.depth + 1 > MAX_MODULE_DEPTH:
             raise InputError(f'module "{name}": modules nested more than {MAX_MODULE_DEPTH} deep', call.where)
         config = loader.module_config(display, where=call.where, module=name)
-        exp = self.expand(call.body, self.scope, what, call.where)
         children: dict = {}
         if exp.kind == "unknown":
             loader.note(f"{call.where}: {what}: {exp.meta} is not known statically; "
                         "its resources are checked as a single instance")
-            children[None] = ModuleInstance(loader, config, what, self, call, exp.scope(self, None))
+            child = ModuleInstance(loader, config, what, self, call, exp.scope(self, None))
+            child.maybe_absent = f"{what}: {exp.describe(call.body)} is not known"
+            children[None] = child
         elif exp.kind == "single":
             children[None] = ModuleInstance(loader, config, what, self, call, self.scope)
         else:

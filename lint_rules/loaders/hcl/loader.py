@@ -7,7 +7,7 @@ from typing import Any, Mapping, Sequence
 from lark import Tree
 
 from ...errors import InputError
-from ...model import UNKNOWN, Model, Resource
+from ...model import UNKNOWN, Model, Resource, UnfollowedModule
 from . import tfvars
 from .config import ModuleConfig, read_module_dir
 from .evaluator import Evaluator
@@ -15,6 +15,7 @@ from .expand import _key_suffix
 from .instance import ModuleInstance
 from .parse import _parse_expression
 from .scope import Scope
+from .sources import read_manifest
 from .types import convert
 
 __all__ = ["load_hcl_dir"]
@@ -37,6 +38,18 @@ class _Loader:
         # None (the default): such attributes are UNKNOWN.  tools/hcl2plan.py uses it to see the
         # values of data sources terraform reads at plan time.
         self.unconfigured_attr = None
+        # what `terraform init` downloaded (.terraform/modules/modules.json), None when absent
+        self.manifest, problem = read_manifest(root_dir)
+        if problem:
+            self.note(f"{problem}; modules it lists are not followed")
+        self.unfollowed: dict[str, UnfollowedModule] = {}
+
+    def unfollowed_module(self, address: str, source: str, reason: str, where: str) -> None:
+        """A module call whose contents are not read (Model.unfollowed_modules, and a note)."""
+        if address not in self.unfollowed:
+            self.unfollowed[address] = UnfollowedModule(address, source, reason)
+        self.note(f'{where}: {address}: source "{source}" not followed: {reason} '
+                  "(its resources are not checked and its outputs are unknown)")
 
     def note(self, message: str) -> None:
         self.diagnostics.setdefault(message, None)
@@ -77,10 +90,12 @@ class _Loader:
             for conf in inst.config.resources:
                 exp = inst.expand_resource(conf)
                 keys = exp.keys
+                maybe_absent = inst.maybe_absent
                 if exp.kind == "unknown":
                     self.note(f"{conf.block.where}: {inst.prefix}{conf.local_address}: {exp.meta} is not "
                               "known statically; checked as a single instance")
                     keys = [None]
+                    maybe_absent = f"{exp.describe(conf.body)} is not known"
                 for key in keys:
                     refs: dict[str, tuple[str, ...]] = {}
                     partial: dict[str, Any] = {}
@@ -101,6 +116,7 @@ class _Loader:
                         file=conf.block.file,
                         line=conf.block.line,
                         partial=partial,
+                        maybe_absent=maybe_absent,
                     ))
         return out
 
@@ -122,4 +138,5 @@ def load_hcl_dir(path, var_files: Sequence[str] = (), variables: Mapping[str, st
         resources = loader.build(ModuleInstance(loader, loader.root, ""))
     except RecursionError:
         raise InputError("configuration is nested too deeply to load", root_dir) from None
-    return Model(resources=resources, source=root_dir, kind="hcl", diagnostics=list(loader.diagnostics))
+    return Model(resources=resources, source=root_dir, kind="hcl", diagnostics=list(loader.diagnostics),
+                 unfollowed_modules=list(loader.unfollowed.values()))
