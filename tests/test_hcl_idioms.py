@@ -704,3 +704,160 @@ def test_resources_of_a_module_whose_count_is_unknown_may_be_absent(tmp_path):
     reason = "module.trail: for_each = var.create_trail ? toset([\"main\"]) : toset([]) is not known"
     assert model.get("module.trail.aws_cloudtrail.this").maybe_absent == reason
     assert model.get("module.trail.module.inner.aws_cloudwatch_log_group.g").maybe_absent == reason
+
+
+# =====================================================================================================
+# 15. Configuration terraform itself rejects is reported in a loader note
+# =====================================================================================================
+def test_terraform_011_syntax_is_noted(tmp_path):
+    model, _ = lint(tmp_path, '''
+        variable "bucket_name" {
+          type = "string"
+        }
+        variable "count" {
+          default = 1
+        }
+        locals {
+          ids = "${list("a", "b")}"
+        }
+        resource "aws_s3_bucket" "logs" {
+          bucket = "logs"
+          tags {
+            Name = "logs"
+          }
+        }
+        resource "aws_s3_bucket_versioning" "logs" {
+          bucket                   = aws_s3_bucket.logs.id
+          versioning_configuration = { status = "Enabled" }
+        }
+    ''')
+    rejected = [d for d in model.diagnostics if "terraform rejects this configuration" in d]
+    main = str(tmp_path / "main.tf")
+    assert any(d.startswith(f"{main}:3:") and 'quoted type constraint (type = "string"' in d for d in rejected)
+    assert any(d.startswith(f"{main}:5:") and '"count" is reserved' in d for d in rejected)
+    assert any(d.startswith(f"{main}:9:") and 'no function named "list"' in d for d in rejected)
+    assert any(d.startswith(f"{main}:13:") and '"tags" is an argument, not a block' in d for d in rejected)
+    assert any(d.startswith(f"{main}:19:") and '"versioning_configuration" is a block' in d for d in rejected)
+    assert len(rejected) == 5
+
+
+def test_valid_modern_configuration_has_no_such_note(tmp_path):
+    model, _ = lint(tmp_path, '''
+        variable "names" {
+          type = list(string)
+        }
+        resource "aws_s3_bucket" "logs" {
+          bucket = "logs"
+          tags   = { Name = provider::aws::arn_parse("arn:aws:s3:::x").resource }
+        }
+        resource "aws_s3_bucket_future" "x" {
+          future_argument = 1
+        }
+    ''')
+    assert not [d for d in model.diagnostics if "rejects" in d]
+
+
+# =====================================================================================================
+# 7. Several accounts in one root: Resource.provider and Model.providers
+# =====================================================================================================
+MULTI_ACCOUNT = {
+    "providers.tf": '''
+        variable "nhc_account_id" {
+          type    = string
+          default = "222233334444"
+        }
+        provider "aws" {
+          region              = "us-east-1"
+          allowed_account_ids = ["111122223333"]
+        }
+        provider "aws" {
+          alias               = "nhc"
+          region              = "us-east-1"
+          allowed_account_ids = [var.nhc_account_id]
+          assume_role {
+            role_arn = "arn:aws:iam::${var.nhc_account_id}:role/OrganizationAccountAccessRole"
+          }
+        }
+        provider "aws" {
+          alias  = "unknown_region"
+          region = var.region_from_env
+        }
+        variable "region_from_env" {
+          type = string
+        }
+    ''',
+    "main.tf": '''
+        resource "aws_cloudtrail" "nvs" {
+          name                  = "nvs-trail"
+          s3_bucket_name        = "nvs-logs"
+          is_multi_region_trail = true
+        }
+        resource "aws_cloudtrail" "nhc" {
+          provider              = aws.nhc
+          name                  = "nhc-trail"
+          s3_bucket_name        = "nhc-logs"
+          is_multi_region_trail = true
+        }
+        module "nhc_guardduty" {
+          source    = "./modules/guardduty"
+          providers = { aws = aws.nhc }
+        }
+        module "nvs_guardduty" {
+          source = "./modules/guardduty"
+        }
+    ''',
+    "modules/guardduty/main.tf": '''
+        resource "aws_guardduty_detector" "this" {
+          enable = true
+        }
+        module "findings_bucket" {
+          source = "../bucket"
+        }
+    ''',
+    "modules/bucket/main.tf": 'resource "aws_s3_bucket" "this" {\n  bucket = "findings"\n}\n',
+}
+
+
+def test_resources_know_their_provider_configuration(tmp_path):
+    model, _ = lint(tmp_path, MULTI_ACCOUNT)
+    providers = {r.address: r.provider for r in model}
+    assert providers == {
+        "aws_cloudtrail.nvs": "aws", "aws_cloudtrail.nhc": "aws.nhc",
+        "module.nhc_guardduty.aws_guardduty_detector.this": "aws.nhc",
+        "module.nhc_guardduty.module.findings_bucket.aws_s3_bucket.this": "aws.nhc",
+        "module.nvs_guardduty.aws_guardduty_detector.this": "aws",
+        "module.nvs_guardduty.module.findings_bucket.aws_s3_bucket.this": "aws",
+    }
+
+
+def test_provider_configurations(tmp_path):
+    from lint_rules.model import UNKNOWN, ProviderConfig
+    model, _ = lint(tmp_path, MULTI_ACCOUNT)
+    where = str(tmp_path / "providers.tf")
+    assert model.providers["aws"] == ProviderConfig("aws", None, "us-east-1", ("111122223333",), None, where, 6)
+    assert model.providers["aws.nhc"] == ProviderConfig(
+        "aws.nhc", "nhc", "us-east-1", ("222233334444",),
+        "arn:aws:iam::222233334444:role/OrganizationAccountAccessRole", where, 10)
+    unknown = model.providers["aws.unknown_region"]
+    assert unknown.region is UNKNOWN and unknown.account_ids == () and unknown.assume_role_arn is None
+
+
+def test_provider_block_inside_a_legacy_module_is_its_own_configuration(tmp_path):
+    model, _ = lint(tmp_path, {
+        "main.tf": 'module "legacy" {\n  source = "./legacy"\n}\n',
+        "legacy/main.tf": 'provider "aws" {\n  region = "eu-west-1"\n}\nresource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n',
+    })
+    assert model.get("module.legacy.aws_s3_bucket.b").provider == "module.legacy:aws"
+    assert model.providers["module.legacy:aws"].region == "eu-west-1"
+
+
+def test_json_providers_and_provider_meta_argument(tmp_path):
+    model, _ = lint(tmp_path, {"main.tf.json": json.dumps({
+        "provider": {"aws": [{"region": "us-east-1"},
+                             {"alias": "nhc", "region": "us-east-2",
+                              "assume_role": {"role_arn": "arn:aws:iam::222233334444:role/tf"}}]},
+        "resource": {"aws_cloudtrail": {"nhc": {"provider": "aws.nhc", "name": "t", "s3_bucket_name": "b"}}},
+    })})
+    assert model.get("aws_cloudtrail.nhc").provider == "aws.nhc"
+    assert model.providers["aws.nhc"].region == "us-east-2"
+    assert model.providers["aws.nhc"].assume_role_arn == "arn:aws:iam::222233334444:role/tf"

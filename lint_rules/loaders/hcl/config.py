@@ -13,7 +13,7 @@ from .jsonsyntax import parse_json_config
 from .lexscan import extra_blocks, missing_blocks, scan
 from .parse import _parse_text, _read_text
 from .schema import block_schema
-from .tree import kids, name_of
+from .tree import _unwrap, kids, name_of
 
 # Arguments and blocks of a resource/data block that are not attribute values.
 META_ATTRS = frozenset({"count", "for_each", "depends_on", "provider"})
@@ -97,6 +97,8 @@ class ModuleConfig:
     modules: dict[str, Block] = field(default_factory=dict)
     resources: list[ResourceConf] = field(default_factory=list)
     by_address: dict[tuple[str, str, str], ResourceConf] = field(default_factory=dict)
+    # provider configurations declared in this module: local key ("aws", "aws.nhc") -> block
+    providers: dict[str, Block] = field(default_factory=dict)
 
 
 def _label_text(node: Tree) -> str:
@@ -130,6 +132,31 @@ def _to_body(tree: Tree, file: str, text: str = "") -> Body:
             body.blocks.append(Block(name_of(parts[0]), labels, _to_body(parts[-1], file, text), file,
                                      child.meta.line))
     return body
+
+
+def traversal_text(node: Tree) -> str | None:
+    """``aws.nhc`` for a bare reference expression (a provider reference), else None."""
+    node = _unwrap(node)
+    if node.data == "identifier":
+        return name_of(node)
+    if node.data == "get_attr_expr_term":
+        base, accessor = kids(node)
+        head = traversal_text(base)
+        if head is None or accessor.data != "get_attr":
+            return None
+        return f"{head}.{name_of(kids(accessor)[0])}"
+    if node.data == "string":  # 0.11 style "aws.nhc": terraform rejects it, the reference is still clear
+        text = "".join(str(t) for part in node.children if isinstance(part, Tree)
+                       for t in part.children if not isinstance(t, Tree))
+        return text or None
+    return None
+
+
+def provider_block_key(block: Block) -> str:
+    """``aws`` or ``aws.ALIAS`` for a ``provider "aws" { alias = "ALIAS" }`` block."""
+    alias = block.body.attrs.get("alias")
+    alias_text = traversal_text(alias.expr) if alias is not None else None
+    return f"{block.labels[0]}.{alias_text}" if alias_text else block.labels[0]
 
 
 def _block_key(block: Block) -> str:
@@ -259,3 +286,15 @@ def add_file(config: ModuleConfig, path: str, override: bool, note: Callable[[st
             table[name] = VarConf(name, block) if kind == "variable" else block
         elif kind == "locals":
             config.locals.update(block.body.attrs)
+        elif kind == "provider" and len(block.labels) == 1:
+            key = provider_block_key(block)
+            existing_block = config.providers.get(key)
+            if override and existing_block is not None:
+                config.providers[key] = Block(existing_block.type, existing_block.labels,
+                                              _merge_body(existing_block.body, block.body), existing_block.file,
+                                              existing_block.line)
+            elif not override:
+                if existing_block is not None:
+                    raise InputError(f'duplicate provider configuration "{key}" (first declared at '
+                                     f"{existing_block.where})", block.where)
+                config.providers[key] = block

@@ -14,9 +14,11 @@ from .evaluator import Evaluator
 from .expand import _key_suffix
 from .instance import ModuleInstance
 from .parse import _parse_expression
+from .providers import collect, provider_key, resource_provider_local
 from .scope import Scope
 from .sources import read_manifest
 from .types import convert
+from .validate import check_module
 
 __all__ = ["load_hcl_dir"]
 
@@ -43,6 +45,7 @@ class _Loader:
         if problem:
             self.note(f"{problem}; modules it lists are not followed")
         self.unfollowed: dict[str, UnfollowedModule] = {}
+        self.instances: list[ModuleInstance] = []  # every module instance built, root first
 
     def unfollowed_module(self, address: str, source: str, reason: str, where: str) -> None:
         """A module call whose contents are not read (Model.unfollowed_modules, and a note)."""
@@ -67,6 +70,7 @@ class _Loader:
         config = self.configs.get(real)
         if config is None:
             config = self.configs[real] = read_module_dir(display_dir, self.note, where, module)
+            check_module(config, self.note)
         return config
 
     # --- root variable values ----------------------------------------------------------------------
@@ -87,7 +91,9 @@ class _Loader:
     def build(self, instance: ModuleInstance) -> list[Resource]:
         out: list[Resource] = []
         for inst in instance.walk():
+            self.instances.append(inst)
             for conf in inst.config.resources:
+                provider = provider_key(inst, resource_provider_local(conf))
                 exp = inst.expand_resource(conf)
                 keys = exp.keys
                 maybe_absent = inst.maybe_absent
@@ -117,6 +123,7 @@ class _Loader:
                         line=conf.block.line,
                         partial=partial,
                         maybe_absent=maybe_absent,
+                        provider=provider,
                     ))
         return out
 
@@ -136,7 +143,8 @@ def load_hcl_dir(path, var_files: Sequence[str] = (), variables: Mapping[str, st
         loader.root = loader.module_config(root_dir)
         loader.load_root_values(var_files, variables or {})
         resources = loader.build(ModuleInstance(loader, loader.root, ""))
+        providers = collect(loader.instances, {r.provider for r in resources})
     except RecursionError:
         raise InputError("configuration is nested too deeply to load", root_dir) from None
     return Model(resources=resources, source=root_dir, kind="hcl", diagnostics=list(loader.diagnostics),
-                 unfollowed_modules=list(loader.unfollowed.values()))
+                 unfollowed_modules=list(loader.unfollowed.values()), providers=providers)
