@@ -328,6 +328,29 @@ class UnfollowedModule:
     reason: str
 
 
+# Data sources that read one existing object by an identifying argument.  When that argument refers
+# to a managed resource of the same type in the configuration (``data "aws_s3_bucket" "x" { bucket =
+# aws_s3_bucket.logs.id }``), a reference to the data source is a reference to that resource:
+# Model.targets follows it through.
+DATA_SOURCE_READS: dict[str, tuple[str, ...]] = {
+    "aws_s3_bucket": ("bucket",),
+    "aws_s3_bucket_policy": ("bucket",),
+    "aws_kms_key": ("key_id",),
+    "aws_kms_alias": ("name",),
+    "aws_iam_role": ("name",),
+    "aws_iam_policy": ("arn", "name"),
+    "aws_iam_user": ("user_name",),
+    "aws_iam_group": ("group_name",),
+    "aws_cloudwatch_log_group": ("name",),
+    "aws_sns_topic": ("name",),
+    "aws_sqs_queue": ("name",),
+    "aws_vpc": ("id",),
+    "aws_cloudtrail": ("name",),
+    "aws_guardduty_detector": ("id",),
+    "aws_lambda_function": ("function_name",),
+    "aws_ssm_document": ("name",),
+}
+
 # Attributes by which one resource is commonly named in another's arguments.
 IDENTITY_ATTRIBUTES = ("id", "arn", "name", "bucket", "key_id", "target_key_id")
 
@@ -360,6 +383,7 @@ class Model:
         # Lookups rules repeat for every resource are answered from lazily built indexes.
         self._identity_index: dict[str, dict[str, list[Resource]]] = {}
         self._referrer_index: dict[tuple, dict[str, list[Resource]]] = {}
+        self._reads_index: dict[str, list[Resource]] = {}
         self._by_address = {r.address: r for r in self.resources}
         self._by_config: dict[str, list[Resource]] = {}
         self._by_type: dict[str, list[Resource]] = {}
@@ -370,6 +394,7 @@ class Model:
     def add(self, resource: Resource) -> None:
         self._identity_index.clear()
         self._referrer_index.clear()
+        self._reads_index.clear()
         self.resources.append(resource)
         self._by_address[resource.address] = resource
         self._by_config.setdefault(resource.config_address, []).append(resource)
@@ -394,8 +419,23 @@ class Model:
     def data(self, *types: str) -> list[Resource]:
         return self.of_type(*types, mode="data")
 
-    def instances(self, address: str) -> list[Resource]:
-        """Every instance named by ``address`` (with or without an instance key)."""
+    def instances(self, address: str, follow_reads: bool = True) -> list[Resource]:
+        """Every instance named by ``address`` (with or without an instance key).
+
+        A data source that reads a managed resource of this configuration (DATA_SOURCE_READS:
+        ``data "aws_s3_bucket" "x" { bucket = aws_s3_bucket.logs.id }``) stands for that resource:
+        it is returned instead, unless ``follow_reads`` is False."""
+        found = self._instances(address)
+        if not follow_reads or not any(r.mode == "data" for r in found):
+            return found
+        out: list[Resource] = []
+        for r in found:
+            for t in (self._read_by(r) or [r]) if r.mode == "data" else [r]:
+                if t not in out:
+                    out.append(t)
+        return out
+
+    def _instances(self, address: str) -> list[Resource]:
         exact = self._by_address.get(address)
         if exact is not None:
             return [exact]
@@ -433,6 +473,33 @@ class Model:
                     if target not in found:
                         found.append(target)
         return found
+
+    def _read_by(self, data: Resource, seen: set | None = None) -> list[Resource]:
+        """The managed resources a data source reads (see DATA_SOURCE_READS); [] when none is known."""
+        if data.type not in DATA_SOURCE_READS:
+            return []
+        top = seen is None
+        if top and data.address in self._reads_index:
+            return self._reads_index[data.address]
+        seen = set() if seen is None else seen
+        if data.address in seen:
+            return []
+        seen.add(data.address)
+        out: list[Resource] = []
+        for arg in DATA_SOURCE_READS[data.type]:
+            for address in data.refs_at(arg):
+                for target in self._instances(address):
+                    candidates = self._read_by(target, seen) if target.mode == "data" else [target]
+                    out.extend(c for c in candidates if c.type == data.type and c not in out)
+            if not out:
+                value = data.values.get(arg)
+                if isinstance(value, str) and value:
+                    out.extend(t for t in self.with_identity(value, data.type) if t not in out)
+            if out:
+                break
+        if top:
+            self._reads_index[data.address] = out
+        return out
 
     def with_identity(self, value: str, *types: str) -> list[Resource]:
         """Resources of ``types`` whose id/arn/name/bucket equals ``value``."""

@@ -36,7 +36,7 @@ from lark import Token, Tree
 from ...model import UNKNOWN
 from .funcs import CONTEXT_FUNCTIONS, FUNCTIONS, _need_list
 from .partial import PartialEvaluation
-from .scope import Proxy, Scope, _CountNS, _EachNS
+from .scope import NotNullUnknown, Proxy, Scope, _CountNS, _EachNS
 from .template import TemplateSyntaxError, _template_from_string_tree, heredoc_body, parse_template_text, unescape
 from .tree import kids, name_of
 from .values import (EvalError, _Unsupported, arith_result, equal, has_unknown, iter_collection, key_str,
@@ -442,7 +442,8 @@ class Evaluator(PartialEvaluation):
         lhs_node, term = kids(node)
         op_node, rhs_node = kids(term)
         op = name_of(op_node)
-        lhs = self.ev(lhs_node, scope)
+        lhs_raw = self.ev_raw(lhs_node, scope)
+        lhs = lhs_raw.value() if isinstance(lhs_raw, Proxy) else lhs_raw
         if op in ("&&", "||"):
             if lhs is not UNKNOWN:
                 left = to_bool(lhs)
@@ -460,12 +461,22 @@ class Evaluator(PartialEvaluation):
                     return right
                 return UNKNOWN
             return right
-        rhs = self.ev(rhs_node, scope)
         if op in ("==", "!="):
+            rhs_raw = self.ev_raw(rhs_node, scope)
+            rhs = rhs_raw.value() if isinstance(rhs_raw, Proxy) else rhs_raw
+            if lhs is None or rhs is None:
+                # comparing with null depends only on nullness: a known object with unknown parts,
+                # or an unknown refined as not null (a template's result), is known not to be null
+                other, other_raw = (rhs, rhs_raw) if lhs is None else (lhs, lhs_raw)
+                if other is UNKNOWN and not isinstance(other_raw, NotNullUnknown):
+                    return UNKNOWN
+                result = other is None
+                return result if op == "==" else not result
             if has_unknown(lhs) or has_unknown(rhs):
                 return UNKNOWN
             result = equal(lhs, rhs)
             return result if op == "==" else not result
+        rhs = self.ev(rhs_node, scope)
         if lhs is UNKNOWN or rhs is UNKNOWN:
             return UNKNOWN
         a, b = to_number(lhs), to_number(rhs)
@@ -508,6 +519,7 @@ class Evaluator(PartialEvaluation):
             raise EvalError("cannot iterate over null")
         items = []
         unknown = False
+        not_null: dict | None = None
         for k, v in iter_collection(coll):
             names = {value_name: v}
             if key_name:
@@ -515,6 +527,13 @@ class Evaluator(PartialEvaluation):
             inner = scope.bind(names)
             if cond is not None:
                 keep = self.ev(cond, inner)
+                if keep is UNKNOWN and v is UNKNOWN:
+                    # the element is unknown, but may be known not to be null (a template over a
+                    # data source): the condition may not depend on more than that
+                    if not_null is None:
+                        not_null = self.elements_not_null(coll_node, scope) or {}
+                    if not_null.get(k):
+                        keep = self.ev(cond, scope.bind(dict(names, **{value_name: NotNullUnknown()})))
                 if keep is UNKNOWN:
                     unknown = True
                     continue

@@ -150,6 +150,11 @@ class ModuleInstance:
             raise EvalError(f"no local value {name!r}")
         return self._cached(self._locals, "local", name, lambda: self.loader.ev.evaluate(attr.expr, self.scope))
 
+    def local_expression(self, name: str):
+        """(expression, scope) of ``local.<name>`` (for the evaluator's refinements); None if none."""
+        attr = self.config.locals.get(name)
+        return (attr.expr, self.scope) if attr is not None else None
+
     def partial_local(self, name: str) -> Any:
         """The partially known form of ``local.<name>`` (see ``Evaluator.partial``); UNKNOWN if none."""
         if name in self._partial_locals:

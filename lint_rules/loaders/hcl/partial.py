@@ -196,6 +196,87 @@ class PartialEvaluation:
             return None
         return PartialString((Hole((f"{address}.{attr}",)),))
 
+    # --- "not null" refinements -------------------------------------------------------
+    _NOT_NULL_FUNCTIONS = frozenset({"jsonencode", "format", "formatlist", "join", "lower", "upper", "replace",
+                                     "trimspace", "trimprefix", "trimsuffix", "substr", "concat", "merge",
+                                     "flatten", "keys", "values", "length", "split", "tolist", "toset",
+                                     "tomap", "base64encode", "md5", "sha1", "sha256"})
+
+    def not_null(self, node: Tree, scope: Scope, depth: int = 0) -> bool:
+        """Is the value of ``node`` known not to be null, even where it is unknown?  (A template with
+        literal text, an object or tuple literal, a string function... as cty refines them.)"""
+        if depth > 20:
+            return False
+        node = _unwrap_term(node)
+        kind = node.data
+        if kind in ("tuple", "object", "for_tuple_expr", "for_object_expr", "int_lit", "float_lit"):
+            return True
+        if kind in ("string", "heredoc_template", "heredoc_template_trim"):
+            try:
+                items = self._template_of(node)
+            except Exception:  # noqa: BLE001 - a template that does not parse says nothing
+                return False
+            if len(items) == 1 and items[0][0] == "interp":  # "${x}" alone is x itself
+                return self.not_null(items[0][1], scope, depth + 1)
+            return True
+        if kind == "conditional":
+            cond_node, then_node, else_node = kids(node)
+            try:
+                cond = self.ev(cond_node, scope)
+            except (EvalError, _Unsupported):
+                return False
+            if cond is UNKNOWN:
+                return self.not_null(then_node, scope, depth + 1) and self.not_null(else_node, scope, depth + 1)
+            return self.not_null(then_node if to_bool(cond) else else_node, scope, depth + 1)
+        if kind == "function_call":
+            names = [name_of(k) for k in kids(node) if k.data == "identifier"]
+            if len(names) == 1 and names[0] in self._NOT_NULL_FUNCTIONS:
+                return True
+        named = self._named_expression(node, scope)
+        if named is not None:
+            return self.not_null(named[0], named[1], depth + 1)
+        try:
+            with self.collecting():
+                value = self.ev(node, scope)
+        except (EvalError, _Unsupported, TemplateSyntaxError):
+            return False
+        return value is not UNKNOWN and value is not None
+
+    def elements_not_null(self, node: Tree, scope: Scope, depth: int = 0) -> dict | None:
+        """For a collection expression: {key: element known not to be null}; None when not known."""
+        if depth > 20:
+            return None
+        node = _unwrap_term(node)
+        if node.data == "object":
+            out = {}
+            for elem in kids(node):
+                try:
+                    key = self.object_key(kids(elem)[0], scope)
+                except (EvalError, _Unsupported):
+                    return None
+                if key is UNKNOWN:
+                    return None
+                out[key] = self.not_null(kids(elem)[-1], scope, depth + 1)
+            return out
+        if node.data == "tuple":
+            return {i: self.not_null(k, scope, depth + 1) for i, k in enumerate(kids(node))}
+        named = self._named_expression(node, scope)
+        if named is not None:
+            return self.elements_not_null(named[0], named[1], depth + 1)
+        return None
+
+    def _named_expression(self, node: Tree, scope: Scope):
+        """``local.X`` -> (the local's expression, its scope) from the context, else None."""
+        if node.data != "get_attr_expr_term":
+            return None
+        base_node, accessor = kids(node)
+        base_node = _unwrap_term(base_node)
+        if accessor.data != "get_attr" or base_node.data != "identifier" or name_of(base_node) != "local" \
+                or "local" in scope.names:
+            return None
+        hook = getattr(scope.ctx, "local_expression", None)
+        return hook(name_of(kids(accessor)[0])) if hook is not None else None
+
     _NAMED_HOOKS = {"local": "partial_local", "var": "partial_var"}
 
     def _partial_named(self, node: Tree, scope: Scope) -> Any:

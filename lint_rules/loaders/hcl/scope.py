@@ -62,6 +62,21 @@ class Proxy:
         return None
 
 
+class NotNullUnknown(Proxy):
+    """An unknown value known not to be null (cty's "not null" refinement): the result of a string
+    template, an object or tuple built in the configuration.  It reads as UNKNOWN everywhere except
+    in a comparison with ``null``."""
+
+    def attr(self, name: str) -> Any:
+        return UNKNOWN
+
+    def index(self, key: Any) -> Any:
+        return UNKNOWN
+
+    def value(self) -> Any:
+        return UNKNOWN
+
+
 class _CountNS(Proxy):
     def __init__(self, scope: Scope):
         self.scope = scope
