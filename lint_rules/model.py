@@ -88,9 +88,17 @@ class Hole:
     """
 
     refs: tuple[str, ...] = ()
+    # (HCL) what the piece is, when ``refs`` cannot say it: the attribute of a data source, as
+    # absolute address + ``.`` + attribute (``data.aws_caller_identity.current.account_id``).
+    # Two holes with the same non-empty refs or source stand for the same text.
+    source: str = ""
+
+    @property
+    def determinate(self) -> bool:
+        return bool(self.refs or self.source)
 
     def __str__(self) -> str:
-        return "${" + (self.refs[0] if len(self.refs) == 1 else "?") + "}"
+        return "${" + (self.refs[0] if len(self.refs) == 1 else (self.source or "?")) + "}"
 
 
 _GLOB_SPECIAL = "*?["
@@ -132,6 +140,11 @@ class PartialString:
         if not self.holes:
             return ""  # a fully known string: see ``template``
         return self.parts[-1] if isinstance(self.parts[-1], str) else ""
+
+    @property
+    def determinate(self) -> bool:
+        """Every hole says what it stands for: two equal determinate forms are the same string."""
+        return all(h.determinate for h in self.holes)
 
     @property
     def template(self) -> str:

@@ -294,8 +294,6 @@ def test_case_is_terraform_fmt_clean():
     assert proc.returncode == 0, proc.stdout.decode() + proc.stderr.decode()
 
 
-@xfail("as-written modular root is not clean: see WORKAROUNDS (for_each index tied to every instance, "
-       "partial names lost across module inputs, for_each bucket policies, instance-indexed role, partition)")
 def test_compliant_modular_as_written_cli():
     rc, report, err = cli_check(CASE)
     assert report is not None, err
@@ -311,7 +309,8 @@ def test_compliant_base_cli(tmp_path):
 
 
 # idioms auditgate now accepts as written (their workaround is kept: BASE is unchanged)
-IDIOMS_FIXED = {"role_policy_by_role_name"}
+IDIOMS_FIXED = {"role_policy_by_role_name", "buckets_by_name_not_for_each_index", "bucket_policies_outside_for_each",
+                "managed_policy_arn_literal_partition", "known_account_id"}
 
 
 @pytest.mark.parametrize("idiom", [k if k in IDIOMS_FIXED else pytest.param(k, marks=xfail(reason))

@@ -13,13 +13,15 @@ from ...model import UNKNOWN, PartialString
 from .config import (META_ATTRS, META_BLOCKS, MODULE_META, Attr, Block, Body, ModuleConfig, ResourceConf, VarConf,
                      _block_key)
 from .expand import Expansion, _dedup, _key_suffix
+from .provider_data import data_attr
+from .providers import providers_map
 from .refs import _DataNS, _LocalNS, _ModuleNS, _PathNS, _ResourceRef, _ResourceTypeNS, _UnknownNS, _VarNS
 from .schema import ConversionError, attribute_type, convert_value, nested_schema
 from .scope import NOTSET, DynamicIterator, Scope
 from .sources import resolve
 from .tree import _unwrap, name_of
 from .types import _type_desc
-from .values import EvalError, _as_set, describe_value, has_unknown, iter_collection, to_number
+from .values import EvalError, RefMap, _as_set, describe_value, has_unknown, iter_collection, to_number
 
 if TYPE_CHECKING:  # pragma: no cover
     from .loader import _Loader
@@ -58,6 +60,7 @@ class ModuleInstance:
         self._children: dict[str, tuple[Expansion | None, dict]] = {}
         self._partial_locals: dict[str, Any] = {}
         self._partial_vars: dict[str, Any] = {}
+        self._partial_structs: dict[tuple, Any] = {}
 
     # --- name resolution (called by the evaluator) -------------------------------------
     def root(self, name: str, scope: Scope) -> Any:
@@ -149,6 +152,59 @@ class ModuleInstance:
         if attr is None:
             raise EvalError(f"no local value {name!r}")
         return self._cached(self._locals, "local", name, lambda: self.loader.ev.evaluate(attr.expr, self.scope))
+
+    def provider_config_of(self, conf: ResourceConf):
+        """The ProviderConfig managing ``conf`` in this instance (evaluated once per configuration)."""
+        from .providers import provider_config, resource_provider_local
+        local = resource_provider_local(conf)
+        inst: ModuleInstance = self
+        while inst.parent is not None and local not in inst.config.providers:
+            mapping = providers_map(inst.call)
+            if mapping is not None and local in mapping:
+                local = mapping[local]
+            inst = inst.parent
+        cache = self.loader.provider_configs
+        key = (id(inst), local)
+        if key not in cache:
+            cache[key] = None  # a provider block that refers to its own data sources: unknown
+            cache[key] = provider_config(inst, local, inst.config.providers.get(local))
+        return cache[key]
+
+    def partial_struct_local(self, name: str, as_string: bool = False) -> Any:
+        """``local.<name>`` with what is known of its unknown strings (Evaluator.partial_struct)."""
+        return self._struct_cached(("struct-local", name, as_string), lambda: self._struct_of_local(name, as_string))
+
+    def _struct_of_local(self, name: str, as_string: bool) -> Any:
+        attr = self.config.locals.get(name)
+        return UNKNOWN if attr is None else self.loader.ev.partial_struct(attr.expr, self.scope, as_string)
+
+    def partial_struct_var(self, name: str, as_string: bool = False) -> Any:
+        """``var.<name>`` with what is known of its unknown strings: the structured partial form of
+        the module call's argument, in the caller's scope (UNKNOWN at the root)."""
+        return self._struct_cached(("struct-var", name, as_string), lambda: self._struct_of_var(name, as_string))
+
+    def _struct_of_var(self, name: str, as_string: bool) -> Any:
+        value = self.var(name) if name in self.config.variables else UNKNOWN
+        if not has_unknown(value):
+            return value
+        if (self.parent is None or self.call is None or self.call_scope is None or name in MODULE_META
+                or name not in self.call.body.attrs):
+            return value
+        return self.loader.ev.partial_struct(self.call.body.attrs[name].expr, self.call_scope, as_string)
+
+    def _struct_cached(self, marker: tuple, compute) -> Any:
+        cache = self._partial_structs
+        if marker in cache:
+            return cache[marker]
+        if marker in self._active:
+            return UNKNOWN
+        self._active.add(marker)
+        try:
+            value = compute()
+        finally:
+            self._active.discard(marker)
+        cache[marker] = value
+        return value
 
     def local_expression(self, name: str):
         """(expression, scope) of ``local.<name>`` (for the evaluator's refinements); None if none."""
@@ -245,8 +301,11 @@ class ModuleInstance:
             return Expansion("count", list(range(n)))
         if isinstance(value, dict):
             keys = sorted(value)
-            return Expansion("each", keys, {k: value[k] for k in keys}, refs=refs,
-                             key_refs=self._instance_refs(for_each.expr, scope, keys, refs))
+            key_refs = self._instance_refs(for_each.expr, scope, keys, refs)
+            if isinstance(value, RefMap):  # each.value refers to what its own element was built from
+                key_refs = {k: value.key_refs.get(k, key_refs.get(k, refs)) for k in keys}
+            return Expansion("each", keys, {k: value[k] for k in keys}, refs=refs, key_refs=key_refs,
+                             source=(for_each.expr, scope))
         if isinstance(value, list):
             if has_unknown(value):
                 return Expansion("unknown", meta="for_each", refs=refs)
@@ -332,7 +391,8 @@ class ModuleInstance:
                     # during planning, provider defaults); UNKNOWN when it cannot tell
                     value = self.loader.unconfigured_attr(self, conf, key, name)
                 else:
-                    value = UNKNOWN
+                    # aws_region / aws_partition / aws_caller_identity: from the provider configuration
+                    value = data_attr(self, conf, name)
         finally:
             self._active.discard(marker)
         self._resource_attrs[cache_key] = value

@@ -7,7 +7,7 @@ from typing import Any, Mapping, Sequence
 from lark import Tree
 
 from ...errors import InputError
-from ...model import UNKNOWN, Model, Resource, UnfollowedModule
+from ...model import IDENTITY_ATTRIBUTES, UNKNOWN, Model, PartialString, Resource, UnfollowedModule
 from . import tfvars
 from .config import ModuleConfig, read_module_dir
 from .evaluator import Evaluator
@@ -46,6 +46,7 @@ class _Loader:
             self.note(f"{problem}; modules it lists are not followed")
         self.unfollowed: dict[str, UnfollowedModule] = {}
         self.instances: list[ModuleInstance] = []  # every module instance built, root first
+        self.provider_configs: dict = {}  # (id(owning instance), local key) -> ProviderConfig
 
     def unfollowed_module(self, address: str, source: str, reason: str, where: str) -> None:
         """A module call whose contents are not read (Model.unfollowed_modules, and a note)."""
@@ -128,6 +129,30 @@ class _Loader:
         return out
 
 
+def link_partial_names(resources: list[Resource]) -> None:
+    """Name a resource by its partially known name: an argument whose value is unknown but whose
+    partial form (``"acme-cloudtrail-${data.aws_caller_identity.current.account_id}"``) equals the
+    partial form of a resource's name (its ``bucket``, ``name``, ``id``... built the same way from the
+    same unknowns) refers to that resource -- the same template of the same values is the same
+    string.  The references are added to ``Resource.refs``, as terraform's own would be."""
+    index: dict[PartialString, list[Resource]] = {}
+    for r in resources:
+        for attr in IDENTITY_ATTRIBUTES:
+            if r.values.get(attr) is UNKNOWN:
+                form = r.partial.get(attr)
+                if isinstance(form, PartialString) and form.holes and form.determinate:
+                    index.setdefault(form, []).append(r)
+    if not index:
+        return
+    for r in resources:
+        for path, form in r.partial.items():
+            forms = form if isinstance(form, list) else [form]
+            found = [t.address for f in forms if isinstance(f, PartialString) and f in index
+                     for t in index[f] if t is not r]
+            if found:
+                r.refs[path] = tuple(dict.fromkeys(r.refs.get(path, ()) + tuple(found)))
+
+
 def load_hcl_dir(path, var_files: Sequence[str] = (), variables: Mapping[str, str] | None = None,
                  unconfigured_attr=None) -> Model:
     """Load the Terraform root module in directory ``path`` (and its local modules) into a Model.
@@ -143,6 +168,7 @@ def load_hcl_dir(path, var_files: Sequence[str] = (), variables: Mapping[str, st
         loader.root = loader.module_config(root_dir)
         loader.load_root_values(var_files, variables or {})
         resources = loader.build(ModuleInstance(loader, loader.root, ""))
+        link_partial_names(resources)
         providers = collect(loader.instances, {r.provider for r in resources})
     except RecursionError:
         raise InputError("configuration is nested too deeply to load", root_dir) from None

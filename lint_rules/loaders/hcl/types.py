@@ -8,7 +8,7 @@ from lark import Tree
 from ...model import UNKNOWN
 from .tree import _unwrap, kids, name_of
 from .schema import ConversionError, convert_primitive  # noqa: F401 - ConversionError: callers catch it
-from .values import TfSet, _as_set, has_unknown, unify
+from .values import RefMap, TfSet, _as_set, has_unknown, unify
 
 
 def _type_desc(node: Tree | None) -> tuple:
@@ -76,7 +76,7 @@ def convert(value: Any, desc: tuple | None, const: Callable[[Tree], Any]) -> Any
         out_map = {k: convert(v, desc[1], const) for k, v in value.items()}
         if desc[1] == ("any",):
             out_map = dict(zip(out_map.keys(), unify(list(out_map.values()))))
-        return out_map
+        return RefMap(out_map, value.key_refs) if isinstance(value, RefMap) else out_map
     if kind == "tuple":
         if not isinstance(value, list):
             return value
@@ -92,5 +92,7 @@ def convert(value: Any, desc: tuple | None, const: Callable[[Tree], Any]) -> Any
                 out[attr] = convert(const(default), attr_desc, const)
             elif attr in value or optional:
                 out[attr] = None
+        if isinstance(value, RefMap):
+            return RefMap(out, {k: r for k, r in value.key_refs.items() if k in out})
         return out
     return value

@@ -152,6 +152,22 @@ class TfSet(list):
     """A Terraform set: a list whose elements are their own keys when iterated."""
 
 
+class RefMap(dict):
+    """A map or object value that knows, for each key, the references (absolute resource addresses)
+    its element was computed from: ``{ for k, b in aws_s3_bucket.this : k => b.id }["logs"]`` refers
+    to ``aws_s3_bucket.this["logs"]`` only.  A key missing from ``key_refs`` has no narrower
+    references than the whole value."""
+
+    __slots__ = ("key_refs",)
+
+    def __init__(self, items: Any = (), key_refs: dict | None = None):
+        super().__init__(items)
+        self.key_refs: dict[str, tuple[str, ...]] = key_refs or {}
+
+    def __reduce__(self):
+        return (RefMap, (dict(self), self.key_refs))
+
+
 def iter_collection(value: Any) -> list[tuple[Any, Any]]:
     """(key, value) pairs of a list (index keys), a set (element keys) or a map (lexical order)."""
     if isinstance(value, TfSet):
