@@ -388,6 +388,9 @@ class Model:
     # Module calls whose contents were not read (HCL only; always empty for plans).  "There is no X in
     # this configuration" is not known while this is not empty.
     unfollowed_modules: list[UnfollowedModule] = field(default_factory=list)
+    # The directory of the root module's configuration: the HCL directory, or the source a plan
+    # was read with (loaders.source); None for a plan alone.  Resource file paths start with it.
+    config_dir: str | None = None
 
     def __post_init__(self) -> None:
         self._reindex()
