@@ -273,7 +273,8 @@ class _Reader:
             text = node.value
         else:
             text = expression_text(node, literal)
-        return Attr(name, _expr(text, self.path, line), line, self.path, node.value if raw else "")
+        shown = node.value if node.kind == "scalar" and isinstance(node.value, str) else ""
+        return Attr(name, _expr(text, self.path, line), line, self.path, shown)
 
     def bodies(self, node: JNode, line: int) -> list[tuple[JNode, int]]:
         """One block body (an object) or several (an array of objects)."""
