@@ -255,11 +255,11 @@ class Resource:
     # see the module docstring).  Read it through Model.partial_value.
     partial: dict[str, Any] = field(default_factory=dict)
     # The provider configuration managing this instance, as its root-level key after following
-    # module ``providers = {...}`` maps: "aws" or "aws.ALIAS"; one configured inside a child module
-    # is "module.NAME:aws[.ALIAS]" (terraform's provider_config_key style).
+    # module ``providers = {...}`` maps: "aws", "aws.ALIAS", or "module.NAME:aws[.ALIAS]" for a
+    # provider configured inside a child module.  Read the account through Model.account_of.
     provider: str = "aws"
     # Why this instance may not exist (e.g. "count = var.enabled ? 1 : 0 is not known"); None when
-    # it will.  A resource that may not exist must not satisfy an existence requirement.
+    # it certainly exists.  A resource that may not exist never satisfies an existence requirement.
     maybe_absent: str | None = None
 
     @property
@@ -318,9 +318,14 @@ class Resource:
 
 @dataclass(frozen=True)
 class ProviderConfig:
-    """One provider configuration (``provider "aws" { alias = ... }``), by its key ("aws", "aws.nhc",
-    "module.m:aws").  ``region`` / ``assume_role_arn``: None when not set, UNKNOWN when set to something
-    not known statically; ``account_ids``: from ``allowed_account_ids`` (() when not set, UNKNOWN)."""
+    """One ``provider "aws"`` configuration: what tells which account and region it acts in.
+
+    ``region``: None (not set), a string, or UNKNOWN.  ``account_ids``: the
+    ``allowed_account_ids`` (a tuple, empty when not set) or UNKNOWN.  ``assume_role_arn``:
+    None, a string or UNKNOWN.  ``profile``: the shared-credentials profile (None, a string or
+    UNKNOWN): two configurations with different profiles act in different accounts unless an
+    account id says otherwise.
+    """
 
     key: str
     alias: str | None = None
@@ -329,17 +334,21 @@ class ProviderConfig:
     assume_role_arn: Any = None
     file: str | None = None
     line: int | None = None
+    profile: Any = None
 
 
 @dataclass(frozen=True)
 class UnfollowedModule:
-    """A module call whose contents were not read: ``address`` (``module.a.module.b``), its ``source``
-    as written, and why (registry/git module not downloaded, missing local path, ...)."""
+    """A module call whose contents were not read (registry or git source not downloaded,
+    a local path that does not exist, ...): whatever it creates is missing from the model."""
 
-    address: str
+    address: str  # module.NAME (nested: module.a.module.b)
     source: str
     reason: str
 
+
+# Attributes by which one resource is commonly named in another's arguments.
+IDENTITY_ATTRIBUTES = ("id", "arn", "name", "bucket", "key_id", "target_key_id")
 
 # Data sources that read one existing object by an identifying argument.  When that argument refers
 # to a managed resource of the same type in the configuration (``data "aws_s3_bucket" "x" { bucket =
@@ -364,9 +373,6 @@ DATA_SOURCE_READS: dict[str, tuple[str, ...]] = {
     "aws_ssm_document": ("name",),
 }
 
-# Attributes by which one resource is commonly named in another's arguments.
-IDENTITY_ATTRIBUTES = ("id", "arn", "name", "bucket", "key_id", "target_key_id")
-
 
 @dataclass
 class Model:
@@ -383,10 +389,9 @@ class Model:
     # Why the plan does not describe everything that will exist (terraform's
     # ``errored: true`` or ``complete: false``); None when it does.
     incomplete: str | None = None
-    # Provider configurations by key (see ProviderConfig); filled by both loaders.
+    # Every aws provider configuration, by key ("aws", "aws.nhc", "module.x:aws").
     providers: dict[str, ProviderConfig] = field(default_factory=dict)
-    # Module calls whose contents were not read (HCL only; always empty for plans).  "There is no X in
-    # this configuration" is not known while this is not empty.
+    # Module calls whose contents were not read: "there is no X" is not known while any remains.
     unfollowed_modules: list[UnfollowedModule] = field(default_factory=list)
     # The directory of the root module's configuration: the HCL directory, or the source a plan
     # was read with (loaders.source); None for a plan alone.  Resource file paths start with it.

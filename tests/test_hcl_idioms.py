@@ -779,9 +779,11 @@ MULTI_ACCOUNT = {
           }
         }
         provider "aws" {
-          alias  = "unknown_region"
-          region = var.region_from_env
+          alias   = "unknown_region"
+          region  = var.region_from_env
+          profile = "nhc-admin"
         }
+        provider "random" {}
         variable "region_from_env" {
           type = string
         }
@@ -834,12 +836,14 @@ def test_provider_configurations(tmp_path):
     from lint_rules.model import UNKNOWN, ProviderConfig
     model, _ = lint(tmp_path, MULTI_ACCOUNT)
     where = str(tmp_path / "providers.tf")
+    assert "random" not in model.providers  # aws provider configurations only
     assert model.providers["aws"] == ProviderConfig("aws", None, "us-east-1", ("111122223333",), None, where, 6)
     assert model.providers["aws.nhc"] == ProviderConfig(
         "aws.nhc", "nhc", "us-east-1", ("222233334444",),
         "arn:aws:iam::222233334444:role/OrganizationAccountAccessRole", where, 10)
     unknown = model.providers["aws.unknown_region"]
     assert unknown.region is UNKNOWN and unknown.account_ids == () and unknown.assume_role_arn is None
+    assert unknown.profile == "nhc-admin"
 
 
 def test_provider_block_inside_a_legacy_module_is_its_own_configuration(tmp_path):

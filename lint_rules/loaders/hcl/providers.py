@@ -100,18 +100,25 @@ def provider_config(inst: "ModuleInstance", local: str, block: Block | None) -> 
         role_arn = _string_or_unknown(value("role_arn", roles[-1].body))  # the last role of a chain
     elif any(b.type == "dynamic" and b.labels[:1] == ["assume_role"] for b in body.blocks):
         role_arn = UNKNOWN
-    return ProviderConfig(key, alias, region, account_ids, role_arn, block.file, block.line)
+    profile = _string_or_unknown(value("profile"))
+    return ProviderConfig(key, alias, region, account_ids, role_arn, block.file, block.line, profile)
+
+
+def _is_aws(local: str) -> bool:
+    return local.split(".", 1)[0] == "aws"
 
 
 def collect(instances: list["ModuleInstance"], used: set[str]) -> dict[str, ProviderConfig]:
-    """Model.providers: every provider block of the configuration, and every key a resource uses."""
+    """Model.providers: every ``aws`` provider block of the configuration, and every ``aws`` key a
+    resource uses (a default configuration without a block has only its key)."""
     out: dict[str, ProviderConfig] = {}
     for inst in instances:
         for local, block in inst.config.providers.items():
-            config = provider_config(inst, local, block)
-            out.setdefault(config.key, config)
+            if _is_aws(local):
+                config = provider_config(inst, local, block)
+                out.setdefault(config.key, config)
     root = instances[0] if instances else None
     for key in sorted(used):
-        if key not in out and root is not None and ":" not in key:
+        if key not in out and root is not None and ":" not in key and _is_aws(key):
             out[key] = provider_config(root, key, None)
     return out
