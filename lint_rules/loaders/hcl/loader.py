@@ -145,7 +145,10 @@ def link_partial_names(resources: list[Resource]) -> None:
         for attr in IDENTITY_ATTRIBUTES:
             if r.values.get(attr) is UNKNOWN:
                 form = r.partial.get(attr)
-                if isinstance(form, PartialString) and form.holes and form.determinate:
+                # a name template (known text and holes that say what they are); a bare reference is
+                # a reference already
+                if isinstance(form, PartialString) and form.holes and form.determinate \
+                        and any(isinstance(p, str) for p in form.parts):
                     index.setdefault(form, []).append(r)
     if not index:
         return
