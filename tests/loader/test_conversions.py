@@ -1,4 +1,4 @@
-"""HCL loader (issue 7): Terraform's type conversions: values are converted to the argument's schema type as they enter
+"""HCL loader (issue 7): Terraform's type conversions: argument values take the provider schema's types.
 
 Written as idioms of widely used public modules (terraform-aws-modules/*, cloudposse/*,
 nozaq/secure-baseline...), in HCL form and, where a plan can say the same, in plan form."""

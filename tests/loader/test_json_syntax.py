@@ -1,4 +1,4 @@
-"""HCL loader (issue 7): JSON configuration syntax (*.tf.json): CDK for Terraform, Terragrunt generate blocks, and tools that
+"""HCL loader (issue 7): JSON configuration syntax (*.tf.json), alone or beside .tf.
 
 Written as idioms of widely used public modules (terraform-aws-modules/*, cloudposse/*,
 nozaq/secure-baseline...), in HCL form and, where a plan can say the same, in plan form."""

@@ -1,4 +1,4 @@
-"""HCL loader (issue 7): the modular-baseline idioms (tests/acceptance_idioms): references that name one element of a map,
+"""HCL loader (issue 7): the modular-baseline idioms: references to one element of a map, partly known names, provider data.
 
 Written as idioms of widely used public modules (terraform-aws-modules/*, cloudposse/*,
 nozaq/secure-baseline...), in HCL form and, where a plan can say the same, in plan form."""
