@@ -315,6 +315,13 @@ class Model:
     # Why the plan does not describe everything that will exist (terraform's
     # ``errored: true`` or ``complete: false``); None when it does.
     incomplete: str | None = None
+    # Accepted exceptions declared in the code (``# auditgate:skip=ID reason: ...`` comments),
+    # as lint_rules.suppressions.Suppression; filled by loaders.load_path.
+    suppressions: list = field(default_factory=list)
+    # Provenance for the evidence report: SHA-256 of the input (the plan's bytes, or of the
+    # Terraform files read) and the terraform version that wrote the plan (plans only).
+    input_sha256: str | None = None
+    terraform_version: str | None = None
 
     def __post_init__(self) -> None:
         self._reindex()

@@ -5,7 +5,10 @@
     pytest --tf-dir terraform/nvs
 
 Items are named ``CT-003[aws_cloudtrail.main]``; a failing or unknown finding
-fails its item with the rule's message, policy clause and fix.  The fixtures
+fails its item with the rule's message, policy clause and fix; with
+``--junitxml=report.xml`` each finding is one JUnit test case.  Settings not
+given as options come from the project configuration (``[tool.auditgate]`` in
+pyproject.toml or ``.auditgate.toml``, found from the invocation directory up).  The fixtures
 ``auditgate_model`` / ``auditgate_models``, ``auditgate_policy`` and
 ``auditgate_report`` give users the loaded model for their own assertions.
 """
@@ -17,7 +20,8 @@ from typing import Generator
 
 import pytest
 
-from .engine import FAIL, PASS, SUPPRESSED, UNKNOWN_STATUS, Finding, Report, evaluate
+from .config import Config, find_config, load_config, split_ids
+from .engine import FAIL, PASS, SUPPRESSED, UNKNOWN_STATUS, Finding, Report, evaluate, unknown_patterns
 from .errors import InputError
 from .loaders import NO_PIPE, STDIN, load_path, stdin_is_terminal
 from .model import Model
@@ -39,10 +43,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--tf-dir", action="append", default=[], metavar="DIR",
                     help="Terraform root directory to lint from HCL")
     group.addoption("--auditgate-policy", metavar="FILE", help="policy file (default: shipped policy)")
-    group.addoption("--auditgate-unknown", choices=("fail", "warn"), default="fail",
+    group.addoption("--auditgate-unknown", choices=("fail", "warn"), default=None,
                     help="unknown-before-apply findings fail (default) or only warn")
-    group.addoption("--tf-var-file", action="append", default=[], metavar="FILE",
+    group.addoption("--tf-var-file", action="append", default=None, metavar="FILE",
                     help="tfvars file for --tf-dir (repeatable)")
+    group.addoption("--auditgate-select", metavar="IDS",
+                    help="only these rules: comma-separated ids or prefixes (CT,RET-001)")
+    group.addoption("--auditgate-skip", metavar="IDS",
+                    help="leave out these rules: comma-separated ids or prefixes")
+    group.addoption("--auditgate-config", metavar="FILE",
+                    help="auditgate configuration file (default: .auditgate.toml or [tool.auditgate] in "
+                         "pyproject.toml, from the invocation directory up)")
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -78,23 +89,49 @@ def _stdin_text(config: pytest.Config) -> str:
     return _decode(data, "<stdin>") if isinstance(data, bytes) else data
 
 
+def _project_config(config: pytest.Config) -> Config:
+    explicit = config.getoption("auditgate_config")
+    if explicit:
+        return load_config(explicit)
+    return find_config(config.invocation_params.dir)
+
+
+def _patterns(config: pytest.Config, project: Config, option: str, key: str) -> list[str]:
+    given = config.getoption(f"auditgate_{key}")
+    patterns = split_ids(given) if given is not None else (project.rule_list(key) or [])
+    bad = unknown_patterns(patterns)
+    if bad:
+        raise InputError(f"--{option}: no rule or prefix {', '.join(bad)}")
+    return patterns
+
+
+def _option(config: pytest.Config, project: Config, name: str, key: str, default=None):
+    value = config.getoption(name)
+    return value if value is not None else project.get(key, default)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     plans, dirs = config.getoption("tfplan"), config.getoption("tf_dir")
     if not plans and not dirs:
         return
     try:
-        policy = load_policy(config.getoption("auditgate_policy"))
+        project = _project_config(config)
+        policy = load_policy(_option(config, project, "auditgate_policy", "policy"))
+        select = _patterns(config, project, "auditgate-select", "select")
+        skip = _patterns(config, project, "auditgate-skip", "skip")
+        var_files = _option(config, project, "tf_var_file", "var-files", [])
+        variables = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in project.get("vars", {}).items()}
         models = []
         for plan in plans:
             stdin_text = _stdin_text(config) if plan == STDIN else None
             models.append(load_path(plan, stdin_text=stdin_text))
         for directory in dirs:
-            models.append(load_path(directory, var_files=config.getoption("tf_var_file")))
-        reports = [evaluate(model, policy) for model in models]
+            models.append(load_path(directory, var_files=var_files, variables=variables))
+        reports = [evaluate(model, policy, select=select or None, skip=skip or None) for model in models]
     except InputError as exc:
         raise pytest.UsageError(f"auditgate: {exc}") from None
-    config.stash[_STATE_KEY] = _State(models, reports, policy,
-                                      config.getoption("auditgate_unknown") == "fail")
+    unknown = _option(config, project, "auditgate_unknown", "unknown", "fail")
+    config.stash[_STATE_KEY] = _State(models, reports, policy, unknown == "fail")
     config.addinivalue_line("markers", "auditgate: a policy check generated by auditgate")
 
 

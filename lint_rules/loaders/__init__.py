@@ -55,12 +55,28 @@ def _decode(data: bytes, where: str) -> str:
 
 def load_path(path: str, *, stdin_text: str | None = None,
               var_files: Sequence[str] = (), variables: Mapping[str, str] | None = None) -> Model:
-    """Load a plan file, a ``-`` for stdin, or a Terraform directory into a Model."""
+    """Load a plan file, a ``-`` for stdin, or a Terraform directory into a Model, with the
+    inline ``auditgate:skip`` exceptions of its code and the SHA-256 of what was read."""
+    return _finish(_load(path, stdin_text=stdin_text, var_files=var_files, variables=variables))
+
+
+def _finish(model: Model) -> Model:
+    """What every input gets after its loader: the one place inline exceptions are read."""
+    from .inline_suppressions import attach_inline_suppressions
+
+    return attach_inline_suppressions(model)
+
+
+def _load(path: str, *, stdin_text: str | None = None,
+          var_files: Sequence[str] = (), variables: Mapping[str, str] | None = None) -> Model:
     from .plan import load_plan_text
+    from .provenance import directory_manifest, manifest_sha256, text_sha256
 
     if path == STDIN:
         text = stdin_text if stdin_text is not None else read_stdin()
-        return load_plan_text(text, "<stdin>")
+        model = load_plan_text(text, "<stdin>")
+        model.input_sha256 = text_sha256(text)
+        return model
     p = Path(path)
     if not p.exists():
         raise InputError("no such file or directory", path)
@@ -68,9 +84,13 @@ def load_path(path: str, *, stdin_text: str | None = None,
         from .hcl import load_hcl_dir
 
         directory = p if p.is_dir() else p.parent
-        return load_hcl_dir(directory, var_files=var_files, variables=variables or {})
+        model = load_hcl_dir(directory, var_files=var_files, variables=variables or {})
+        model.input_sha256 = manifest_sha256(directory_manifest(directory, model, var_files))
+        return model
     try:
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read file ({exc.strerror})", path) from None
-    return load_plan_text(_decode(data, path), path)
+    model = load_plan_text(_decode(data, path), path)
+    model.input_sha256 = text_sha256(data)
+    return model
