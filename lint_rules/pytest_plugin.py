@@ -149,7 +149,9 @@ class AuditgateItem(pytest.Item):
     def runtest(self) -> None:
         f = self.finding
         if f.status == SUPPRESSED:
-            pytest.skip(f"suppressed: {f.reason}")
+            until = f" until {f.expires}" if f.expires else ""
+            origin = f" ({f.suppressed_by})" if f.suppressed_by else ""
+            pytest.skip(f"suppressed{until}{origin}: {f.reason}")
         if f.status == UNKNOWN_STATUS and not self.unknown_fails:
             warnings.warn(AuditgateUnknownWarning(f"{f.rule_id} {f.resource}: {f.message}"))
             return

@@ -26,7 +26,9 @@ class Note:
     def text(self) -> str:
         more = f" (and {self.instances - 1} more instance{'s' if self.instances > 2 else ''})" \
             if self.instances > 1 else ""
-        return f"{self.source}: {self.message}{more}" if self.source else self.message + more
+        if not self.source or self.message.startswith(self.source):  # the note names its file already
+            return self.message + more
+        return f"{self.source}: {self.message}{more}"
 
 
 def distinct_notes(reports: Iterable[Report]) -> list[Note]:

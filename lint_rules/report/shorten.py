@@ -75,10 +75,12 @@ def shorten(message: str, budget: int) -> str:
     cut out."""
     if len(message) <= budget:
         return message
-    steps = ((", ", 2, False, ": "), (", ", 1, False, ": "), ("; ", 1, True, None))
+    steps = ((", ", 2, False, ": "), (", ", 1, False, ": "), ("; ", 1, True, None), ("; ", 1, False, None))
     text = message
     for sep, keep, keep_last, inside in steps:
-        text = _lists(text, sep, keep, keep_last, inside)
-        if len(text) <= budget:
-            return text
+        shorter = _lists(text, sep, keep, keep_last, inside)
+        if len(shorter) <= budget:
+            return shorter
+        if not keep_last:  # keeping the last clause did not fit: the next step drops it instead
+            text = shorter
     return _cut_middle(text, budget)
