@@ -62,6 +62,8 @@ def _line(lr: LineResult) -> str:
         body.append(f"<p class='elsewhere'><b>Not checked here.</b> {e(lr.where_checked)}</p>")
     elif lr.verdict in NO_RESULT:
         body.append(f"<p class='elsewhere'><b>{e(lr.verdict.capitalize())}:</b> {e(lr.explanation)}</p>")
+    elif lr.line.elsewhere:  # the rules here check part of it; the rest is checked elsewhere
+        body.append(f"<p class='elsewhere'><b>Also checked elsewhere.</b> {e(lr.line.elsewhere)}</p>")
     if lr.findings:
         opened = " open" if lr.verdict in ("fail", "unknown") else ""
         body.append(f"<details{opened}><summary>{len(lr.findings)} finding(s) on {len(lr.resources)} resource(s)</summary>"

@@ -102,6 +102,9 @@ def render_markdown(ev: Evidence) -> str:
         if lr.line.note:
             w(f"_{cell(lr.line.note)}_")
             w("")
+        if lr.line.elsewhere:  # the rules here check part of it; the rest is checked elsewhere
+            w(f"_Also checked elsewhere: {cell(lr.line.elsewhere)}_")
+            w("")
         for r in lr.rules:
             w(f"- **{r.rule.id}** {cell(r.rule.title)}: {verdict(r.verdict)} "
               f"({r.count(FAIL)} fail, {r.count(UNKNOWN_STATUS)} unknown, {r.count(SUPPRESSED)} suppressed, "

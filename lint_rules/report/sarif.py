@@ -77,11 +77,27 @@ def artifact_uri(path: str, root: Path) -> tuple[str, bool]:
     return quote(rel.as_posix()), True
 
 
-def physical_location(finding: Finding, root: Path) -> dict | None:
-    if not finding.file or finding.file.startswith("<"):
+def root_module_dir(report: Report) -> Path | None:
+    """The directory of the input's root module, where its resources' locations say it is (an HCL
+    directory, or the configuration a plan was read with): account-wide findings point there."""
+    model = report.model
+    if model is None:
         return None
-    path = Path(finding.file)
+    if model.kind == "hcl" and Path(model.source).is_dir():
+        return Path(model.source)
+    for r in model.resources:
+        if r.module_path == "" and r.file and r.file.endswith((".tf", ".tf.json")):
+            return Path(r.file).parent
+    return None
+
+
+def physical_location(finding: Finding, root: Path, root_module: Path | None = None) -> dict | None:
+    path = Path(finding.file) if finding.file and not finding.file.startswith("<") else None
     line = finding.line
+    if (path is None or not line) and root_module is not None and finding.resource == "account":
+        path = root_module  # an account-wide finding: the root module, not the plan file
+    if path is None:
+        return None
     if path.is_dir():  # an account-wide finding on a Terraform root: point at the root module
         path = _root_module_file(path) or path
         line = None
@@ -104,7 +120,8 @@ def _fingerprint(finding: Finding, source: str) -> str:
     return hashlib.sha256(f"{source}\0{finding.rule_id}\0{finding.resource}".encode()).hexdigest()[:32]
 
 
-def result(finding: Finding, source: str, rule_index: int, root: Path, unknown_fails: bool) -> dict:
+def result(finding: Finding, source: str, rule_index: int, root: Path, unknown_fails: bool,
+           root_module: Path | None = None) -> dict:
     prefix = "value unknown before apply: " if finding.status == UNKNOWN_STATUS else ""
     out: dict = {
         "ruleId": finding.rule_id,
@@ -115,7 +132,7 @@ def result(finding: Finding, source: str, rule_index: int, root: Path, unknown_f
         "partialFingerprints": {"auditgateFinding/v1": _fingerprint(finding, source)},
         "properties": {"status": finding.status, "resource": finding.resource, "input": source},
     }
-    physical = physical_location(finding, root)
+    physical = physical_location(finding, root, root_module)
     location: dict = {"logicalLocations": [{"fullyQualifiedName": finding.resource,
                                             "kind": "resource" if finding.resource != "account" else "module"}]}
     if physical:
@@ -140,7 +157,7 @@ def render_sarif(reports: Iterable[Report], unknown_fails: bool = True, help_uri
     ran = {rule_id for r in reports for rule_id in r.rules} | {f.rule_id for r in reports for f in r.findings}
     rules = [rule for rule in all_rules() if rule.id in ran]
     index = {rule.id: i for i, rule in enumerate(rules)}
-    results = [result(f, report.source, index[f.rule_id], root, unknown_fails)
+    results = [result(f, report.source, index[f.rule_id], root, unknown_fails, root_module_dir(report))
                for report in reports for f in report.findings if f.status != PASS]
     notes = [{"level": "note", "message": {"text": n.text()}} for n in distinct_notes(reports)]
     doc = {
