@@ -22,7 +22,7 @@ from . import __version__
 from .config import FORMATS, Config, find_config, load_config, split_ids
 from .engine import all_rules, evaluate, get_rule, unknown_patterns
 from .errors import InputError
-from .loaders import STDIN, load_path
+from .loaders import STDIN, is_plan_path, load_path, plan_sources
 from .policy import load_policy
 from .report import RenderOptions, distinct_notes, render, render_text
 
@@ -47,6 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
                                        "the shipped baseline roots (terraform/nvs, terraform/nhc).")
     check.add_argument("paths", nargs="*", metavar="PATH")
     _add_check_options(check)
+    check.add_argument("--tf-dir", "--source-dir", dest="tf_dir", action="append", default=[], metavar="DIR",
+                       help="the Terraform configuration a plan was made from: references the plan does not "
+                            "record (through locals) and file:line locations are read from it; one for "
+                            "every plan, or one per plan in order (repeatable). Default: the current "
+                            "directory when it is the plan's root module. Without plans: lint DIR as HCL")
 
     hook = sub.add_parser("hook", help="check the Terraform roots affected by changed files (pre-commit)",
                           description="Check each Terraform root module that the changed FILEs belong to "
@@ -136,7 +141,11 @@ def _parse_vars(pairs: Sequence[str]) -> dict[str, str]:
 
 def cmd_check(args: argparse.Namespace, paths: Sequence[str] | None = None, config: Config | None = None) -> int:
     config = config if config is not None else _config(args)
-    paths = list(paths if paths is not None else (args.paths or _default_paths()))
+    tf_dirs = getattr(args, "tf_dir", None) or []
+    paths = list(paths if paths is not None else (args.paths or ([] if tf_dirs else _default_paths())))
+    sources = plan_sources(paths, tf_dirs)
+    if not any(p for p in paths if is_plan_path(p)):
+        paths = paths + [d for d in tf_dirs if d not in paths]  # --tf-dir alone: lint it as HCL
     if paths.count(STDIN) > 1:
         raise InputError("standard input (-) can be given only once")
     fmt = _pick(args.format, config, "format", "text")
@@ -149,7 +158,8 @@ def cmd_check(args: argparse.Namespace, paths: Sequence[str] | None = None, conf
     variables.update(_parse_vars(args.var))
     reports = []
     for path in paths:
-        model = load_path(path, var_files=var_files, variables=variables)
+        model = load_path(path, var_files=var_files, variables=variables,
+                          source_dir=sources.get(path), find_source=True)
         reports.append(evaluate(model, policy, select=select or None, skip=skip or None))
     options = RenderOptions(policy=policy, unknown_fails=unknown_fails,
                             show_pass=bool(_pick(args.show_pass, config, "show-pass", False)),

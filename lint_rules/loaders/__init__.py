@@ -53,28 +53,54 @@ def _decode(data: bytes, where: str) -> str:
         raise InputError(f"input is not UTF-8 text (byte {exc.start})", where) from None
 
 
+def is_plan_path(path: str) -> bool:
+    """Does ``load_path`` read ``path`` as a plan (not as a Terraform directory)?"""
+    if path == STDIN:
+        return True
+    p = Path(path)
+    return not (p.is_dir() or p.suffix == ".tf")
+
+
+def plan_sources(paths: Sequence[str], source_dirs: Sequence[str], option: str = "--tf-dir") -> dict[str, str]:
+    """The source directory of each plan among ``paths`` (``--tf-dir``: one for every plan, or
+    one per plan in order); empty when no directory is given or no path is a plan."""
+    from .source import pair_sources
+
+    plans = [p for p in paths if is_plan_path(p)]
+    if not plans or not source_dirs:
+        return {}
+    return dict(zip(plans, pair_sources(plans, source_dirs, option)))
+
+
 def load_path(path: str, *, stdin_text: str | None = None,
-              var_files: Sequence[str] = (), variables: Mapping[str, str] | None = None) -> Model:
+              var_files: Sequence[str] = (), variables: Mapping[str, str] | None = None,
+              source_dir: str | None = None, find_source: bool = False) -> Model:
     """Load a plan file, a ``-`` for stdin, or a Terraform directory into a Model, with the
-    inline ``auditgate:skip`` exceptions of its code and the SHA-256 of what was read."""
-    return _finish(_load(path, stdin_text=stdin_text, var_files=var_files, variables=variables))
+    inline ``auditgate:skip`` exceptions of its code and the SHA-256 of what was read.
+
+    For a plan, ``source_dir`` is the directory of its configuration (``--tf-dir``): the
+    references the plan does not record and file:line locations are read from it (see
+    :mod:`.source`); with ``find_source``, the current directory is used when it is the
+    plan's root module.  Both are ignored for a Terraform directory."""
+    return _finish(_load(path, stdin_text=stdin_text, var_files=var_files, variables=variables,
+                         source_dir=source_dir, find_source=find_source))
 
 
 def _finish(model: Model) -> Model:
-    """What every input gets after its loader: the one place inline exceptions are read."""
+    """What every input gets after its loader: the one place inline exceptions are read (from
+    the .tf files the resources' locations name, so plans read with their source get them too)."""
     from .inline_suppressions import attach_inline_suppressions
 
     return attach_inline_suppressions(model)
 
 
-def _load(path: str, *, stdin_text: str | None = None,
-          var_files: Sequence[str] = (), variables: Mapping[str, str] | None = None) -> Model:
-    from .plan import load_plan_text
+def _load(path: str, *, stdin_text: str | None, var_files: Sequence[str],
+          variables: Mapping[str, str] | None, source_dir: str | None, find_source: bool) -> Model:
     from .provenance import directory_manifest, manifest_sha256, text_sha256
 
     if path == STDIN:
         text = stdin_text if stdin_text is not None else read_stdin()
-        model = load_plan_text(text, "<stdin>")
+        model = _load_plan(text, "<stdin>", source_dir, find_source)
         model.input_sha256 = text_sha256(text)
         return model
     p = Path(path)
@@ -91,6 +117,28 @@ def _load(path: str, *, stdin_text: str | None = None,
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read file ({exc.strerror})", path) from None
-    model = load_plan_text(_decode(data, path), path)
+    model = _load_plan(_decode(data, path), path, source_dir, find_source)
     model.input_sha256 = text_sha256(data)
+    return model
+
+
+def _load_plan(text: str, where: str, source_dir: str | None, find_source: bool) -> Model:
+    from .plan import load_plan_document, parse_plan_text
+    from .source import attach_source, detect_source_dir
+
+    doc = parse_plan_text(text, where)
+    model = load_plan_document(doc, where)
+    if source_dir is not None:
+        if not Path(source_dir).is_dir():
+            raise InputError("--tf-dir: " + ("not a directory" if Path(source_dir).exists()
+                                             else "no such directory"), source_dir)
+        return attach_source(model, doc, source_dir)
+    if find_source:
+        here = detect_source_dir(doc, ".")
+        if here is not None:
+            try:
+                return attach_source(model, doc, here, detected=True)
+            except InputError as exc:
+                model.diagnostics.append(f"the current directory is this plan's root module but "
+                                         f"cannot be read ({exc}): no references or locations from it")
     return model
