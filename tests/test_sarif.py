@@ -136,3 +136,21 @@ def test_check_jsonschema_accepts_it_too(noncompliant, tmp_path):
     proc = subprocess.run([exe, "--schemafile", str(REPO / "tests" / "schemas" / "sarif-schema-2.1.0.json"),
                            str(path)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_plan_read_with_its_source_points_at_the_tf_files(capsys):
+    source = REPO / "terraform" / "examples" / "noncompliant"
+    code, doc = sarif(capsys, str(PLANS / "noncompliant.json"), "--tf-dir", str(source))
+    assert code == 1
+    validate(doc)
+    run = doc["runs"][0]
+    root = Path(run["originalUriBaseIds"]["%SRCROOT%"]["uri"].removeprefix("file://"))
+    results = run["results"]
+    assert results
+    for r in results:
+        physical = r["locations"][0]["physicalLocation"]
+        uri = physical["artifactLocation"]["uri"]
+        assert uri.startswith("terraform/examples/noncompliant/") and uri.endswith(".tf"), uri
+        if r["properties"]["resource"] != "account":
+            line = (root / uri).read_text().splitlines()[physical["region"]["startLine"] - 1]
+            assert line.startswith(("resource ", "data ")), (uri, line)

@@ -186,3 +186,25 @@ def test_a_suppressed_finding_stays_visible_in_every_format(suppressed_root, cap
         assert code == 0
         section = out[out.index("Accepted exceptions"):]
         assert "SEC-7 digests checked by archive" in section and "2999-01-01" in section and "main.tf:1" in section
+
+
+def test_a_plan_read_with_its_source_gets_the_inline_exceptions(tmp_path, capsys):
+    import shutil
+
+    from .helpers import REPO
+
+    source = tmp_path / "noncompliant"
+    shutil.copytree(REPO / "terraform" / "examples" / "noncompliant", source)
+    main_tf = source / "main.tf"
+    text = main_tf.read_text()
+    assert 'resource "aws_cloudtrail" "main" {' in text
+    main_tf.write_text(text.replace('resource "aws_cloudtrail" "main" {',
+                                    '# auditgate:skip=CT-006 reason: SEC-7 legacy trail, retired in Q3\n'
+                                    'resource "aws_cloudtrail" "main" {'))
+    plan = REPO / "tests" / "fixtures" / "plans" / "noncompliant.json"
+    code, finding, _ = ct006(capsys, str(plan), "--tf-dir", str(source))
+    assert finding["status"] == "suppressed" and finding["resource"] == "aws_cloudtrail.main"
+    assert finding["suppression"]["origin"].endswith("main.tf:" + str(text[:text.index(
+        'resource "aws_cloudtrail" "main" {')].count("\n") + 1))
+    code, finding, _ = ct006(capsys, str(plan))  # without the source there is no comment to read
+    assert finding["status"] == "fail"
