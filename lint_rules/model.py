@@ -322,6 +322,9 @@ class Model:
     # Terraform files read) and the terraform version that wrote the plan (plans only).
     input_sha256: str | None = None
     terraform_version: str | None = None
+    # The directory of the root module's configuration: the HCL directory, or the source a plan
+    # was read with (loaders.source); None for a plan alone.  Resource file paths start with it.
+    config_dir: str | None = None
 
     def __post_init__(self) -> None:
         self._reindex()

@@ -83,6 +83,8 @@ def root_module_dir(report: Report) -> Path | None:
     model = report.model
     if model is None:
         return None
+    if getattr(model, "config_dir", None):
+        return Path(model.config_dir)
     if model.kind == "hcl" and Path(model.source).is_dir():
         return Path(model.source)
     for r in model.resources:
