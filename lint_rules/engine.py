@@ -152,7 +152,7 @@ def choose_rules(rules: Iterable[Rule] | None = None, select: Iterable[str] | No
 
 
 # Rule areas in the order the policy text gives them.
-AREA_ORDER = ("PLN", "CT", "RET", "FL", "CFG", "FND", "APP", "S3L", "SSM", "ENC", "INT", "ALR", "ACC")
+AREA_ORDER = ("PLN", "CT", "RET", "FL", "CFG", "FND", "APP", "S3L", "SSM", "ENC", "INT", "ALR", "ACC", "DLV")
 
 
 def _id_key(rule_id: str) -> tuple:

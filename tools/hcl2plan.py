@@ -168,7 +168,21 @@ def load_schema(path: str | None = None) -> dict:
     schema_path = Path(path) if path else shared_dir() / SCHEMA_RELPATH
     if not schema_path.is_file():
         raise SynthesisError(f"AWS provider schema not found at {schema_path} (set AUDITGATE_SHARED)")
-    return json.loads(schema_path.read_text())["provider_schemas"][PROVIDER]
+    schema = json.loads(schema_path.read_text())["provider_schemas"][PROVIDER]
+    return schema if path else _with_full_schema(schema, schema_path)
+
+
+def _with_full_schema(schema: dict, trimmed: Path) -> dict:
+    """The trimmed schema plus the types only the full one has (``aws-6.19.0.json.gz`` beside it; the
+    trimmed file's types are equal to the full file's)."""
+    full = trimmed.with_name("aws-6.19.0.json.gz")
+    if full.is_file():
+        import gzip
+        whole = json.loads(gzip.decompress(full.read_bytes()))["provider_schemas"]["registry.terraform.io/hashicorp/aws"]
+        for table in ("resource_schemas", "data_source_schemas"):
+            for name, body in whole.get(table, {}).items():
+                schema.setdefault(table, {}).setdefault(name, body)
+    return schema
 
 
 # ---------------------------------------------------------------------------
@@ -976,6 +990,11 @@ class Synthesizer:
                         default_tags.update(tags)
         if not isinstance(region, str):
             region = os.environ.get("AWS_REGION") or "us-east-1"
+        if account_id is None and block is not None and "allowed_account_ids" in block.body.attrs:
+            # terraform refuses any other account: the plan is made as the one allowed
+            allowed = self.ev.evaluate(block.body.attrs["allowed_account_ids"].expr, self.root.scope)
+            if isinstance(allowed, list) and len(allowed) == 1 and isinstance(allowed[0], str):
+                account_id = allowed[0]
         if account_id is None:
             account_id = "123456789012"
             if "account_id" in self.loader.root.variables:
