@@ -12,6 +12,7 @@ the defaults: flags win.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import textwrap
@@ -63,8 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_check_options(hook)
 
     rules = sub.add_parser("rules", help="list the rules")
-    rules.add_argument("--format", choices=("text", "markdown"), default="text",
-                       help="markdown: every rule's documentation (docs/rules.md)")
+    rules.add_argument("--format", choices=("text", "json", "markdown"), default="text",
+                       help="json: every rule as data; markdown: every rule's documentation (docs/rules.md)")
     explain = sub.add_parser("explain", help="explain one rule")
     explain.add_argument("rule_id", metavar="ID")
     return parser
@@ -205,7 +206,18 @@ def cmd_hook(args: argparse.Namespace) -> int:
     return cmd_check(args, paths=roots, config=config)
 
 
+def rules_json() -> str:
+    """Every rule as data (a contract, like the report: keys are only ever added)."""
+    return json.dumps({"version": 1, "rules": [
+        {"id": r.id, "title": r.title, "section": r.section, "clause": r.clause, "clause_text": r.clause_text,
+         "rationale": r.rationale, "fix": r.fix, "applies_to": list(r.applies_to)} for r in all_rules()]},
+        indent=2, ensure_ascii=False) + "\n"
+
+
 def cmd_rules(fmt: str = "text") -> int:
+    if fmt == "json":
+        sys.stdout.write(rules_json())
+        return EXIT_OK
     if fmt == "markdown":
         from .report.rules_doc import render_rules_markdown
 

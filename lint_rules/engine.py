@@ -36,6 +36,7 @@ class Finding:
     line: int | None = None
     fix: str = ""
     reason: str = ""  # why a finding was suppressed
+    source: str = ""  # the input it came from (plan file or root directory), as given to `check`
     expires: str | None = None  # the suppression's expiry date (YYYY-MM-DD), if it has one
     suppressed_by: str = ""  # where the suppression is declared (policy file entry or file:line)
     suppression_expired: bool = False  # a suppression matched but has expired: the finding fails
@@ -57,6 +58,7 @@ class Finding:
             "message": self.message,
             "clause": self.clause,
             "suppression": self.suppression,
+            "source": self.source,
         }
 
 
@@ -195,6 +197,7 @@ def evaluate(model: Model, policy: "Policy", rules: Iterable[Rule] | None = None
         for finding in rule.evaluate(model, policy):
             if finding.file is None:  # an account-wide finding is about the whole input
                 finding.file = model.source or None
+            finding.source = model.source
             report.findings.append(_suppressions.apply(finding, exceptions, today))
     return report
 
