@@ -73,9 +73,10 @@ def test_json_report_contract(tmp_path, capsys):
     assert code == 1
     assert report["version"] == 1
     assert set(report["summary"]) == {"pass", "fail", "unknown", "suppressed"}
-    for finding in report["findings"]:  # keys are only ever added
-        assert set(finding) >= {"rule_id", "status", "resource", "file", "line", "message", "clause",
-                                "suppression", "source"}
+    for finding in report["findings"]:
+        # keys are only ever added (source, account, suppression: 0.1.0)
+        assert set(finding) >= {"rule_id", "status", "resource", "file", "line", "message", "clause", "source",
+                                "account", "suppression"}
         assert finding["status"] in ("pass", "fail", "unknown", "suppressed")
         assert finding["suppression"] is None
     statuses = {(f["rule_id"], f["resource"]): f["status"] for f in report["findings"]}
