@@ -186,3 +186,16 @@ def test_html_lists_every_line_and_escapes_what_it_quotes(baseline_html):
         assert f"id='line-{line.number}'" in html
     assert "CloudWatch alarm → SNS" in html
     assert "(&#x27;legacy-trail-and-uploads&#x27;)" in html and "('legacy" not in html  # escaped
+
+
+def test_provenance_names_the_account_of_the_plan():
+    from lint_rules.engine import evaluate
+    from lint_rules.loaders import load_path
+
+    doc = json.loads((PLANS / "nvs.json").read_text())
+    # the root pins its provider to var.account_id: allowed_account_ids = [var.account_id]
+    assert doc["configuration"]["provider_config"]["aws"]["expressions"]["allowed_account_ids"] == \
+        {"references": ["var.account_id"]}
+    report = evaluate(load_path(str(PLANS / "nvs.json")), load_policy())
+    ev = build_evidence([report], load_policy())
+    assert ev.inputs[0].accounts == [doc["variables"]["account_id"]["value"]]

@@ -31,7 +31,10 @@ def terraform_cell(i: InputInfo) -> str:
 
 
 def accounts_cell(i: InputInfo) -> str:
-    return ", ".join(i.accounts) or "not stated in the configuration"
+    """Account ids as the provider configurations pin them; a provider key where none is known."""
+    shown = [a if a.isdigit() else f"{a} (provider; its account id is not known from this input)"
+             for a in i.accounts]
+    return ", ".join(shown) or "not stated in the configuration"
 
 
 def _summary(counts: dict[str, int]) -> str:
