@@ -416,6 +416,13 @@ class Model:
     # Why the plan does not describe everything that will exist (terraform's
     # ``errored: true`` or ``complete: false``); None when it does.
     incomplete: str | None = None
+    # Accepted exceptions declared in the code (``# auditgate:skip=ID reason: ...`` comments),
+    # as lint_rules.suppressions.Suppression; filled by loaders.load_path.
+    suppressions: list = field(default_factory=list)
+    # Provenance for the evidence report: SHA-256 of the input (the plan's bytes, or of the
+    # Terraform files read) and the terraform version that wrote the plan (plans only).
+    input_sha256: str | None = None
+    terraform_version: str | None = None
     # Every aws provider configuration, by key ("aws", "aws.nhc", "module.x:aws").
     providers: dict[str, ProviderConfig] = field(default_factory=dict)
     # Module calls whose contents were not read: "there is no X" is not known while any remains.

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import json
 from dataclasses import dataclass
 from importlib import resources
@@ -30,6 +31,7 @@ def show_globs(value: str | list[str]) -> str:
 class Policy:
     data: dict
     source: str
+    sha256: str = ""  # of the policy file's text, for the evidence report
 
     # --- the policy's tables --------------------------------------------
     def retention_days(self, source_id: str) -> int:
@@ -139,6 +141,15 @@ class Policy:
         return list(self.data.get("suppressions") or [])
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML without implicit timestamps: ``expires: 2027-03-31`` stays the text the schema checks."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
 def _schema() -> dict:
     return json.loads(resources.files(__package__).joinpath("schema.json").read_text())
 
@@ -155,7 +166,7 @@ def load_policy(path: str | Path | None = None) -> Policy:
         except OSError as exc:
             raise InputError(f"cannot read policy file ({exc.strerror})", source) from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark else source
@@ -168,4 +179,4 @@ def load_policy(path: str | Path | None = None) -> Policy:
     if error is not None:
         path_text = "/".join(str(p) for p in error.absolute_path) or "(top level)"
         raise InputError(f"policy file invalid at {path_text}: {error.message}", source)
-    return Policy(data=data, source=source)
+    return Policy(data=data, source=source, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
