@@ -18,6 +18,7 @@ from .engine import all_rules, evaluate, get_rule
 from .errors import InputError
 from .loaders import STDIN, load_path
 from .policy import load_policy
+from .applogs.cli import add_parser as add_logs_parser
 from .report import render_json, render_text
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -51,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="variable for Terraform directories (repeatable)")
     check.add_argument("--show-pass", action="store_true", help="also list passing checks (text format)")
     check.add_argument("--output", metavar="FILE", help="also write the report to FILE")
+
+    add_logs_parser(sub)
 
     sub.add_parser("rules", help="list the rules")
     explain = sub.add_parser("explain", help="explain one rule")
@@ -109,7 +112,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_rules() -> int:
     for rule in all_rules():
-        print(f"{rule.id:8} {rule.title}  [{rule.section}]")
+        reads = " (auditgate logs)" if "logs" in rule.applies_to else ""
+        print(f"{rule.id:8} {rule.title}  [{rule.section}]{reads}")
     return EXIT_OK
 
 
@@ -139,6 +143,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return cmd_check(args)
+        if args.command == "logs":
+            from .applogs.cli import cmd_logs
+
+            return cmd_logs(args)
         if args.command == "rules":
             return cmd_rules()
         if args.command == "explain":

@@ -43,6 +43,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="unknown-before-apply findings fail (default) or only warn")
     group.addoption("--tf-var-file", action="append", default=[], metavar="FILE",
                     help="tfvars file for --tf-dir (repeatable)")
+    group.addoption("--audit-log", action="append", default=[], metavar="PATH",
+                    help="application log lines (file or directory) to check like `auditgate logs`: "
+                         "audit-event contract, cleartext PHI, coverage (repeatable)")
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -80,7 +83,8 @@ def _stdin_text(config: pytest.Config) -> str:
 
 def pytest_configure(config: pytest.Config) -> None:
     plans, dirs = config.getoption("tfplan"), config.getoption("tf_dir")
-    if not plans and not dirs:
+    logs = config.getoption("audit_log")
+    if not plans and not dirs and not logs:
         return
     try:
         policy = load_policy(config.getoption("auditgate_policy"))
@@ -91,6 +95,12 @@ def pytest_configure(config: pytest.Config) -> None:
         for directory in dirs:
             models.append(load_path(directory, var_files=config.getoption("tf_var_file")))
         reports = [evaluate(model, policy) for model in models]
+        for log in logs:
+            if log == STDIN:
+                raise InputError("--audit-log reads files and directories, not standard input", "-")
+            from .applogs.checker import check_logs
+
+            reports.append(check_logs([log], policy).report())
     except InputError as exc:
         raise pytest.UsageError(f"auditgate: {exc}") from None
     config.stash[_STATE_KEY] = _State(models, reports, policy,

@@ -82,7 +82,8 @@ def non_pass(model: Model) -> set[tuple[str, str, str]]:
 
 @lru_cache(maxsize=1)
 def provider_schema() -> dict:
-    return json.loads(SCHEMA.read_text())["provider_schemas"]["registry.terraform.io/hashicorp/aws"]
+    schema = json.loads(SCHEMA.read_text())["provider_schemas"]["registry.terraform.io/hashicorp/aws"]
+    return tool().with_full_schema_types(schema, SCHEMA.parent / "aws-6.19.0.json.gz")
 
 
 def type_block(mode: str, rtype: str) -> dict:

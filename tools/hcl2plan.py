@@ -168,7 +168,25 @@ def load_schema(path: str | None = None) -> dict:
     schema_path = Path(path) if path else shared_dir() / SCHEMA_RELPATH
     if not schema_path.is_file():
         raise SynthesisError(f"AWS provider schema not found at {schema_path} (set AUDITGATE_SHARED)")
-    return json.loads(schema_path.read_text())["provider_schemas"][PROVIDER]
+    schema = json.loads(schema_path.read_text())["provider_schemas"][PROVIDER]
+    return with_full_schema_types(schema, schema_path.parent / FULL_SCHEMA_NAME)
+
+
+FULL_SCHEMA_NAME = "aws-6.19.0.json.gz"
+
+
+def with_full_schema_types(schema: dict, full_path: Path) -> dict:
+    """The trimmed schema plus the types it lacks (e.g. aws_cloudwatch_log_data_protection_policy,
+    aws_cloudwatch_log_account_policy) from the provider's full schema beside it."""
+    if not full_path.is_file():
+        return schema
+    import gzip
+
+    full = json.loads(gzip.decompress(full_path.read_bytes()))["provider_schemas"][PROVIDER]
+    for table in ("resource_schemas", "data_source_schemas"):
+        for name, block in full.get(table, {}).items():
+            schema.setdefault(table, {}).setdefault(name, block)
+    return schema
 
 
 # ---------------------------------------------------------------------------

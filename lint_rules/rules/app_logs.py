@@ -1,8 +1,25 @@
 """Application logs: the Django and Laravel applications each have a CloudWatch log group."""
 from __future__ import annotations
 
+from typing import Iterator
+
 from ..engine import ACCOUNT, Rule, register
+from ..model import Model, Resource
 from ._retention import app_log_groups, fmt
+
+
+def application_log_groups(model: Model, policy) -> Iterator[tuple[str, Resource]]:
+    """(application, log group) for every log group whose name matches an application's glob
+    in the policy file -- each group once, under the first application it matches.  Groups whose
+    name is not known are left to APP-001, which reports them."""
+    groups = model.of_type("aws_cloudwatch_log_group")
+    seen: set[str] = set()
+    for app, glob in policy.application_log_groups.items():
+        matched, _ = app_log_groups(groups, glob)
+        for group in matched:
+            if group.address not in seen:
+                seen.add(group.address)
+                yield app, group
 
 
 @register

@@ -25,7 +25,7 @@ resource "aws_flow_log" "app" {
 
 # --- Application logs ---------------------------------------------------------------
 
-# VIOLATION: Application-Level Logging: "Django and Laravel applications must log ..." (no /app/django* or /app/laravel* log group)
+# VIOLATION: Application-Level Logging: "Django and Laravel applications must log ..." (no /app/laravel* log group; the Django one is in applications.tf)
 # VIOLATION: Log Sources: "Application access logs | CloudWatch Logs (Django/Laravel) | 1 year" (364 days, one day short; also not a value CloudWatch Logs accepts)
 resource "aws_cloudwatch_log_group" "web" {
   name              = "/legacy/web"
