@@ -1,0 +1,46 @@
+"""Load a directory of Terraform ``.tf`` files into a :class:`~lint_rules.model.Model`.
+
+Parsing uses python-hcl2 (8.x) down to its raw lark tree only: the tree keeps
+line numbers and the exact expression structure, which the static evaluator in
+:mod:`.evaluator` walks.  This module turns the tree into module configurations,
+expands module calls (local sources, recursively; count/for_each instances) and
+resources (count/for_each instances), evaluates every argument and records the
+resources each argument refers to, following ``var.X`` into the calling module,
+``module.M.OUT`` into the module's output expression and ``local.X``.
+
+Everything that cannot be known statically is ``UNKNOWN``; nothing is guessed.
+What is still known of such a value (a template's literal text, the structure given to
+``jsonencode``) is kept apart in ``Resource.partial`` (see :meth:`.evaluator.Evaluator.partial`).
+Errors in the input are :class:`~lint_rules.errors.InputError` with one line.
+
+The package, by concern:
+
+================  ==================================================================================
+``loader``        :func:`load_hcl_dir`: root values, module tree, one Resource per instance
+``parse``         reading files, python-hcl2 parsing, syntax errors
+``config``        module configurations (blocks of a directory, override files)
+``types``         variable type constraints and conversion
+``tfvars``        root variable values (tfvars files, ``-var``)
+``sources``       module sources
+``instance``      module instances: variables, locals, outputs, expansions, resource arguments
+``expand``        count / for_each
+``refs``          proxies for ``var``/``local``/``module``/``data``/resources
+``evaluator``     the expression evaluator; ``partial`` its partially-known forms
+``template``      string templates and heredocs
+``funcs``         Terraform's functions, by family
+``values``        value helpers (conversions, equality, sets, JSON)
+``scope``, ``tree``  evaluation scopes and proxies; lark tree helpers
+================  ==================================================================================
+"""
+from __future__ import annotations
+
+from .config import (META_ATTRS, META_BLOCKS, MODULE_META, Attr, Block, Body, ModuleConfig, ResourceConf, VarConf,
+                     _block_key, _merge_body, _to_body)
+from .expand import Expansion, _dedup, _key_suffix
+from .instance import MAX_MODULE_DEPTH, ModuleInstance
+from .loader import IDENTITY_UNKNOWN, _Loader, load_hcl_dir
+from .parse import _parse_expression, _parse_text, _read_text
+from .sources import _is_local_source
+from .types import _type_desc
+
+__all__ = ["load_hcl_dir"]

@@ -1,0 +1,552 @@
+"""A small static evaluator for HCL expressions, working on python-hcl2's raw lark tree.
+
+The evaluator knows nothing about modules or resources: it resolves the first
+name of a reference (``var``, ``local``, ``module``, ``data``, a resource type,
+``path``...) through a *context* object (see :mod:`.instance`), which hands back
+:class:`~.scope.Proxy` objects that answer attribute and index access lazily.  That is
+how a reference such as ``module.kms.key_arn`` evaluates the output expression
+of just that output, in just that module instance.
+
+Values are plain Python (str, int, float, bool, None, list, dict) or
+:data:`~lint_rules.model.UNKNOWN`.  Anything the evaluator cannot compute
+statically is UNKNOWN; it never guesses.  A genuine Terraform evaluation error
+(missing map key, index out of range, wrong type...) raises :class:`~.values.EvalError`,
+which ``try()``/``can()`` catch and which otherwise becomes UNKNOWN at the top.
+
+References: every time a resource or data source is named, the context calls
+:meth:`Evaluator.record` with its absolute config address; callers collect the
+addresses an expression touched with :meth:`Evaluator.collecting`.
+
+Partial forms: :meth:`Evaluator.partial` (:mod:`.partial`) says what is still known about an
+expression whose value is UNKNOWN (a string template's known text, the structure
+given to ``jsonencode``); see :class:`~lint_rules.model.PartialString`.  It never
+changes the value :meth:`Evaluator.evaluate` returns.
+
+Functions live in :mod:`.funcs`, templates in :mod:`.template`.
+"""
+from __future__ import annotations
+
+import math
+import os
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
+
+from lark import Token, Tree
+
+from ...model import UNKNOWN
+from .funcs import CONTEXT_FUNCTIONS, FUNCTIONS, _need_list
+from .partial import PartialEvaluation
+from .scope import Proxy, Scope, _CountNS, _EachNS
+from .template import TemplateSyntaxError, _template_from_string_tree, heredoc_body, parse_template_text, unescape
+from .tree import kids, name_of
+from .values import (EvalError, _Unsupported, arith_result, equal, has_unknown, iter_collection, key_str,
+                     norm_number, to_bool, to_number, to_str, type_name)
+
+
+_ARITH = {"+", "-", "*", "/", "%"}
+_COMPARE = {"<", ">", "<=", ">="}
+
+
+class Evaluator(PartialEvaluation):
+    """Evaluates expression trees; one per load (it holds the parse caches)."""
+
+    def __init__(self, parse_expression: Callable[[str], Tree], base_dir: str = ".",
+                 note: Callable[[str], None] | None = None, fatal: tuple[type, ...] = ()):
+        self._parse_expression = parse_expression
+        self._note = note
+        self._fatal = fatal  # exception types that must propagate (e.g. InputError from loading a module)
+        self.base_dir = base_dir  # relative file() paths resolve here (the root module dir)
+        self._refs: list[list[str]] = []
+        self._templates: dict[int, Any] = {}
+        self._keep: list[Any] = []  # keeps cached trees alive so their ids stay unique
+        self._file_templates: dict[str, Any] = {}
+
+    # --- references ---------------------------------------------------------
+    def record(self, address: str) -> tuple | None:
+        """Record a reference; returns a handle for :meth:`rekey` (None when nothing collects)."""
+        if self._refs:
+            bucket = self._refs[-1]
+            bucket.append(address)
+            return (bucket, len(bucket) - 1, address)
+        return None
+
+    @staticmethod
+    def rekey(handle: tuple | None, address: str) -> None:
+        """Replace a reference recorded by :meth:`record` (e.g. ``aws_vpc.this`` ->
+        ``aws_vpc.this["a"]`` once the traversal names one instance)."""
+        if handle is None:
+            return
+        bucket, pos, old = handle
+        if pos < len(bucket) and bucket[pos] == old:
+            bucket[pos] = address
+
+    def extend(self, addresses) -> None:
+        if self._refs:
+            self._refs[-1].extend(addresses)
+
+    @contextmanager
+    def collecting(self) -> Iterator[list[str]]:
+        """Collect the addresses recorded while the block runs (nested collections also
+        see them only if the caller re-adds them with :meth:`extend`)."""
+        bucket: list[str] = []
+        self._refs.append(bucket)
+        try:
+            yield bucket
+        finally:
+            self._refs.pop()
+
+    # --- entry points -------------------------------------------------------
+    def evaluate(self, node: Tree, scope: Scope) -> Any:
+        """Evaluate to a plain value; errors and unsupported constructs become UNKNOWN."""
+        try:
+            return self.ev(node, scope)
+        except (EvalError, _Unsupported, TemplateSyntaxError, RecursionError):
+            return UNKNOWN
+        except Exception as exc:  # noqa: BLE001 - an evaluator gap must not end the run
+            if self._fatal and isinstance(exc, self._fatal):
+                raise
+            if self._note is not None:
+                line = getattr(getattr(node, "meta", None), "line", "?")
+                self._note(f"line {line}: expression could not be evaluated "
+                           f"({type(exc).__name__}: {exc}); treated as unknown")
+            return UNKNOWN
+
+    def ev(self, node: Tree, scope: Scope) -> Any:
+        value = self.ev_raw(node, scope)
+        if isinstance(value, Proxy):
+            return value.value()
+        return value
+
+    def ev_raw(self, node: Any, scope: Scope) -> Any:
+        method = getattr(self, "_e_" + node.data, None)
+        if method is None:
+            raise _Unsupported(f"expression {node.data}")
+        return method(node, scope)
+
+    # --- literals -------------------------------------------------------------
+    def _e_expr_term(self, node: Tree, scope: Scope) -> Any:
+        inner = kids(node)
+        if len(inner) != 1:
+            raise _Unsupported("expression")
+        return self.ev_raw(inner[0], scope)
+
+    def _e_int_lit(self, node: Tree, scope: Scope) -> Any:
+        return int(str(node.children[0]))
+
+    def _e_float_lit(self, node: Tree, scope: Scope) -> Any:
+        return norm_number(float(str(node.children[0])))
+
+    def _e_literal_value(self, node: Tree, scope: Scope) -> Any:
+        text = name_of(node)
+        return {"true": True, "false": False, "null": None}[text]
+
+    def _e_identifier(self, node: Tree, scope: Scope) -> Any:
+        name = name_of(node)
+        if name in scope.names:
+            return scope.names[name]
+        if name == "count":
+            return _CountNS(scope)
+        if name == "each":
+            return _EachNS(scope, self)
+        if scope.ctx is None:
+            raise EvalError(f"references are not allowed here ({name})")
+        return scope.ctx.root(name, scope)
+
+    def _e_string(self, node: Tree, scope: Scope) -> Any:
+        key = id(node)
+        template = self._templates.get(key)
+        if template is None:
+            template = _template_from_string_tree(node)
+            self._templates[key] = template
+            self._keep.append(node)
+        return self.eval_template(template, scope)
+
+    def _e_template_string(self, node: Tree, scope: Scope) -> Any:
+        text = str(node.children[0])
+        return unescape(text[2:-2])
+
+    def _heredoc(self, node: Tree, scope: Scope) -> Any:
+        key = id(node)
+        template = self._templates.get(key)
+        if template is None:
+            body, flush = heredoc_body(str(node.children[0]))
+            template = parse_template_text(body, self.parse_expr, per_line=True, flush=flush)
+            self._templates[key] = template
+            self._keep.append(node)
+        return self.eval_template(template, scope)
+
+    _e_heredoc_template = _heredoc
+    _e_heredoc_template_trim = _heredoc
+
+    def parse_expr(self, text: str) -> Tree:
+        try:
+            return self._parse_expression(text)
+        except Exception as exc:  # noqa: BLE001 - any parse failure makes the template unusable
+            raise TemplateSyntaxError(f"invalid expression in template: {exc}") from None
+
+    def template_file(self, path: str) -> list[tuple]:
+        template = self._file_templates.get(path)
+        if template is None:
+            template = parse_template_text(self.read_file(path), self.parse_expr)
+            self._file_templates[path] = template
+        return template
+
+    def read_file(self, path: str) -> str:
+        full = path if os.path.isabs(path) else os.path.join(self.base_dir, path)
+        try:
+            with open(full, encoding="utf-8") as fh:
+                return fh.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise EvalError(f"cannot read {path}: {exc}") from None
+
+    def eval_template(self, items, scope: Scope) -> Any:
+        # "${x}" alone yields x itself, not its string form
+        if len(items) == 1 and items[0][0] == "interp":
+            return self.ev(items[0][1], scope)
+        out: list[str] = []
+        unknown = self._render(items, scope, out)
+        return UNKNOWN if unknown else "".join(out)
+
+    def _render(self, items, scope: Scope, out: list[str]) -> bool:
+        unknown = False
+        for item in items:
+            kind = item[0]
+            if kind == "lit":
+                out.append(item[1])
+            elif kind == "interp":
+                value = self.ev(item[1], scope)
+                if has_unknown(value):
+                    unknown = True
+                elif not unknown:
+                    out.append(to_str(value))
+            elif kind == "if":
+                cond = self.ev(item[1], scope)
+                if cond is UNKNOWN:
+                    unknown = True
+                    continue
+                branch = item[2] if to_bool(cond) else item[3]
+                unknown = self._render(branch, scope, out) or unknown
+            elif kind == "for":
+                coll = self.ev(item[3], scope)
+                if coll is UNKNOWN:
+                    unknown = True
+                    continue
+                for k, v in iter_collection(coll):
+                    names = {item[2]: v}
+                    if item[1]:
+                        names[item[1]] = k
+                    unknown = self._render(item[4], scope.bind(names), out) or unknown
+        return unknown
+
+    # --- collections ------------------------------------------------------------
+    def _e_tuple(self, node: Tree, scope: Scope) -> Any:
+        return [self.ev(k, scope) for k in kids(node)]
+
+    def _e_object(self, node: Tree, scope: Scope) -> Any:
+        out: dict = {}
+        unknown = False
+        for elem in kids(node):
+            key_node, value_node = kids(elem)[0], kids(elem)[-1]
+            key = self.object_key(key_node, scope)
+            value = self.ev(value_node, scope)
+            if key is UNKNOWN:
+                unknown = True
+                continue
+            out[key] = value
+        return UNKNOWN if unknown else out
+
+    def object_key(self, key_node: Tree, scope: Scope) -> Any:
+        inner = kids(key_node)
+        if not inner:  # keyword key, e.g. { for_each = 1 }
+            return name_of(key_node)
+        expr = inner[0]
+        if expr.data == "keyword":
+            return name_of(expr)
+        if expr.data == "expr_term":
+            term = kids(expr)
+            if len(term) == 1 and term[0].data in ("identifier", "keyword"):
+                return name_of(term[0])  # a bare name is the key itself
+            if len(term) == 1 and term[0].data == "literal_value":
+                return name_of(term[0])
+        key = self.ev(expr, scope)
+        if key is UNKNOWN:
+            return UNKNOWN
+        return key_str(key)
+
+    # --- traversals ---------------------------------------------------------------
+    def _e_get_attr_expr_term(self, node: Tree, scope: Scope) -> Any:
+        base_node, accessor = kids(node)
+        return self.access(self.ev_raw(base_node, scope), accessor, scope)
+
+    def _e_index_expr_term(self, node: Tree, scope: Scope) -> Any:
+        base_node, accessor = kids(node)
+        return self.access(self.ev_raw(base_node, scope), accessor, scope)
+
+    def _e_full_splat_expr_term(self, node: Tree, scope: Scope) -> Any:
+        base_node, splat = kids(node)
+        return self.splat(self.ev_raw(base_node, scope), kids(splat), scope)
+
+    _e_attr_splat_expr_term = _e_full_splat_expr_term
+
+    def access(self, base: Any, accessor: Tree, scope: Scope) -> Any:
+        kind = accessor.data
+        if kind == "get_attr":
+            name = name_of(kids(accessor)[0])
+            if isinstance(base, Proxy):
+                return base.attr(name)
+            if base is UNKNOWN:
+                return UNKNOWN
+            if isinstance(base, dict):
+                if name not in base:
+                    raise EvalError(f"object has no attribute {name!r}")
+                return base[name]
+            if base is None:
+                raise EvalError(f"attempt to get attribute {name!r} of null")
+            raise EvalError(f"cannot get attribute {name!r} of {type_name(base)}")
+        if kind == "short_index":
+            key: Any = int(str([t for t in accessor.children if isinstance(t, Token)][-1]))
+        elif kind == "braces_index":
+            key = self.ev(kids(accessor)[0], scope)
+        else:
+            raise _Unsupported(kind)
+        if key is UNKNOWN:
+            return UNKNOWN
+        if isinstance(base, Proxy):
+            return base.index(key)
+        if base is UNKNOWN:
+            return UNKNOWN
+        if isinstance(base, list):
+            i = to_number(key)
+            if isinstance(i, float) or not 0 <= i < len(base):
+                raise EvalError(f"index {key!r} out of range")
+            return base[i]
+        if isinstance(base, dict):
+            k = key_str(key)
+            if k not in base:
+                raise EvalError(f"no key {k!r}")
+            return base[k]
+        raise EvalError(f"cannot index {type_name(base)}")
+
+    def splat(self, base: Any, accessors: list[Tree], scope: Scope) -> Any:
+        items = base.splat_items() if isinstance(base, Proxy) else None
+        if items is None:
+            if isinstance(base, Proxy):
+                base = base.value()
+            if base is UNKNOWN:
+                return UNKNOWN
+            if base is None:
+                return []
+            items = base if isinstance(base, list) else [base]
+        out = []
+        for item in items:
+            for acc in accessors:
+                item = self.access(item, acc, scope)
+            out.append(item.value() if isinstance(item, Proxy) else item)
+        return out
+
+    # --- functions ------------------------------------------------------------------
+    def _e_function_call(self, node: Tree, scope: Scope) -> Any:
+        names = [name_of(k) for k in kids(node) if k.data == "identifier"]
+        arg_tree = next((k for k in kids(node) if k.data == "arguments"), None)
+        arg_nodes = kids(arg_tree) if arg_tree is not None else []
+        expand = arg_tree is not None and any(
+            isinstance(t, Token) and t.type == "ELLIPSIS" for t in arg_tree.children)
+        name = names[0] if len(names) == 1 else "::".join(names)
+        if name == "try":
+            return self._try(arg_nodes, scope)
+        if name == "can":
+            return self._can(arg_nodes, scope)
+        if name == "coalesce" and not expand:
+            return self._coalesce(arg_nodes, scope)
+        args = [self.ev(a, scope) for a in arg_nodes]
+        if expand and args:
+            last = args.pop()
+            if last is UNKNOWN:
+                return UNKNOWN
+            args.extend(_need_list(last, "a list to expand with ..."))
+        context_fn = CONTEXT_FUNCTIONS.get(name)
+        if context_fn is not None:
+            return context_fn(self, args)
+        entry = FUNCTIONS.get(name)
+        if entry is None:
+            return UNKNOWN  # unknown or provider-defined function: never guess
+        impl, mode = entry
+        if mode == "strict" and any(has_unknown(a) for a in args):
+            return UNKNOWN
+        if mode == "partial" and any(a is UNKNOWN for a in args):
+            return UNKNOWN
+        try:
+            return impl(*args)
+        except (EvalError, _Unsupported):
+            raise
+        except TypeError as exc:
+            if "positional argument" in str(exc):
+                raise EvalError(f"{name}(): wrong number of arguments") from None
+            return UNKNOWN
+        except Exception:  # noqa: BLE001 - a function we model imperfectly: unknown, not a crash
+            return UNKNOWN
+
+    def _try(self, arg_nodes: list[Tree], scope: Scope) -> Any:
+        for node in arg_nodes:
+            bucket = self._refs[-1] if self._refs else None
+            mark = len(bucket) if bucket is not None else 0
+            try:
+                value = self.ev(node, scope)
+            except EvalError:
+                if bucket is not None:
+                    del bucket[mark:]
+                continue
+            return value
+        raise EvalError("try(): no argument could be evaluated")
+
+    def _coalesce(self, arg_nodes: list[Tree], scope: Scope) -> Any:
+        # lazy, so that only the argument chosen contributes references
+        for node in arg_nodes:
+            value = self.ev(node, scope)
+            if value is UNKNOWN:
+                return UNKNOWN
+            if value is not None and value != "":
+                return value
+        raise EvalError("coalesce: no non-null, non-empty argument")
+
+    def _can(self, arg_nodes: list[Tree], scope: Scope) -> Any:
+        if len(arg_nodes) != 1:
+            raise EvalError("can() takes one argument")
+        try:
+            value = self.ev(arg_nodes[0], scope)
+        except EvalError:
+            return False
+        return UNKNOWN if value is UNKNOWN else True
+
+    # --- operators ------------------------------------------------------------------
+    def _e_conditional(self, node: Tree, scope: Scope) -> Any:
+        cond_node, then_node, else_node = kids(node)
+        cond = self.ev(cond_node, scope)
+        if cond is UNKNOWN:
+            # never guess: neither the value nor the references of a branch apply
+            return UNKNOWN
+        return self.ev(then_node if to_bool(cond) else else_node, scope)
+
+    def _e_unary_op(self, node: Tree, scope: Scope) -> Any:
+        op = str(node.children[0])
+        value = self.ev(kids(node)[0], scope)
+        if value is UNKNOWN:
+            return UNKNOWN
+        if op == "-":
+            return -to_number(value)
+        if op == "!":
+            return not to_bool(value)
+        raise _Unsupported(op)
+
+    def _e_binary_op(self, node: Tree, scope: Scope) -> Any:
+        lhs_node, term = kids(node)
+        op_node, rhs_node = kids(term)
+        op = name_of(op_node)
+        lhs = self.ev(lhs_node, scope)
+        if op in ("&&", "||"):
+            if lhs is not UNKNOWN:
+                left = to_bool(lhs)
+                if op == "&&" and not left:
+                    return False
+                if op == "||" and left:
+                    return True
+            rhs = self.ev(rhs_node, scope)
+            if rhs is UNKNOWN:
+                return UNKNOWN
+            right = to_bool(rhs)
+            if lhs is UNKNOWN:
+                # unknown && false is false, unknown || true is true
+                if (op == "&&" and not right) or (op == "||" and right):
+                    return right
+                return UNKNOWN
+            return right
+        rhs = self.ev(rhs_node, scope)
+        if op in ("==", "!="):
+            if has_unknown(lhs) or has_unknown(rhs):
+                return UNKNOWN
+            result = equal(lhs, rhs)
+            return result if op == "==" else not result
+        if lhs is UNKNOWN or rhs is UNKNOWN:
+            return UNKNOWN
+        a, b = to_number(lhs), to_number(rhs)
+        if op in _COMPARE:
+            return {"<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[op]
+        if op == "+":
+            return arith_result(a + b)
+        if op == "-":
+            return arith_result(a - b)
+        if op == "*":
+            return arith_result(a * b)
+        if op == "/":
+            if b == 0:
+                raise EvalError("division by zero")
+            return arith_result(a / b)
+        if op == "%":
+            if b == 0:
+                raise EvalError("modulo by zero")
+            return norm_number(math.fmod(a, b))
+        raise _Unsupported(op)
+
+    # --- for expressions ------------------------------------------------------------
+    def _for_parts(self, node: Tree):
+        parts = kids(node)
+        intro = parts[0]
+        intro_kids = kids(intro)
+        names = [name_of(k) for k in intro_kids[:-1]]
+        coll_node = intro_kids[-1]
+        cond = next((k for k in parts[1:] if k.data == "for_cond"), None)
+        body = [k for k in parts[1:] if k.data != "for_cond"]
+        key_name, value_name = (names[0], names[1]) if len(names) == 2 else (None, names[0])
+        return key_name, value_name, coll_node, body, (kids(cond)[0] if cond is not None else None)
+
+    def _for_items(self, node: Tree, scope: Scope):
+        key_name, value_name, coll_node, body, cond = self._for_parts(node)
+        coll = self.ev(coll_node, scope)
+        if coll is UNKNOWN:
+            return UNKNOWN, body
+        if coll is None:
+            raise EvalError("cannot iterate over null")
+        items = []
+        unknown = False
+        for k, v in iter_collection(coll):
+            names = {value_name: v}
+            if key_name:
+                names[key_name] = k
+            inner = scope.bind(names)
+            if cond is not None:
+                keep = self.ev(cond, inner)
+                if keep is UNKNOWN:
+                    unknown = True
+                    continue
+                if not to_bool(keep):
+                    continue
+            items.append(inner)
+        return (UNKNOWN if unknown else items), body
+
+    def _e_for_tuple_expr(self, node: Tree, scope: Scope) -> Any:
+        scopes, body = self._for_items(node, scope)
+        if scopes is UNKNOWN:
+            return UNKNOWN
+        return [self.ev(body[0], s) for s in scopes]
+
+    def _e_for_object_expr(self, node: Tree, scope: Scope) -> Any:
+        scopes, body = self._for_items(node, scope)
+        if scopes is UNKNOWN:
+            return UNKNOWN
+        grouping = any(isinstance(t, Token) and t.type == "ELLIPSIS" for t in node.children)
+        out: dict = {}
+        unknown = False
+        for s in scopes:
+            key = self.ev(body[0], s)
+            value = self.ev(body[1], s)
+            if key is UNKNOWN:
+                unknown = True
+                continue
+            key = key_str(key)
+            if grouping:
+                out.setdefault(key, []).append(value)
+            elif key in out:
+                raise EvalError(f"duplicate key {key!r} in for expression")
+            else:
+                out[key] = value
+        return UNKNOWN if unknown else out

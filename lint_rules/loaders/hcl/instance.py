@@ -1,0 +1,447 @@
+"""Module instances: the evaluation context of one instance of a module (the root, or
+``module.a["x"].module.b``): its variables, locals, outputs, count/for_each expansions, the
+arguments of its resources and its child module calls."""
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any, Iterator
+
+from lark import Tree
+
+from ...errors import InputError
+from ...model import UNKNOWN, PartialString
+from .config import META_ATTRS, META_BLOCKS, MODULE_META, Block, Body, ModuleConfig, ResourceConf, VarConf, _block_key
+from .expand import Expansion, _dedup, _key_suffix
+from .refs import _DataNS, _LocalNS, _ModuleNS, _PathNS, _ResourceRef, _ResourceTypeNS, _UnknownNS, _VarNS
+from .scope import NOTSET, DynamicIterator, Scope
+from .sources import _is_local_source
+from .tree import _unwrap, name_of
+from .types import _type_desc
+from .values import EvalError, _as_set, has_unknown, iter_collection, to_number
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .loader import _Loader
+
+MAX_MODULE_DEPTH = 32
+
+
+class ModuleInstance:
+    """One instance of a module (the root, or module.a["x"].module.b): the evaluation context."""
+
+    def __init__(self, loader: "_Loader", config: ModuleConfig, path: str,
+                 parent: "ModuleInstance | None" = None, call: Block | None = None,
+                 call_scope: Scope | None = None):
+        self.loader = loader
+        self.config = config
+        self.path = path
+        self.prefix = f"{path}." if path else ""
+        self.parent = parent
+        self.call = call
+        self.call_scope = call_scope
+        self.depth = 0 if parent is None else parent.depth + 1
+        rel = os.path.relpath(config.display_dir, loader.root.display_dir) if parent else "."
+        self.path_module = rel.replace(os.sep, "/")
+        self.scope = Scope(self)
+        self._vars: dict[str, tuple[Any, tuple]] = {}
+        self._locals: dict[str, tuple[Any, tuple]] = {}
+        self._outputs: dict[str, tuple[Any, tuple]] = {}
+        self._active: set = set()
+        self._expansions: dict[int, Expansion] = {}
+        self._resource_attrs: dict[tuple, Any] = {}
+        self._children: dict[str, tuple[Expansion | None, dict]] = {}
+        self._partial_locals: dict[str, Any] = {}
+        self._partial_vars: dict[str, Any] = {}
+
+    # --- name resolution (called by the evaluator) -------------------------------------
+    def root(self, name: str, scope: Scope) -> Any:
+        if name == "var":
+            return _VarNS(self)
+        if name == "local":
+            return _LocalNS(self)
+        if name == "module":
+            return _ModuleNS(self)
+        if name == "data":
+            return _DataNS(self)
+        if name == "path":
+            return _PathNS(self)
+        if name in ("terraform", "self"):
+            return _UnknownNS()
+        return _ResourceTypeNS(self, "managed", name)
+
+    # --- cached, cycle-safe evaluation of named values ----------------------------------
+    def _cached(self, cache: dict, kind: str, name: str, compute) -> Any:
+        ev = self.loader.ev
+        hit = cache.get(name)
+        if hit is None:
+            key = (kind, name)
+            if key in self._active:
+                where = self._where(kind, name)
+                self.loader.note(f"{where}{self.prefix}{kind}.{name}: refers to itself (cycle); "
+                                 "treated as unknown")
+                return UNKNOWN
+            self._active.add(key)
+            try:
+                with ev.collecting() as bucket:
+                    value = compute()
+            finally:
+                self._active.discard(key)
+            hit = (value, _dedup(bucket))
+            cache[name] = hit
+        ev.extend(hit[1])
+        return hit[0]
+
+    def _where(self, kind: str, name: str) -> str:
+        if kind == "local" and name in self.config.locals:
+            return self.config.locals[name].where + ": "
+        if kind == "output" and name in self.config.outputs:
+            return self.config.outputs[name].where + ": "
+        if kind == "var" and name in self.config.variables:
+            return self.config.variables[name].block.where + ": "
+        return ""
+
+    def var(self, name: str) -> Any:
+        conf = self.config.variables.get(name)
+        if conf is None:
+            raise EvalError(f"no variable {name!r} declared")
+        return self._cached(self._vars, "var", name, lambda: self._compute_var(conf))
+
+    def _compute_var(self, conf: VarConf) -> Any:
+        ev = self.loader.ev
+        if conf.type_desc is None:
+            type_attr = conf.block.body.attrs.get("type")
+            conf.type_desc = _type_desc(type_attr.expr if type_attr else None)
+        value: Any = NOTSET
+        if self.parent is None:
+            value = self.loader.root_values.get(conf.name, NOTSET)
+        elif self.call is not None and conf.name in self.call.body.attrs and conf.name not in MODULE_META:
+            value = ev.evaluate(self.call.body.attrs[conf.name].expr, self.call_scope)
+        default = conf.default
+        if value is None and default is not None:
+            nullable = conf.block.body.attrs.get("nullable")
+            if nullable is not None and self.loader.const(nullable.expr) is False:
+                value = NOTSET
+        if value is NOTSET:
+            if default is None:
+                if self.parent is None:
+                    self.loader.note(f"{conf.block.where}: var.{conf.name} has no default and no value "
+                                     "was given; treated as unknown")
+                return UNKNOWN
+            value = self.loader.const(default.expr)
+        return self.loader.convert(value, conf.type_desc)
+
+    def local(self, name: str) -> Any:
+        attr = self.config.locals.get(name)
+        if attr is None:
+            raise EvalError(f"no local value {name!r}")
+        return self._cached(self._locals, "local", name, lambda: self.loader.ev.evaluate(attr.expr, self.scope))
+
+    def partial_local(self, name: str) -> Any:
+        """The partially known form of ``local.<name>`` (see ``Evaluator.partial``); UNKNOWN if none."""
+        if name in self._partial_locals:
+            return self._partial_locals[name]
+        attr = self.config.locals.get(name)
+        marker = ("partial-local", name)
+        if attr is None or marker in self._active:
+            return UNKNOWN
+        self._active.add(marker)
+        try:
+            value = self.loader.ev.partial(attr.expr, self.scope)
+        finally:
+            self._active.discard(marker)
+        self._partial_locals[name] = value
+        return value
+
+    def partial_var(self, name: str) -> Any:
+        """The partially known form of ``var.<name>`` (see ``Evaluator.partial``): the partial
+        form of the module call's argument, computed in the caller's scope; UNKNOWN if none
+        (root module variables have no expression to look into)."""
+        if name in self._partial_vars:
+            return self._partial_vars[name]
+        conf = self.config.variables.get(name)
+        marker = ("partial-var", name)
+        if (conf is None or self.parent is None or self.call is None or self.call_scope is None
+                or name in MODULE_META or name not in self.call.body.attrs or marker in self._active):
+            return UNKNOWN
+        self._active.add(marker)
+        try:
+            value = UNKNOWN
+            if has_unknown(self.var(name)):  # the converted value is what the form stands for
+                form = self.loader.ev.partial(self.call.body.attrs[name].expr, self.call_scope)
+                value = self._fit_partial(form, conf.type_desc or ("any",))
+        finally:
+            self._active.discard(marker)
+        self._partial_vars[name] = value
+        return value
+
+    def _fit_partial(self, form: Any, desc: tuple) -> Any:
+        """``form`` as the variable's type constraint will see it; UNKNOWN if unsure."""
+        kind = desc[0]
+        if form is UNKNOWN or kind == "any":
+            return form
+        if isinstance(form, PartialString):
+            return form if kind == "string" else UNKNOWN
+        if isinstance(form, list) and kind in ("list", "tuple"):
+            elems = [desc[1]] * len(form) if kind == "list" else list(desc[1])
+            if len(elems) < len(form) or any(e[0] not in ("string", "any") for e in elems[:len(form)]):
+                return UNKNOWN
+            return [v if isinstance(v, PartialString) or v is UNKNOWN else self.loader.convert(v, e)
+                    for v, e in zip(form, elems)]
+        return UNKNOWN
+
+    def output(self, name: str) -> Any:
+        block = self.config.outputs.get(name)
+        if block is None:
+            raise EvalError(f"module {self.path} has no output {name!r}")
+        value_attr = block.body.attrs.get("value")
+        if value_attr is None:
+            return UNKNOWN
+        return self._cached(self._outputs, "output", name,
+                            lambda: self.loader.ev.evaluate(value_attr.expr, self.scope))
+
+    def all_outputs(self) -> dict:
+        return {name: self.output(name) for name in self.config.outputs}
+
+    # --- count / for_each ----------------------------------------------------------------
+    def expand(self, body: Body, scope: Scope, what: str, where: str) -> Expansion:
+        loader = self.loader
+        count, for_each = body.attrs.get("count"), body.attrs.get("for_each")
+        if count is not None and for_each is not None:
+            raise InputError(f"{what}: count and for_each cannot both be set", where)
+        if count is None and for_each is None:
+            return Expansion("single", [None])
+        with loader.ev.collecting() as bucket:
+            value = loader.ev.evaluate((count or for_each).expr, scope)
+        refs = _dedup(bucket) if for_each is not None else ()
+        if count is not None:
+            if value is UNKNOWN:
+                return Expansion("unknown", meta="count")
+            try:
+                n = to_number(value)
+            except EvalError:
+                n = -1
+            if isinstance(n, float) or n < 0:
+                loader.note(f"{where}: {what}: count is not a whole number ({value!r}); treated as unknown")
+                return Expansion("unknown", meta="count")
+            return Expansion("count", list(range(n)))
+        if isinstance(value, dict):
+            keys = sorted(value)
+            return Expansion("each", keys, {k: value[k] for k in keys}, refs=refs,
+                             key_refs=self._instance_refs(for_each.expr, scope, keys, refs))
+        if isinstance(value, list):
+            if has_unknown(value):
+                return Expansion("unknown", meta="for_each", refs=refs)
+            if not all(isinstance(v, str) for v in value):
+                loader.note(f"{where}: {what}: for_each needs a map or a set of strings; treated as unknown")
+                return Expansion("unknown", meta="for_each", refs=refs)
+            keys = _as_set(value)
+            return Expansion("each", keys, {k: k for k in keys}, refs=refs)
+        if value is not UNKNOWN:
+            loader.note(f"{where}: {what}: for_each needs a map or a set of strings; treated as unknown")
+        return Expansion("unknown", meta="for_each", refs=refs)
+
+    def _instance_refs(self, expr: Tree, scope: Scope, keys: list, refs: tuple = ()) -> dict:
+        """key -> (that instance's address,) when ``for_each`` iterates one resource's instances:
+        ``for_each = X``, or an expression whose only reference is X and whose keys are X's keys
+        (``{ for k, v in X : k => v if ... }``), as the plan loader reads ``for_each_expression``."""
+        ev = self.loader.ev
+        try:
+            with ev.collecting():
+                raw = ev.ev_raw(expr, scope)
+        except Exception:  # noqa: BLE001 - only a refinement: fall back to the key-less reference
+            return {}
+        if isinstance(raw, _ResourceRef) and raw.conf is not None:
+            exp = raw.inst.expand_resource(raw.conf)
+            if exp.kind != "each" or sorted(exp.keys) != keys:
+                return {}
+            base = f"{raw.inst.prefix}{raw.conf.local_address}"
+            return {k: (base + _key_suffix(k),) for k in keys}
+        if len(refs) != 1 or not refs[0].startswith(self.prefix):
+            return {}
+        local = refs[0][len(self.prefix):]
+        conf = next((c for c in self.config.resources if c.local_address == local), None)
+        if conf is None:
+            return {}
+        exp = self.expand_resource(conf)
+        if exp.kind != "each" or not set(keys) <= set(exp.keys):
+            return {}
+        return {k: (refs[0] + _key_suffix(k),) for k in keys}
+
+    def expand_resource(self, conf: ResourceConf) -> Expansion:
+        key = id(conf)
+        exp = self._expansions.get(key)
+        if exp is None:
+            marker = ("expand", key)
+            if marker in self._active:
+                return Expansion("unknown", meta="count" if "count" in conf.body.attrs else "for_each")
+            self._active.add(marker)
+            try:
+                exp = self.expand(conf.body, self.scope, f"{self.prefix}{conf.local_address}", conf.block.where)
+            finally:
+                self._active.discard(marker)
+            self._expansions[key] = exp
+        return exp
+
+    def resource_scope(self, conf: ResourceConf, key: Any) -> Scope:
+        return self.expand_resource(conf).scope(self, key)
+
+    def resource_attr(self, conf: ResourceConf, key: Any, name: str) -> Any:
+        """The configured value of one attribute of a resource instance (UNKNOWN if computed)."""
+        cache_key = (id(conf), key, name)
+        if cache_key in self._resource_attrs:
+            return self._resource_attrs[cache_key]
+        marker = ("attr",) + cache_key
+        if marker in self._active:
+            return UNKNOWN
+        body = conf.body
+        self._active.add(marker)
+        try:
+            # references made by the other resource's own arguments are its business, not ours
+            with self.loader.ev.collecting():
+                if name in META_ATTRS:
+                    value = UNKNOWN
+                elif name in body.attrs:
+                    value = self.loader.ev.evaluate(body.attrs[name].expr, self.resource_scope(conf, key))
+                elif any(_block_key(b) == name for b in body.blocks if b.type not in META_BLOCKS):
+                    values = self.eval_body(body, self.resource_scope(conf, key), "", {}, True, only=name)
+                    value = values.get(name, UNKNOWN)
+                elif self.loader.unconfigured_attr is not None:
+                    # optional hook: what the provider would know at plan time (data sources read
+                    # during planning, provider defaults); UNKNOWN when it cannot tell
+                    value = self.loader.unconfigured_attr(self, conf, key, name)
+                else:
+                    value = UNKNOWN
+        finally:
+            self._active.discard(marker)
+        self._resource_attrs[cache_key] = value
+        return value
+
+    # --- bodies -----------------------------------------------------------------------------
+    def eval_body(self, body: Body, scope: Scope, prefix: str, refs: dict, top: bool,
+                  only: str | None = None, partial: dict | None = None) -> dict:
+        """Values of a body's arguments and nested blocks.  ``refs`` collects each argument's
+        references; ``partial`` (when given) the partially known form of each argument whose
+        value is or holds UNKNOWN (``Resource.partial``)."""
+        ev = self.loader.ev
+        values: dict = {}
+        for name, attr in body.attrs.items():
+            if (top and name in META_ATTRS) or (only is not None and name != only):
+                continue
+            with ev.collecting() as bucket:
+                values[name] = ev.evaluate(attr.expr, scope)
+            if bucket:
+                refs[prefix + name] = _dedup(bucket)
+            if partial is not None and has_unknown(values[name]):
+                form = ev.partial(attr.expr, scope)
+                if form is not UNKNOWN:
+                    partial[prefix + name] = form
+        unknown_blocks: set[str] = set()
+        for block in body.blocks:
+            if top and block.type in META_BLOCKS:
+                continue
+            key = _block_key(block)
+            if only is not None and key != only:
+                continue
+            if block.type == "dynamic":
+                self._dynamic(block, scope, prefix, refs, values, unknown_blocks, partial)
+                continue
+            items = values.setdefault(block.type, [])
+            index = len(items)
+            items.append(self.eval_body(block.body, scope, f"{prefix}{block.type}.{index}.", refs, False,
+                                        partial=partial))
+        for name in unknown_blocks:
+            values[name] = UNKNOWN
+        return values
+
+    def _dynamic(self, block: Block, scope: Scope, prefix: str, refs: dict, values: dict,
+                 unknown_blocks: set, partial: dict | None = None) -> None:
+        ev = self.loader.ev
+        if not block.labels:
+            return
+        label = block.labels[0]
+        items = values.setdefault(label, [])
+        for_each = block.body.attrs.get("for_each")
+        content = next((b for b in block.body.blocks if b.type == "content"), None)
+        iterator = label
+        if "iterator" in block.body.attrs:
+            node = _unwrap(block.body.attrs["iterator"].expr)
+            if node.data == "identifier":
+                iterator = name_of(node)
+        with ev.collecting() as bucket:
+            collection = ev.evaluate(for_each.expr, scope) if for_each is not None else UNKNOWN
+        block_refs = _dedup(bucket)
+        if block_refs:
+            refs[prefix + label] = _dedup(refs.get(prefix + label, ()) + block_refs)
+        if content is None or not isinstance(collection, (list, dict)):
+            unknown_blocks.add(label)
+            return
+        key_refs = (self._instance_refs(for_each.expr, scope, sorted(collection))
+                    if isinstance(collection, dict) else {})
+        for k, v in iter_collection(collection):
+            inner = scope.bind({iterator: DynamicIterator(k, v, key_refs.get(k, block_refs), ev)})
+            index = len(items)
+            items.append(self.eval_body(content.body, inner, f"{prefix}{label}.{index}.", refs, False,
+                                        partial=partial))
+
+    # --- child modules --------------------------------------------------------------------------
+    def child_modules(self, name: str) -> tuple[Expansion | None, dict]:
+        """(expansion, {instance key: ModuleInstance}); expansion None for a module not followed."""
+        hit = self._children.get(name)
+        if hit is not None:
+            return hit
+        marker = ("module", name)
+        if marker in self._active:
+            return (None, {})
+        self._active.add(marker)
+        try:
+            hit = self._load_children(name)
+        finally:
+            self._active.discard(marker)
+        self._children[name] = hit
+        return hit
+
+    def _load_children(self, name: str) -> tuple[Expansion | None, dict]:
+        loader = self.loader
+        call = self.config.modules[name]
+        what = f"{self.prefix}module.{name}"
+        source_attr = call.body.attrs.get("source")
+        if source_attr is None:
+            raise InputError(f'module "{name}" has no source', call.where)
+        source = loader.const(source_attr.expr)
+        if not isinstance(source, str):
+            raise InputError(f'module "{name}": source must be a literal string', call.where)
+        if not _is_local_source(source):
+            loader.note(f'{call.where}: {what}: source "{source}" is not a local path; not followed '
+                        "(its resources are not checked and its outputs are unknown)")
+            return (None, {})
+        display = os.path.normpath(os.path.join(self.config.display_dir, source))
+        if not os.path.isdir(display):
+            raise InputError(f'module "{name}": source directory "{source}" not found ({display})', call.where)
+        real = os.path.realpath(display)
+        ancestor: ModuleInstance | None = self
+        while ancestor is not None:
+            if ancestor.config.real_dir == real:
+                raise InputError(f'module "{name}": source "{source}" calls itself (module cycle)', call.where)
+            ancestor = ancestor.parent
+        if self.depth + 1 > MAX_MODULE_DEPTH:
+            raise InputError(f'module "{name}": modules nested more than {MAX_MODULE_DEPTH} deep', call.where)
+        config = loader.module_config(display, where=call.where, module=name)
+        exp = self.expand(call.body, self.scope, what, call.where)
+        children: dict = {}
+        if exp.kind == "unknown":
+            loader.note(f"{call.where}: {what}: {exp.meta} is not known statically; "
+                        "its resources are checked as a single instance")
+            children[None] = ModuleInstance(loader, config, what, self, call, exp.scope(self, None))
+        elif exp.kind == "single":
+            children[None] = ModuleInstance(loader, config, what, self, call, self.scope)
+        else:
+            for key in exp.keys:
+                children[key] = ModuleInstance(loader, config, what + _key_suffix(key), self, call,
+                                               exp.scope(self, key))
+        return (exp, children)
+
+    def walk(self) -> Iterator["ModuleInstance"]:
+        yield self
+        for name in self.config.modules:
+            _, children = self.child_modules(name)
+            for child in children.values():
+                yield from child.walk()
