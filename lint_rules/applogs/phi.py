@@ -41,24 +41,33 @@ KINDS = {
     "sensitive_field": "personal data (by its field name)",
 }
 
-_SSN = re.compile(r"(?<![\w-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w-])")
+_SSN_RE = r"(?<![\w-])\d{3}(?P<ssep>[- ])\d{2}(?P=ssep)\d{4}(?![\w-])"
+_SSN = re.compile(_SSN_RE)
 _EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![\w-])")
 # a formatted number: +country, (area), or groups joined by one kind of separator
-_PHONE = re.compile(r"(?<![\w.+/:-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)\s?|\d{2,4}[\s.-])\d{2,4}[\s.-]\d{3,4}"
-                    r"(?:[\s.-]\d{2,4})?(?![\w/:-])|(?<![\w.+])\+\d{8,14}(?!\w)")
+_PHONE_RE = (r"(?<![\w.+/:-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)\s?|\d{2,4}[\s.-])\d{2,4}[\s.-]\d{3,4}"
+             r"(?:[\s.-]\d{2,4})?(?![\w/:-])|(?<![\w.+])\+\d{8,14}(?!\w)")
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_DATE = re.compile(
-    r"(?<![\w:.-])(?:"
+_DATE_RE = (
+    r"(?<![\w:.-])(?i:"
     r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"  # 1980-04-12
     r"|(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])/(?:19|20)\d\d"  # 04/12/1980
     r"|(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:19|20)\d\d"  # 12.04.1980
     r"|(?:0?[1-9]|[12]\d|3[01])\s" + _MONTHS + r"\s(?:19|20)\d\d"  # 12 Apr 1980
     r"|" + _MONTHS + r"\s(?:0?[1-9]|[12]\d|3[01]),?\s(?:19|20)\d\d"  # April 12, 1980
-    r")(?![\w:-]|\.\d|[T ]\d{1,2}:|\s\d{1,2}:)", re.I)
+    r")(?![\w:-]|\.\d|[T ]\d{1,2}:|\s\d{1,2}:)")
 _NAME_PART = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿ][a-zà-öø-ÿ'A-ZÀ-ÖØ-Þ]+$")
 _DIGIT_RUN = re.compile(r"\d")
 _SAFE_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$")
+
+
+def _join(parts: tuple) -> str:
+    """("record", "id") -> "record.id"; ("items", "[0]") -> "items[0]"; () -> "(value)"."""
+    out = ""
+    for p in parts:
+        out += p if p.startswith("[") or not out else "." + p
+    return out or "(value)"
 
 
 def mask(text: str) -> str:
@@ -95,40 +104,68 @@ class Scanner:
         self.patterns = [(p["name"], re.compile(p["regex"])) for p in policy.phi_setting("patterns")]
         self.ignore = set(policy.phi_setting("ignore_fields"))
         self._key_kind: dict[str, str | None] = {}
+        self._cache: dict[str, list[tuple[str, str]]] = {}
+        self._keys: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+        # one pass over a value for the digit-based detectors (alternatives tried in this order)
+        parts = [f"(?P<{kind}>{regex})" for kind, regex, on in (
+            ("ssn", _SSN_RE, self.ssn), ("date", _DATE_RE, self.date), ("phone", _PHONE_RE, self.phone)) if on]
+        self.numeric = re.compile("|".join(parts)) if parts else None
 
     # --- structure -------------------------------------------------------------------------
     def scan(self, obj: Any) -> list[Hit]:
         hits: list[Hit] = []
-        self._walk(obj, "", "", hits)
+        self._walk(obj, (), "", "", hits)
         return hits
 
     def scan_text(self, text: str, path: str = "(text)") -> list[Hit]:
         hits: list[Hit] = []
-        self._value(text, path, "", hits)
+        self._value(text, (path,), None, hits)
         return hits
 
-    def _walk(self, node: Any, path: str, key: str, hits: list[Hit]) -> None:
-        if path in self.ignore:
+    def _key(self, key: str) -> tuple[str, list[tuple[str, str]]]:
+        """(the key as a path shows it, PHI found in the key itself): computed once per key."""
+        info = self._keys.get(key)
+        if info is None:
+            found = self._text_hits(key)
+            info = (key if _SAFE_KEY.match(key) and not found else "*", found)
+            if len(self._keys) > _CACHE_SIZE:
+                self._keys.clear()
+            self._keys[key] = info
+        return info
+
+    def _walk(self, node: Any, parts: tuple, key: str, parent: str, hits: list[Hit]) -> None:
+        # the path is kept as a tuple and joined only for a hit: most fields hold nothing
+        if self.ignore and _join(parts) in self.ignore:
             return
         if isinstance(node, dict):
             for k, v in node.items():
-                k = str(k)
-                in_key = self._text_hits(k)
+                if not isinstance(k, str):
+                    k = str(k)
+                shown, in_key = self._key(k)
                 for kind, found in in_key:  # PHI as a field name: report it, never print the name
-                    hits.append(Hit(kind, (path + "." if path else "") + "(a field name)", mask(found)))
-                shown = k if _SAFE_KEY.match(k) and not in_key else "*"
-                self._walk(v, f"{path}.{shown}" if path else shown, k, hits)
+                    hits.append(Hit(kind, _join(parts + ("(a field name)",)), mask(found)))
+                self._walk(v, parts + (shown,), k, key, hits)
         elif isinstance(node, list):
             for i, v in enumerate(node):
-                self._walk(v, f"{path}[{i}]", key, hits)
+                self._walk(v, parts + (f"[{i}]",), key, parent, hits)
         elif isinstance(node, str):
-            self._value(node, path or "(value)", key, hits)
+            self._value(node, parts, self._field_kind(key, parent), hits)
         elif isinstance(node, (int, float)) and not isinstance(node, bool) and key:
-            if self._field_kind(key) and node not in (0, 1):
-                hits.append(Hit("sensitive_field", path, mask(str(node))))
+            if self._field_kind(key, parent) == "sensitive_field" and node not in (0, 1):
+                hits.append(Hit("sensitive_field", _join(parts), mask(str(node))))
 
-    def _field_kind(self, key: str) -> str | None:
-        """"sensitive_field" / "actor" / None for a field name (cached: names repeat on every line)."""
+    def _field_kind(self, key: str, parent: str = "") -> str | None:  # noqa: D401
+        """"sensitive_field" / "actor" / None for a field name, read alone and after its parent's
+        (``patient.name`` as ``patient_name``); cached, names repeat on every line."""
+        if not key:
+            return None
+        kind = self._key_kind_of(key)
+        if kind is None and parent:
+            kind = self._key_kind_of(f"{parent}_{key}")
+            kind = kind if kind == "sensitive_field" else None
+        return kind
+
+    def _key_kind_of(self, key: str) -> str | None:
         if key not in self._key_kind:
             kind = None
             if any(r.search(key) for r in self.sensitive):
@@ -138,31 +175,43 @@ class Scanner:
             self._key_kind[key] = kind
         return self._key_kind[key]
 
-    def _value(self, text: str, path: str, key: str, hits: list[Hit]) -> None:
-        field = self._field_kind(key) if key else None
+    def _value(self, text: str, parts: tuple, field: str | None, hits: list[Hit]) -> None:
         if field == "sensitive_field":
             if text.strip():
-                hits.append(Hit("sensitive_field", path, mask(text)))
+                hits.append(Hit("sensitive_field", _join(parts), mask(text)))
             return
         for kind, found in self._text_hits(text):
-            hits.append(Hit(kind, path, mask(found)))
+            hits.append(Hit(kind, _join(parts), mask(found)))
         if field == "actor" and self.person_name and _looks_like_name(text):
-            hits.append(Hit("person_name", path, mask(text)))
+            hits.append(Hit("person_name", _join(parts), mask(text)))
 
     # --- text ------------------------------------------------------------------------------
     def _text_hits(self, text: str) -> list[tuple[str, str]]:
+        """(kind, matched text) for every PHI match in ``text``; short strings (field names, levels,
+        user agents, ...) repeat on every line and are answered from a bounded cache."""
+        if len(text) > 256:
+            return self._scan_text(text)
+        found = self._cache.get(text)
+        if found is None:
+            if len(self._cache) > _CACHE_SIZE:
+                self._cache.clear()
+            found = self._cache[text] = self._scan_text(text)
+        return found
+
+    def _scan_text(self, text: str) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
-        has_digit = _DIGIT_RUN.search(text) is not None
         if self.email and "@" in text:
             out += [("email", m.group(0)) for m in _EMAIL.finditer(text)]
-        if has_digit:
-            if self.ssn:
-                out += [("ssn", m.group(0)) for m in _SSN.finditer(text) if us_ssn.is_valid(m.group(0))]
-            if self.date:
-                out += [("date", m.group(0)) for m in _DATE.finditer(text)]
-            if self.phone:
-                out += [("phone", m.group(0)) for m in _PHONE.finditer(text)
-                        if not _SSN.fullmatch(m.group(0)) and _valid_phone(m.group(0))]
+        if self.numeric is not None and _DIGIT_RUN.search(text):
+            for m in self.numeric.finditer(text):
+                kind, found = m.lastgroup, m.group(0)
+                if kind == "ssn":
+                    digits = re.sub(r"\D", "", found)
+                    if not us_ssn.is_valid(f"{digits[:3]}-{digits[3:5]}-{digits[5:]}"):
+                        continue
+                elif kind == "phone" and (_SSN.fullmatch(found) or not _valid_phone(found)):
+                    continue
+                out.append((kind, found))
             if self.mrn is not None:
                 out += [("mrn", m.group(0)) for m in self.mrn.finditer(text)]
         for name, regex in self.patterns:
@@ -170,7 +219,13 @@ class Scanner:
         return out
 
 
+_CACHE_SIZE = 4096  # strings remembered (bounded: memory must not grow with the input)
+_IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+
+
 def _valid_phone(candidate: str) -> bool:
+    if _IPV4.fullmatch(candidate):  # 203.113.42.118 is an address, not (203) 113-4211
+        return False
     try:
         number = phonenumbers.parse(candidate, "US")
     except phonenumbers.NumberParseException:
