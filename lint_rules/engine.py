@@ -114,7 +114,7 @@ def get_rule(rule_id: str) -> Rule | None:
 
 
 # Rule areas in the order the policy text gives them.
-AREA_ORDER = ("PLN", "CT", "RET", "FL", "CFG", "FND", "APP", "S3L", "SSM", "ENC", "INT", "ALR", "ACC")
+AREA_ORDER = ("PLN", "CT", "RET", "FL", "CFG", "FND", "APP", "S3L", "SSM", "ENC", "INT", "ALR", "ACC", "DLV")
 
 
 def _id_key(rule_id: str) -> tuple:

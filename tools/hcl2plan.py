@@ -169,23 +169,19 @@ def load_schema(path: str | None = None) -> dict:
     if not schema_path.is_file():
         raise SynthesisError(f"AWS provider schema not found at {schema_path} (set AUDITGATE_SHARED)")
     schema = json.loads(schema_path.read_text())["provider_schemas"][PROVIDER]
-    return with_full_schema_types(schema, schema_path.parent / FULL_SCHEMA_NAME)
+    return schema if path else _with_full_schema(schema, schema_path)
 
 
-FULL_SCHEMA_NAME = "aws-6.19.0.json.gz"
-
-
-def with_full_schema_types(schema: dict, full_path: Path) -> dict:
-    """The trimmed schema plus the types it lacks (e.g. aws_cloudwatch_log_data_protection_policy,
-    aws_cloudwatch_log_account_policy) from the provider's full schema beside it."""
-    if not full_path.is_file():
-        return schema
-    import gzip
-
-    full = json.loads(gzip.decompress(full_path.read_bytes()))["provider_schemas"][PROVIDER]
-    for table in ("resource_schemas", "data_source_schemas"):
-        for name, block in full.get(table, {}).items():
-            schema.setdefault(table, {}).setdefault(name, block)
+def _with_full_schema(schema: dict, trimmed: Path) -> dict:
+    """The trimmed schema plus the types only the full one has (``aws-6.19.0.json.gz`` beside it; the
+    trimmed file's types are equal to the full file's)."""
+    full = trimmed.with_name("aws-6.19.0.json.gz")
+    if full.is_file():
+        import gzip
+        whole = json.loads(gzip.decompress(full.read_bytes()))["provider_schemas"]["registry.terraform.io/hashicorp/aws"]
+        for table in ("resource_schemas", "data_source_schemas"):
+            for name, body in whole.get(table, {}).items():
+                schema.setdefault(table, {}).setdefault(name, body)
     return schema
 
 
@@ -994,6 +990,11 @@ class Synthesizer:
                         default_tags.update(tags)
         if not isinstance(region, str):
             region = os.environ.get("AWS_REGION") or "us-east-1"
+        if account_id is None and block is not None and "allowed_account_ids" in block.body.attrs:
+            # terraform refuses any other account: the plan is made as the one allowed
+            allowed = self.ev.evaluate(block.body.attrs["allowed_account_ids"].expr, self.root.scope)
+            if isinstance(allowed, list) and len(allowed) == 1 and isinstance(allowed[0], str):
+                account_id = allowed[0]
         if account_id is None:
             account_id = "123456789012"
             if "account_id" in self.loader.root.variables:
