@@ -7,6 +7,7 @@ line on standard error saying what and where.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import textwrap
@@ -60,7 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_logs_parser(sub)
 
-    sub.add_parser("rules", help="list the rules")
+    rules = sub.add_parser("rules", help="list the rules")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
     explain = sub.add_parser("explain", help="explain one rule")
     explain.add_argument("rule_id", metavar="ID")
     return parser
@@ -119,7 +121,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
-def cmd_rules() -> int:
+def rules_json() -> str:
+    """Every rule as data (a contract, like the report: keys are only ever added)."""
+    return json.dumps({"version": 1, "rules": [
+        {"id": r.id, "title": r.title, "section": r.section, "clause": r.clause, "clause_text": r.clause_text,
+         "rationale": r.rationale, "fix": r.fix, "applies_to": list(r.applies_to)} for r in all_rules()]},
+        indent=2, ensure_ascii=False) + "\n"
+
+
+def cmd_rules(fmt: str = "text") -> int:
+    if fmt == "json":
+        sys.stdout.write(rules_json())
+        return EXIT_OK
     for rule in all_rules():
         reads = " (auditgate logs)" if "logs" in rule.applies_to else ""
         print(f"{rule.id:8} {rule.title}  [{rule.section}]{reads}")
@@ -157,7 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return cmd_logs(args)
         if args.command == "rules":
-            return cmd_rules()
+            return cmd_rules(args.format)
         if args.command == "explain":
             return cmd_explain(args.rule_id)
         parser.print_help(sys.stderr)

@@ -156,6 +156,9 @@ class LogChecker:
     def report(self) -> Report:
         source = ", ".join(s.source for s in self.stats) or "<no input>"
         findings = self.findings + self.coverage_findings()
+        for finding in findings:  # the input each finding comes from (JSON report key "source")
+            if hasattr(finding, "source") and not finding.source:
+                finding.source = finding.file or source
         return Report(findings=findings, source=source)
 
     def summary(self) -> dict:

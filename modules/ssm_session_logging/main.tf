@@ -103,9 +103,17 @@ data "aws_iam_policy_document" "instance" {
   }
 
   statement {
-    sid       = "SessionLogsDescribe"
+    sid       = "SessionLogsDescribeStreams"
     effect    = "Allow"
-    actions   = ["logs:DescribeLogGroups", "logs:DescribeLogStreams"]
+    actions   = ["logs:DescribeLogStreams"]
+    resources = [local.log_group_arn, "${local.log_group_arn}:*"]
+  }
+
+  # DescribeLogGroups takes no log-group ARN.
+  statement {
+    sid       = "SessionLogsDescribeGroups"
+    effect    = "Allow"
+    actions   = ["logs:DescribeLogGroups"]
     resources = ["*"]
   }
 
