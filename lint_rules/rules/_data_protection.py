@@ -160,21 +160,42 @@ def policy_type(resource: Resource) -> Any:
     return value if isinstance(value, str) or value is UNKNOWN else None
 
 
-def same_place(a: Resource, b: Resource) -> bool:
-    """Could ``a`` and ``b`` be in the same account and region?  False only when the provider
-    configurations managing them, or their known regions, differ."""
-    pa, pb = getattr(a, "provider", None), getattr(b, "provider", None)
-    if isinstance(pa, str) and isinstance(pb, str) and pa != pb:
+def _region_of(model: Model, resource: Resource) -> Any:
+    """The region a resource is in: its own ``region`` argument (aws provider 6) when known, else
+    its provider configuration's (None: not set, the ambient region; UNKNOWN)."""
+    own = resource.values.get("region")
+    if isinstance(own, str) and own:
+        return own
+    config = model.providers.get(resource.provider)
+    return config.region if config is not None else None
+
+
+def same_place(model: Model, a: Resource, b: Resource) -> Any:
+    """Are ``a`` and ``b`` in the same account and region?  True / False / UNKNOWN.
+
+    Accounts are :meth:`Model.account_of`'s: two labels that differ are two accounts (as for every
+    per-account judgement).  Regions: a resource's own known ``region`` argument, else its
+    provider configuration's; two resources of one provider configuration that set no region of
+    their own share it, whatever it is."""
+    if model.account_of(a) != model.account_of(b):
         return False
-    ra, rb = a.values.get("region"), b.values.get("region")
-    return not (isinstance(ra, str) and isinstance(rb, str) and ra and rb and ra != rb)
+    ra, rb = _region_of(model, a), _region_of(model, b)
+    if isinstance(ra, str) and isinstance(rb, str):
+        return ra == rb
+    own_a, own_b = a.values.get("region"), b.values.get("region")
+    if a.provider == b.provider and not isinstance(own_a, str) and not isinstance(own_b, str):
+        return True
+    if ra is None and rb is None:
+        return True  # both the ambient region of the same credentials
+    return UNKNOWN
 
 
 def attached(model: Model, rtype: str, path: str = "log_group_name") -> tuple[dict[str, list[Resource]], list[Resource]]:
     """({log group address: the ``rtype`` resources attached to it}, those whose group is not known).
 
     A known name decides (it is exact even when the expression refers to every instance of a
-    ``for_each`` resource); references only when the name is not known."""
+    ``for_each`` resource) among the groups of the same account and region; references only when
+    the name is not known."""
     by_group: dict[str, list[Resource]] = {}
     unresolved: list[Resource] = []
     for r in model.of_type(rtype):
@@ -183,6 +204,8 @@ def attached(model: Model, rtype: str, path: str = "log_group_name") -> tuple[di
             groups = [g for g in model.with_identity(value, LOG_GROUP)]
             if not groups and ":log-group:" in value:
                 groups = model.with_identity(value.split(":log-group:", 1)[1].removesuffix(":*"), LOG_GROUP)
+            # a name is unique per account and region only: a group of that name elsewhere is another
+            groups = [g for g in groups if same_place(model, r, g) is not False]
         else:
             groups = model.targets(r, path, LOG_GROUP)
             if not groups:  # a known name that is no group here cannot be any group judged here

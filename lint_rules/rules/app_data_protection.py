@@ -67,9 +67,12 @@ resource "aws_cloudwatch_log_data_protection_policy" "django" {
         by_group, unresolved = attached(model, GROUP_POLICY)
         for app, group in application_log_groups(model, policy):
             on_group = by_group.get(group.address, [])
-            accounts = [p for p in account_policies if same_place(p, group)]
-            sure = on_group + [p for p in accounts if policy_type(p) == DATA_PROTECTION]
-            maybe = [p for p in unresolved if same_place(p, group)] + [p for p in accounts if p not in sure]
+            places = {p.address: same_place(model, p, group) for p in account_policies}
+            accounts = [p for p in account_policies if places[p.address] is not False]
+            sure = on_group + [p for p in accounts
+                               if policy_type(p) == DATA_PROTECTION and places[p.address] is True]
+            maybe = ([p for p in unresolved if same_place(model, p, group) is not False]
+                     + [p for p in accounts if p not in sure])
             status, text = self._judge(model, group, sure, maybe, required, days, req)
             yield self._finding(status, group, f"{app} application log group: {text}")
 
@@ -78,7 +81,7 @@ resource "aws_cloudwatch_log_data_protection_policy" "django" {
         if not sure:
             if maybe:
                 return UNKNOWN_STATUS, (f"no data protection policy is sure to cover it; {_names(p.address for p in maybe)} "
-                                        "may (its log group or policy type is not known until apply)")
+                                        "may (its log group, policy type, account or region is not known until apply)")
             return FAIL, ("no data protection policy covers it (no aws_cloudwatch_log_data_protection_policy on it, "
                           f"no {ACCOUNT_POLICY} of type {DATA_PROTECTION}): PHI in its lines stays in cleartext")
         docs = [read_document(model, p) for p in sure]

@@ -68,7 +68,7 @@ class ApplicationAuditMetricFilters(Rule):
 
     def _judge(self, model: Model, app: str, group: Resource, on_group: list[Resource],
                unresolved: list[Resource], filters: list[Resource], events: list[str]) -> tuple[str, str]:
-        found, missing, open_ = [], [], []
+        found, missing, open_, missing_events = [], [], [], []
         for event in events:
             verdicts = {f.address: counts(f.values.get("pattern"), event, app) for f in on_group}
             yes = [a for a, v in verdicts.items() if v is True]
@@ -82,9 +82,10 @@ class ApplicationAuditMetricFilters(Rule):
                 open_.append(f"{label}: {', '.join(maybe)} may count it (pattern or log group not known)")
             else:
                 missing.append(label + _elsewhere(filters, on_group, event, app))
+                missing_events.append(event)
         if missing:
             return FAIL, (f"no metric filter counts {'; '.join(missing)}: nothing to alarm on "
-                          f"(wanted a pattern on field \"{EVENT_FIELD}\", e.g. {{ $.{EVENT_FIELD} = \"{events[0]}\" }})")
+                          f"(wanted a pattern on field \"{EVENT_FIELD}\", e.g. {{ $.{EVENT_FIELD} = \"{missing_events[0]}\" }})")
         if open_:
             return UNKNOWN_STATUS, "; ".join(open_)
         return PASS, "metric filters count " + "; ".join(found)

@@ -199,6 +199,25 @@ def test_policy_on_another_group_does_not_count(tmp_path):
     assert lint(tmp_path, body).status == "fail"
 
 
+def test_groups_are_recognised_as_app001_does_by_name_globs_or_tag(tmp_path):
+    body = KEY_AND_GROUPS.replace("FINDINGS_DAYS", "365") + '''
+resource "aws_cloudwatch_log_group" "portal" {
+  name              = "/svc/patient-portal"
+  retention_in_days = 365
+  tags              = { "auditgate:role" = "laravel" }
+}
+'''
+    report = lint_hcl(tmp_path, body, rule=RULE)
+    assert verdicts(report) == {"aws_cloudwatch_log_group.django": "fail", "aws_cloudwatch_log_group.portal": "fail"}
+    (portal,) = [f for f in report.findings if f.resource == "aws_cloudwatch_log_group.portal"]
+    assert portal.message.startswith("laravel application log group")
+    data = copy.deepcopy(POLICY.data)
+    data["application_log_groups"] = {"django": ["/svc/*"], "laravel": ["*laravel*"]}
+    data["naming"] = {"tag": None}
+    report = lint_hcl(tmp_path / "globs", body, rule=RULE, policy=Policy(data=data, source="<test>"))
+    assert set(verdicts(report)) == {"aws_cloudwatch_log_group.portal"}
+
+
 def test_only_application_log_groups_are_judged(tmp_path):
     report = lint_hcl(tmp_path, KEY_AND_GROUPS.replace("FINDINGS_DAYS", "365"), rule=RULE)
     assert set(verdicts(report)) == {"aws_cloudwatch_log_group.django"}
@@ -206,8 +225,11 @@ def test_only_application_log_groups_are_judged(tmp_path):
 
 # --- plan form ------------------------------------------------------------------------------------
 
-def plan_doc(document: dict | None, *, account: bool = False, findings_days: int = 365) -> dict:
+def plan_doc(document: dict | None, *, account: bool = False, findings_days: int = 365,
+             account_provider: str = "aws", providers: dict | None = None) -> dict:
     p = PlanBuilder()
+    for key, settings in (providers or {}).items():
+        p.provider(key, **settings)
     p.resource("aws_kms_key.logs", {"enable_key_rotation": True, "is_enabled": True,
                                     "customer_master_key_spec": "SYMMETRIC_DEFAULT"}, unknown=["arn", "id"])
     for name, group in (("django", "/app/django"), ("findings", "/audit/findings")):
@@ -218,7 +240,7 @@ def plan_doc(document: dict | None, *, account: bool = False, findings_days: int
         if account:
             p.resource("aws_cloudwatch_log_account_policy.phi",
                        {"policy_name": "phi", "policy_type": "DATA_PROTECTION_POLICY", "scope": "ALL",
-                        "policy_document": json.dumps(document)}, unknown=["id"])
+                        "policy_document": json.dumps(document)}, unknown=["id"], provider=account_provider)
         else:
             p.resource("aws_cloudwatch_log_data_protection_policy.django",
                        {"log_group_name": "/app/django", "policy_document": json.dumps(document)},
@@ -262,3 +284,32 @@ def test_plan_policy_document_not_known_is_unknown():
                unknown=["id", "policy_document"])
     (finding,) = lint_plan(p.build(), rule=RULE).findings
     assert finding.status == "unknown" and "not known until apply" in finding.message
+
+
+# --- an account policy covers the log groups of its own account and region only (plan form: the
+# plan loader reads the provider configurations; the HCL loader fills them the same way) ----------
+
+NVS, NHC = "111111111111", "222222222222"
+
+
+@pytest.mark.parametrize("other, status", [
+    # another account: its account policy covers nothing here
+    ({"region": "us-east-1", "allowed_account_ids": [NHC]}, "fail"),
+    ({"region": "us-east-1", "assume_role_arn": f"arn:aws:iam::{NHC}:role/admin"}, "fail"),
+    # the same account, another region: account policies are regional
+    ({"region": "eu-west-1", "allowed_account_ids": [NVS]}, "fail"),
+    # the same account and region through an alias
+    ({"region": "us-east-1", "allowed_account_ids": [NVS]}, "pass"),
+    # the same account, a region not known before apply
+    ({"region": ["var.other_region"], "allowed_account_ids": [NVS]}, "unknown"),
+])
+def test_plan_account_policy_covers_its_own_account_and_region_only(other, status):
+    providers = {"aws": {"region": "us-east-1", "allowed_account_ids": [NVS]}, "aws.other": other}
+    doc = plan_doc(document(), account=True, account_provider="aws.other", providers=providers)
+    report = lint_plan(doc, rule=RULE)
+    (finding,) = [f for f in report.findings if f.resource == "aws_cloudwatch_log_group.django"]
+    assert finding.status == status, finding.message
+    if status == "fail":
+        assert "no data protection policy covers it" in finding.message
+    else:
+        assert "aws_cloudwatch_log_account_policy.phi" in finding.message

@@ -139,3 +139,25 @@ def test_plan(filters, status):
     (finding,) = report.findings
     assert finding.resource == "aws_cloudwatch_log_group.django"
     assert finding.status == status, finding.message
+
+
+def test_plan_a_filter_counts_for_the_group_of_its_own_account_only():
+    """Both accounts have a /app/django group; only NVS's has filters.  The filters name the group
+    (no reference), so only the account tells the two groups apart."""
+    p = PlanBuilder()
+    p.provider("aws", region="us-east-1", allowed_account_ids=["111111111111"])
+    p.provider("aws.nhc", region="us-east-1", allowed_account_ids=["222222222222"])
+    for name, provider in (("nvs", "aws"), ("nhc", "aws.nhc")):
+        p.resource(f"aws_cloudwatch_log_group.{name}", {"name": "/app/django"}, unknown=["arn", "id"],
+                   provider=provider)
+    for event in ("auth.login.failure", "authz.denied"):
+        name = event.replace(".", "_")
+        p.resource(f"aws_cloudwatch_log_metric_filter.{name}",
+                   {"name": name, "log_group_name": "/app/django", "pattern": f'{{ $.event = "{event}" }}',
+                    "metric_transformation": [{"name": name, "namespace": "App/Audit", "value": "1",
+                                               "default_value": None, "dimensions": None, "unit": "None"}]},
+                   unknown=["id"])
+    report = lint_plan(p.build(), rule=RULE)
+    got = {f.resource: f.status for f in report.findings}
+    assert got == {"aws_cloudwatch_log_group.nvs": "pass", "aws_cloudwatch_log_group.nhc": "fail"}, \
+        [f.message for f in report.findings]

@@ -1,7 +1,7 @@
 # --- Application logs: PHI masking and audit-event metrics ----------------------------------
 
 # VIOLATION: Application-Level Logging: "Logs must not contain PHI in cleartext in log lines where avoidable." (its data protection policy only audits e-mail addresses: nothing is masked, SSNs, names, dates of birth and the health identifiers are not even audited, and the findings are kept nowhere)
-# VIOLATION: Application-Level Logging: "Failed authorization attempts" (no metric filter on this group counts login failures or authorization denials; the one below watches /legacy/web)
+# VIOLATION: Application-Level Logging: "Failed authorization attempts" (no metric filter on this group counts login failures or authorization denials; the one below watches /legacy/django-web, and only for login failures)
 resource "aws_cloudwatch_log_group" "django" {
   name              = "/app/django/patient-portal"
   retention_in_days = 365
