@@ -25,6 +25,7 @@ from .engine import all_rules, evaluate, get_rule, unknown_patterns
 from .errors import InputError
 from .loaders import STDIN, is_plan_path, load_path, plan_sources
 from .policy import load_policy
+from .applogs.cli import add_parser as add_logs_parser
 from .report import RenderOptions, distinct_notes, render, render_text
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -62,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     hook.add_argument("--exclude", action="append", default=None, metavar="GLOB",
                       help="root directories never checked (repeatable; config: exclude)")
     _add_check_options(hook)
+
+    add_logs_parser(sub)
 
     rules = sub.add_parser("rules", help="list the rules")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text",
@@ -224,7 +227,8 @@ def cmd_rules(fmt: str = "text") -> int:
         sys.stdout.write(render_rules_markdown(all_rules()))
         return EXIT_OK
     for rule in all_rules():
-        print(f"{rule.id:8} {rule.title}  [{rule.section}]")
+        reads = " (auditgate logs)" if "logs" in rule.applies_to else ""
+        print(f"{rule.id:8} {rule.title}  [{rule.section}]{reads}")
     return EXIT_OK
 
 
@@ -256,6 +260,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_check(args)
         if args.command == "hook":
             return cmd_hook(args)
+        if args.command == "logs":
+            from .applogs.cli import cmd_logs
+
+            return cmd_logs(args)
         if args.command == "rules":
             return cmd_rules(args.format)
         if args.command == "explain":

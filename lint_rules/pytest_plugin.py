@@ -59,6 +59,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--auditgate-config", metavar="FILE",
                     help="auditgate configuration file (default: .auditgate.toml or [tool.auditgate] in "
                          "pyproject.toml, from the invocation directory up)")
+    group.addoption("--audit-log", action="append", default=[], metavar="PATH",
+                    help="application log lines (file or directory) to check like `auditgate logs`: "
+                         "audit-event contract, cleartext PHI, coverage (repeatable)")
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -117,7 +120,8 @@ def _option(config: pytest.Config, project: Config, name: str, key: str, default
 
 def pytest_configure(config: pytest.Config) -> None:
     plans, dirs = config.getoption("tfplan"), config.getoption("tf_dir")
-    if not plans and not dirs:
+    logs = config.getoption("audit_log")
+    if not plans and not dirs and not logs:
         return
     try:
         project = _project_config(config)
@@ -134,6 +138,12 @@ def pytest_configure(config: pytest.Config) -> None:
         for directory in dirs if not plans else ():  # with --tfplan, --tf-dir is the plans' source
             models.append(load_path(directory, var_files=var_files, variables=variables))
         reports = [evaluate(model, policy, select=select or None, skip=skip or None) for model in models]
+        for log in logs:
+            if log == STDIN:
+                raise InputError("--audit-log reads files and directories, not standard input", "-")
+            from .applogs.checker import check_logs
+
+            reports.append(check_logs([log], policy).report())
     except InputError as exc:
         raise pytest.UsageError(f"auditgate: {exc}") from None
     unknown = _option(config, project, "auditgate_unknown", "unknown", "fail")
