@@ -627,11 +627,17 @@ def _text_candidates(t: Text) -> tuple:
 def _candidates(texts: list[Text]) -> dict[str, list[str]]:
     """Values of each kind (``account``, ``region``, ``org``) the texts mention."""
     out: dict[str, list[str]] = {k: [] for k in _KINDS}
+    seen: set[tuple[str, str]] = set()
     for t in texts:
-        for kind, value in _text_candidates(t):
-            bucket = out[kind]
-            if value and value not in bucket and len(bucket) < _MAX_CANDIDATES:
-                bucket.append(value)
+        found = _text_candidates(t)
+        if not found:
+            continue
+        for pair in found:
+            if pair not in seen and pair[1]:
+                seen.add(pair)
+                bucket = out[pair[0]]
+                if len(bucket) < _MAX_CANDIDATES:
+                    bucket.append(pair[1])
     return out
 
 
