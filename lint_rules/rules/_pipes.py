@@ -43,7 +43,7 @@ def _each(target, what: str, check) -> Answer:
     answers = [(r, check(r)) for r in target.resources]
     if len(answers) == 1:
         return answers[0][1]
-    names = ", ".join(r.address for r, _ in answers)
+    names = ", ".join(r.address for r, _ in answers[:3]) + (f" and {len(answers) - 3} more" if len(answers) > 3 else "")
     bad = [(r, a) for r, a in answers if a.status != PASS]
     if not bad:
         return Answer(PASS, f"{what} names one of {names}, and each delivers: {answers[0][1].text}",
