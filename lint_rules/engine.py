@@ -36,6 +36,9 @@ class Finding:
     line: int | None = None
     fix: str = ""
     reason: str = ""  # why a finding was suppressed
+    # The account the finding is about (Model.account_of's label); None when it is about the
+    # configuration as a whole.
+    account: str | None = None
     source: str = ""  # the input it came from (plan file or root directory), as given to `check`
 
     def as_dict(self) -> dict:
@@ -47,8 +50,21 @@ class Finding:
             "line": self.line,
             "message": self.message,
             "clause": self.clause,
+            "account": self.account,
             "source": self.source,
         }
+
+
+def unfollowed_note(model: Model, limit: int = 2) -> str:
+    """``module.trail (cloudposse/cloudtrail/aws: not downloaded)`` for the modules not read."""
+    mods = model.unfollowed_modules
+    shown = ", ".join(f"{m.address} ({m.source}: {m.reason})" for m in mods[:limit])
+    more = f" and {len(mods) - limit} more" if len(mods) > limit else ""
+    return f"module{'s' if len(mods) > 1 else ''} {shown}{more}"
+
+
+UNFOLLOWED_FIX = ("Run `terraform init` in the root so auditgate can read the downloaded modules "
+                  "(.terraform/modules), or point the module source at a local copy.")
 
 
 class Rule:
@@ -73,20 +89,51 @@ class Rule:
     def clause_text(self) -> str:
         return f'{self.section}: "{self.clause}"'
 
-    def _finding(self, status: str, subject: Resource | str, message: str) -> Finding:
+    def _finding(self, status: str, subject: Resource | str, message: str, *, fix: str | None = None,
+                 account: str | None = None, evidence: Iterable[Resource] = (),
+                 absent_in: Model | None = None) -> Finding:
+        """A finding; ``fix`` replaces the rule's fix hint when this failure needs another one.
+
+        ``evidence``: the resources whose existence a pass rests on (the trail that is multi-region,
+        the aws_s3_bucket_versioning that enables versioning, ...).  One that may not exist
+        (:attr:`Resource.maybe_absent`) cannot prove anything: the pass becomes unknown, saying why.
+
+        ``absent_in``: the model, when the verdict rests on something *not* being in it ("no
+        aws_cloudtrail", "no in-scope bucket", "no aws_flow_log for this VPC").  Such a verdict holds
+        only when every module was read: while a module call was not followed, whatever it creates is
+        missing from the model, so the finding is unknown and names the modules.
+        """
+        if absent_in is not None and absent_in.unfollowed_modules and status in (PASS, FAIL):
+            status, fix = UNKNOWN_STATUS, UNFOLLOWED_FIX
+            message = f"{message}; but {unfollowed_note(absent_in)} was not read and may hold it"
+        if status == PASS:
+            doubtful = [r for r in dict.fromkeys(evidence) if isinstance(r, Resource) and r.maybe_absent]
+            if doubtful:
+                status = UNKNOWN_STATUS
+                shown = "; ".join(f"{r.address} may not exist ({r.maybe_absent})" for r in doubtful[:2])
+                more = f" and {len(doubtful) - 2} more" if len(doubtful) > 2 else ""
+                message = f"{message}; but {shown}{more}"
         if isinstance(subject, Resource):
             return Finding(self.id, status, subject.address, message, self.clause_text,
-                           subject.file, subject.line, self.fix)
-        return Finding(self.id, status, subject, message, self.clause_text, None, None, self.fix)
+                           subject.file, subject.line, self.fix if fix is None else fix, account=account)
+        return Finding(self.id, status, subject, message, self.clause_text, None, None,
+                       self.fix if fix is None else fix, account=account)
 
-    def passed(self, subject: Resource | str, message: str) -> Finding:
-        return self._finding(PASS, subject, message)
+    def finding(self, status: str, subject: Resource | str, message: str, **kw) -> Finding:
+        return self._finding(status, subject, message, **kw)
 
-    def failed(self, subject: Resource | str, message: str) -> Finding:
-        return self._finding(FAIL, subject, message)
+    def passed(self, subject: Resource | str, message: str, **kw) -> Finding:
+        return self._finding(PASS, subject, message, **kw)
 
-    def unknown(self, subject: Resource | str, message: str) -> Finding:
-        return self._finding(UNKNOWN_STATUS, subject, message)
+    def failed(self, subject: Resource | str, message: str, **kw) -> Finding:
+        return self._finding(FAIL, subject, message, **kw)
+
+    def unknown(self, subject: Resource | str, message: str, **kw) -> Finding:
+        return self._finding(UNKNOWN_STATUS, subject, message, **kw)
+
+    def absent(self, model: Model, status: str, subject: Resource | str, message: str, **kw) -> Finding:
+        """A verdict resting on something not being in the configuration (see ``absent_in``)."""
+        return self._finding(status, subject, message, absent_in=model, **kw)
 
 
 _REGISTRY: dict[str, type[Rule]] = {}
@@ -163,12 +210,23 @@ def evaluate(model: Model, policy: "Policy", rules: Iterable[Rule] | None = None
             for finding in rule.evaluate(model, policy):
                 if finding.file is None:  # an account-wide finding is about the whole input
                     finding.file = model.source or None
+                if finding.account is None:
+                    finding.account = _account(model, finding)
                 finding.source = model.source
                 report.findings.append(_apply_suppressions(finding, policy))
     finally:
         if frozen:
             gc.unfreeze()
     return report
+
+
+def _account(model: Model, finding: Finding) -> str | None:
+    """The account of a finding on a resource; of an account-wide finding when there is one account."""
+    if finding.resource != ACCOUNT:
+        resource = model.get(finding.resource)
+        return model.account_of(resource) if resource is not None else None
+    accounts = model.accounts()
+    return accounts[0] if len(accounts) == 1 else None
 
 
 def _apply_suppressions(finding: Finding, policy: "Policy") -> Finding:

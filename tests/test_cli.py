@@ -74,7 +74,9 @@ def test_json_report_contract(tmp_path, capsys):
     assert report["version"] == 1
     assert set(report["summary"]) == {"pass", "fail", "unknown", "suppressed"}
     for finding in report["findings"]:
-        assert set(finding) >= {"rule_id", "status", "resource", "file", "line", "message", "clause", "source"}
+        # keys are only ever added (source, account: 0.1.0)
+        assert set(finding) >= {"rule_id", "status", "resource", "file", "line", "message", "clause", "source",
+                                "account"}
         assert finding["status"] in ("pass", "fail", "unknown", "suppressed")
     statuses = {(f["rule_id"], f["resource"]): f["status"] for f in report["findings"]}
     assert statuses == {("CT-005", TRAIL): "unknown", ("CT-006", TRAIL): "pass"}

@@ -13,6 +13,17 @@ import yaml
 from ..errors import InputError
 
 DEFAULT_POLICY = "default.yaml"
+DEFAULT_MAPPING_TAG = "auditgate:role"
+
+
+def as_globs(value: str | list[str]) -> list[str]:
+    """A policy entry given as one glob or a list of globs, as a list."""
+    return [value] if isinstance(value, str) else list(value)
+
+
+def show_globs(value: str | list[str]) -> str:
+    globs = as_globs(value)
+    return globs[0] if len(globs) == 1 else ", ".join(globs)
 
 
 @dataclass(frozen=True)
@@ -42,16 +53,66 @@ class Policy:
         return scope == "all" or any(fnmatch.fnmatchcase(bucket_name, g) for g in scope)
 
     @property
+    def trail_bucket_data_events_required(self) -> bool:
+        """Must a trail record data events of the bucket it delivers to?  (default: optional)"""
+        return self.data["cloudtrail"].get("trail_bucket_data_events", "optional") == "required"
+
+    @property
     def lambda_data_events_if_used(self) -> bool:
         return self.data["cloudtrail"].get("lambda_data_events_if_used", True)
 
     @property
     def application_log_groups(self) -> dict[str, str]:
-        return dict(self.data["application_log_groups"])
+        """{app: its globs, for messages}"""
+        return {app: show_globs(g) for app, g in self.data["application_log_groups"].items()}
+
+    @property
+    def application_log_group_globs(self) -> dict[str, list[str]]:
+        return {app: as_globs(g) for app, g in self.data["application_log_groups"].items()}
 
     @property
     def screenshot_bucket(self) -> str:
-        return self.data["screenshot_bucket"]
+        """The screenshot bucket's name globs, for messages."""
+        return show_globs(self.data["screenshot_bucket"])
+
+    @property
+    def screenshot_bucket_globs(self) -> list[str]:
+        return as_globs(self.data["screenshot_bucket"])
+
+    @property
+    def mapping_tag(self) -> str | None:
+        """The tag key that maps a resource to a role of the policy whatever its name
+        (``auditgate:role = devops_admin``); None when the policy switches tag mapping off."""
+        naming = self.data.get("naming") or {}
+        return naming["tag"] if "tag" in naming else DEFAULT_MAPPING_TAG
+
+    @property
+    def cloudtrail_retention_on(self) -> str:
+        """"archive": the trail's S3 bucket must keep logs the policy period, a CloudWatch Logs copy
+        may keep less; "every_destination": every destination must."""
+        return self.data["cloudtrail"].get("retention_on", "archive")
+
+    @property
+    def require_key_rotation(self) -> bool:
+        return bool((self.data.get("kms") or {}).get("require_key_rotation", False))
+
+    @property
+    def config_global_types(self) -> str:
+        """"once_per_account" (one recorder of each account includes global resource types) or
+        "every_recorder"."""
+        return (self.data.get("config") or {}).get("global_resource_types", "once_per_account")
+
+    @property
+    def securityhub_export_required(self) -> bool:
+        return (self.data.get("security_hub") or {}).get("findings_export", "required") == "required"
+
+    @property
+    def own_account_ids(self) -> list[str]:
+        return list(self.data.get("own_account_ids") or [])
+
+    @property
+    def own_organization_ids(self) -> list[str]:
+        return list(self.data.get("own_organization_ids") or [])
 
     @property
     def alerting(self) -> list[dict]:
@@ -59,7 +120,8 @@ class Policy:
 
     @property
     def log_access_roles(self) -> list[dict]:
-        return list(self.data["log_access"]["roles"])
+        """The log-access role entries; ``names`` is the entry's name globs as a list."""
+        return [dict(r, names=as_globs(r["name"])) for r in self.data["log_access"]["roles"]]
 
     @property
     def log_access_services(self) -> list[str]:

@@ -44,6 +44,11 @@ resource "aws_iam_role" "lambda" {
   })
 }
 
+resource "aws_iam_role_policy_attachment" "lambda_deny_trail_tampering" {
+  role       = aws_iam_role.lambda.name
+  policy_arn = aws_iam_policy.deny_trail_tampering.arn
+}
+
 resource "aws_lambda_function" "thumbnailer" {
   function_name = "acme-phi-thumbnailer"
   role          = aws_iam_role.lambda.arn
@@ -481,6 +486,36 @@ NONCOMPLIANT.update({
                                            'bucket = aws_s3_bucket.config.id\n  rule {\n    apply_server_side_encryption_by_default {\n      sse_algorithm     = "AES256"')], ["ENC-004", "ENC-002"]),
 })
 
+# Issue 7, "CloudTrail retention is judged on the archive": the trail's S3 bucket is the system of record;
+# the CloudWatch Logs copy that feeds the alarms may keep less.  The log group keeping 6 years is
+# compliant by default, and a break only under a policy file with cloudtrail.retention_on: every_destination.
+EVERY_DESTINATION_ONLY = {"trail_log_group_2192_days": NONCOMPLIANT.pop("trail_log_group_2192_days")}
+COMPLIANT_VARIANTS["trail_log_group_2192_days"] = EVERY_DESTINATION_ONLY["trail_log_group_2192_days"][0]
+
+NONCOMPLIANT.update({
+    # Issue 7 item 8: a role AWS services assume (here the app's EC2 instance role) needs the denial too
+    "instance_role_without_trail_denial": ([("sub", "    app_instance          = aws_iam_role.app_instance.name\n", "")],
+                                           ["INT-002", "app_instance"]),
+})
+
+NONCOMPLIANT.update({
+    # ACC-006: the trail key lets any principal decrypt the log files (no narrowing condition)
+    "trail_key_decrypt_open_to_everyone": ([("sub", """        Principal = {
+          AWS = [
+            aws_iam_role.devops_admin.arn,
+            aws_iam_role.security_investigator.arn,
+          ]
+        }
+        Action   = ["kms:Decrypt", "kms:ReEncryptFrom"]
+        Resource = "*"
+        Condition = {
+          StringEquals = { "kms:CallerAccount" = data.aws_caller_identity.current.account_id }
+          StringLike = {""", """        Principal = { AWS = "*" }
+        Action    = ["kms:Decrypt", "kms:ReEncryptFrom"]
+        Resource  = "*"
+        Condition = {
+          StringLike = {""")], ["ACC-006", "aws_kms_key.cloudtrail"]),
+})
 
 # Logs that actually arrive (DLV): one break per log pipe -- the writer may no longer write
 SSM_INSTANCE_WITHOUT_LOGGING = '''

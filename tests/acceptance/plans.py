@@ -600,3 +600,6 @@ PLAN_NONCOMPLIANT = {
     "ssm_not_encrypted": (lambda d: _ssm_content(d, cloudWatchEncryptionEnabled=False), ["SSM-001"]),
     "log_group_without_kms": (lambda d: set_known(d, "aws_cloudwatch_log_group.laravel", "kms_key_id", None), ["ENC-001"]),
 }
+
+# Issue 7: the trail's CloudWatch Logs copy may keep less than the S3 archive (cloudtrail.retention_on).
+PLAN_EVERY_DESTINATION_ONLY = {"trail_log_group_2192_days": PLAN_NONCOMPLIANT.pop("trail_log_group_2192_days")}

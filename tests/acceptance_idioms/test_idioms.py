@@ -425,11 +425,9 @@ COMPLIANT_VARIANTS = {
             "  cloudtrail = {\n    retention_days = 2557\n    object_lock    = true\n  }\n")],
 }
 
-COMPLIANT_FPS = {
-    # a deliberate choice, not a bug: issue 4 requires the CMK to have rotation on
-    "kms_keys_without_rotation_setting": "CT-005, ENC-001..004 FAIL 'customer-managed key has rotation off "
-                                         "(enable_key_rotation = unset)': the policy asks for a KMS CMK, not rotation",
-}
+# (kms_keys_without_rotation_setting: the policy asks for a KMS CMK; rotation is the policy file's
+# kms.require_key_rotation switch, off by default -- issue 7)
+COMPLIANT_FPS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("variant", [pytest.param(k, marks=xfail(COMPLIANT_FPS[k])) if k in COMPLIANT_FPS else k
@@ -740,6 +738,35 @@ BREAKS = {
              '  trail_log_group_name = "/aws/cloudtrail/medco-nvs-audit"')], ["CT-001"]),
 }
 
+BREAKS.update({
+    # ACC-006: the readers' decrypt statement opened to any principal (no kms:CallerAccount narrowing)
+    "kms_readers_statement_opened_to_everyone": (
+        [sub("modules/kms_key/main.tf", '      identifiers = var.decrypt_principals\n    }\n\n    condition {\n'
+                                        '      test     = "StringEquals"\n      variable = "kms:CallerAccount"\n'
+                                        '      values   = [var.account_id]\n    }\n',
+             '      identifiers = ["*"]\n    }\n')], ["ACC-006"]),
+})
+
+# A trail inside a registry module that was not downloaded: "there is no trail" is not known, so CT-001 is
+# unknown (naming the module) once the loader reports the module as not followed -- and never a pass.
+NEVER_PASS_BREAKS = {"trail_module_from_registry": BREAKS.pop("trail_module_from_registry")}
+
+
+@pytest.mark.parametrize("name", list(NEVER_PASS_BREAKS))
+def test_break_never_passes(tmp_path, name):
+    ops, needles = NEVER_PASS_BREAKS[name]
+    findings = lint_files(apply(base(), ops), tmp_path / name)
+    for rule in needles:
+        mine = [f for f in findings if f["rule_id"] == rule]
+        assert mine and not any(f["status"] == "pass" for f in mine), describe(mine)
+        assert any(f["status"] in ("fail", "unknown") and f["resource"] == "account" for f in mine), describe(mine)
+
+
+# Issue 7, "CloudTrail retention is judged on the archive": the trail's CloudWatch Logs copy feeds the alarms
+# and may keep less than the S3 archive, unless the policy file sets cloudtrail.retention_on: every_destination.
+EVERY_DESTINATION_BREAKS = {name: BREAKS.pop(name) for name in ("tfvars_trail_log_group_180_days",
+                                                                "auto_tfvars_overrides_trail_log_group")}
+
 # Logs that actually arrive (DLV): each pipe's writer loses its permission to write
 SSM_INSTANCE_WITHOUT_LOGGING = '''
 resource "aws_iam_role" "web" {
@@ -793,6 +820,18 @@ BREAK_FNS: dict[str, str] = {
 def test_break(tmp_path, name):
     ops, needles = BREAKS[name]
     assert_caught(lint_files(apply(base(), ops), tmp_path / name), needles)
+
+
+@pytest.mark.parametrize("name", list(EVERY_DESTINATION_BREAKS))
+def test_break_only_when_every_destination_counts(tmp_path, name):
+    from lint_rules.policy import Policy
+    ops, needles = EVERY_DESTINATION_BREAKS[name]
+    root = write_tree(apply(base(), ops), tmp_path / name)
+    assert_clean(lint_dir(root))
+    every = Policy({**POLICY.data, "cloudtrail": {**POLICY.data["cloudtrail"], "retention_on": "every_destination"}},
+                   "<every destination>")
+    findings = [f.as_dict() for f in evaluate(load_path(str(root)), every).findings]
+    assert_caught(findings, needles)
 
 
 def test_every_rule_is_broken_at_least_once():
@@ -884,6 +923,9 @@ PLAN_GENUINE_UNKNOWNS = {
     ("ACC-001", "unknown", "module.session_logging.aws_ssm_document.preferences"),
     ("ENC-002", "unknown", 'module.log_buckets.aws_s3_bucket.this["cloudtrail"]'),
     ("ENC-002", "unknown", 'module.log_buckets.aws_s3_bucket.this["config"]'),
+    # the same key ARNs: whose key policy protects those buckets is not in the plan either (ACC-006)
+    ("ACC-006", "unknown", 'module.log_buckets.aws_s3_bucket_server_side_encryption_configuration.this["cloudtrail"]'),
+    ("ACC-006", "unknown", 'module.log_buckets.aws_s3_bucket_server_side_encryption_configuration.this["config"]'),
     # the role policies of the trail's and the flow logs' log groups name the group by its ARN, known only at
     # apply (the plan keeps the reference, not the ":*" around it): whether they may write cannot be shown
     ("DLV-002", "unknown", "module.trail.aws_cloudtrail.this"),
