@@ -80,10 +80,14 @@ def test_baseline_evidence_covers_every_line(baseline_markdown):
     assert len(rows) == len(policy_lines())
     for row, line in zip(rows, policy_lines()):
         assert f"| {line.number} |" in row
-        if line.elsewhere:
-            assert "NOT CHECKED HERE" in row, row
+        plan_rules = [r for r in rules_for_line(line, all_rules()) if "plan" in r.applies_to]
+        if plan_rules:  # checked here (a line also checked elsewhere says so below the table)
+            assert "**PASS**" in row and all(r.id in row for r in plan_rules), row
         else:
-            assert "**PASS**" in row, row
+            assert line.elsewhere and "NOT CHECKED HERE" in row, row
+    for line in policy_lines():
+        if line.elsewhere and any("plan" in r.applies_to for r in rules_for_line(line, all_rules())):
+            assert "Also checked elsewhere" in out
 
 
 def test_provenance_names_what_was_checked(baseline_markdown):
@@ -103,8 +107,11 @@ def test_lines_not_checked_here_say_where(baseline_markdown):
     _, out = baseline_markdown
     section = out[out.index("## Not checked here"):]
     for line in policy_lines():
-        if line.elsewhere:
+        checked_here = any("plan" in r.applies_to for r in rules_for_line(line, all_rules()))
+        if line.elsewhere and not checked_here:
             assert line.text.replace("|", "\\|") in section
+        elif checked_here:
+            assert f"| {line.number} |" not in section
     assert "applications" in section
 
 
