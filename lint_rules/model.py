@@ -89,9 +89,17 @@ class Hole:
     """
 
     refs: tuple[str, ...] = ()
+    # (HCL) what the piece is, when ``refs`` cannot say it: the attribute of a data source, as
+    # absolute address + ``.`` + attribute (``data.aws_caller_identity.current.account_id``).
+    # Two holes with the same non-empty refs or source stand for the same text.
+    source: str = ""
+
+    @property
+    def determinate(self) -> bool:
+        return bool(self.refs or self.source)
 
     def __str__(self) -> str:
-        return "${" + (self.refs[0] if len(self.refs) == 1 else "?") + "}"
+        return "${" + (self.refs[0] if len(self.refs) == 1 else (self.source or "?")) + "}"
 
 
 _GLOB_SPECIAL = "*?["
@@ -133,6 +141,11 @@ class PartialString:
         if not self.holes:
             return ""  # a fully known string: see ``template``
         return self.parts[-1] if isinstance(self.parts[-1], str) else ""
+
+    @property
+    def determinate(self) -> bool:
+        """Every hole says what it stands for: two equal determinate forms are the same string."""
+        return all(h.determinate for h in self.holes)
 
     @property
     def template(self) -> str:
@@ -364,6 +377,29 @@ def _credentials(p: ProviderConfig) -> tuple:
 # Attributes by which one resource is commonly named in another's arguments.
 IDENTITY_ATTRIBUTES = ("id", "arn", "name", "bucket", "key_id", "target_key_id")
 
+# Data sources that read one existing object by an identifying argument.  When that argument refers
+# to a managed resource of the same type in the configuration (``data "aws_s3_bucket" "x" { bucket =
+# aws_s3_bucket.logs.id }``), a reference to the data source is a reference to that resource:
+# Model.targets follows it through.
+DATA_SOURCE_READS: dict[str, tuple[str, ...]] = {
+    "aws_s3_bucket": ("bucket",),
+    "aws_s3_bucket_policy": ("bucket",),
+    "aws_kms_key": ("key_id",),
+    "aws_kms_alias": ("name",),
+    "aws_iam_role": ("name",),
+    "aws_iam_policy": ("arn", "name"),
+    "aws_iam_user": ("user_name",),
+    "aws_iam_group": ("group_name",),
+    "aws_cloudwatch_log_group": ("name",),
+    "aws_sns_topic": ("name",),
+    "aws_sqs_queue": ("name",),
+    "aws_vpc": ("id",),
+    "aws_cloudtrail": ("name",),
+    "aws_guardduty_detector": ("id",),
+    "aws_lambda_function": ("function_name",),
+    "aws_ssm_document": ("name",),
+}
+
 
 @dataclass
 class Model:
@@ -380,6 +416,13 @@ class Model:
     # Why the plan does not describe everything that will exist (terraform's
     # ``errored: true`` or ``complete: false``); None when it does.
     incomplete: str | None = None
+    # Accepted exceptions declared in the code (``# auditgate:skip=ID reason: ...`` comments),
+    # as lint_rules.suppressions.Suppression; filled by loaders.load_path.
+    suppressions: list = field(default_factory=list)
+    # Provenance for the evidence report: SHA-256 of the input (the plan's bytes, or of the
+    # Terraform files read) and the terraform version that wrote the plan (plans only).
+    input_sha256: str | None = None
+    terraform_version: str | None = None
     # Every aws provider configuration, by key ("aws", "aws.nhc", "module.x:aws").
     providers: dict[str, ProviderConfig] = field(default_factory=dict)
     # Module calls whose contents were not read: "there is no X" is not known while any remains.
@@ -395,6 +438,7 @@ class Model:
         # Lookups rules repeat for every resource are answered from lazily built indexes.
         self._identity_index: dict[str, dict[str, list[Resource]]] = {}
         self._referrer_index: dict[tuple, dict[str, list[Resource]]] = {}
+        self._reads_index: dict[str, list[Resource]] = {}
         self._by_address = {r.address: r for r in self.resources}
         self._by_config: dict[str, list[Resource]] = {}
         self._by_type: dict[str, list[Resource]] = {}
@@ -407,6 +451,7 @@ class Model:
         self._account_labels = None
         self._identity_index.clear()
         self._referrer_index.clear()
+        self._reads_index.clear()
         self.resources.append(resource)
         self._by_address[resource.address] = resource
         self._by_config.setdefault(resource.config_address, []).append(resource)
@@ -431,8 +476,23 @@ class Model:
     def data(self, *types: str) -> list[Resource]:
         return self.of_type(*types, mode="data")
 
-    def instances(self, address: str) -> list[Resource]:
-        """Every instance named by ``address`` (with or without an instance key)."""
+    def instances(self, address: str, follow_reads: bool = True) -> list[Resource]:
+        """Every instance named by ``address`` (with or without an instance key).
+
+        A data source that reads a managed resource of this configuration (DATA_SOURCE_READS:
+        ``data "aws_s3_bucket" "x" { bucket = aws_s3_bucket.logs.id }``) stands for that resource:
+        it is returned instead, unless ``follow_reads`` is False."""
+        found = self._instances(address)
+        if not follow_reads or not any(r.mode == "data" for r in found):
+            return found
+        out: list[Resource] = []
+        for r in found:
+            for t in (self._read_by(r) or [r]) if r.mode == "data" else [r]:
+                if t not in out:
+                    out.append(t)
+        return out
+
+    def _instances(self, address: str) -> list[Resource]:
         exact = self._by_address.get(address)
         if exact is not None:
             return [exact]
@@ -475,6 +535,33 @@ class Model:
             home = self.account_of(resource)
             found = [t for t in found if self.account_of(t) == home] or found
         return found
+
+    def _read_by(self, data: Resource, seen: set | None = None) -> list[Resource]:
+        """The managed resources a data source reads (see DATA_SOURCE_READS); [] when none is known."""
+        if data.type not in DATA_SOURCE_READS:
+            return []
+        top = seen is None
+        if top and data.address in self._reads_index:
+            return self._reads_index[data.address]
+        seen = set() if seen is None else seen
+        if data.address in seen:
+            return []
+        seen.add(data.address)
+        out: list[Resource] = []
+        for arg in DATA_SOURCE_READS[data.type]:
+            for address in data.refs_at(arg):
+                for target in self._instances(address):
+                    candidates = self._read_by(target, seen) if target.mode == "data" else [target]
+                    out.extend(c for c in candidates if c.type == data.type and c not in out)
+            if not out:
+                value = data.values.get(arg)
+                if isinstance(value, str) and value:
+                    out.extend(t for t in self.with_identity(value, data.type) if t not in out)
+            if out:
+                break
+        if top:
+            self._reads_index[data.address] = out
+        return out
 
     def with_identity(self, value: str, *types: str) -> list[Resource]:
         """Resources of ``types`` whose id/arn/name/bucket equals ``value``."""

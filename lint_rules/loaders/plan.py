@@ -88,7 +88,10 @@ def load_plan_document(doc: Any, source: str) -> Model:
     check_document_kind(doc, source)
     try:
         validate_plan_schema(doc, source)
-        return _PlanReader(doc, source).model()
+        model = _PlanReader(doc, source).model()
+        version = doc.get("terraform_version")
+        model.terraform_version = version if isinstance(version, str) else None
+        return model
     except RecursionError:
         raise InputError("plan is nested too deeply to read", source) from None
 

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import copy
 import fnmatch
+import hashlib
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -32,6 +34,7 @@ def show_globs(value: str | list[str]) -> str:
 class Policy:
     data: dict
     source: str
+    sha256: str = ""  # of the policy file's text, for the evidence report
 
     # --- the policy's tables --------------------------------------------
     def retention_days(self, source_id: str) -> int:
@@ -71,6 +74,40 @@ class Policy:
     @property
     def application_log_group_globs(self) -> dict[str, list[str]]:
         return {app: as_globs(g) for app, g in self.data["application_log_groups"].items()}
+
+    # --- "Application-Level Logging" (defaults: the shipped policy's values) --------
+    def _app_logging(self, *keys: str):
+        node = self.data.get("application_logging") or {}
+        for key in keys:
+            node = node.get(key) if isinstance(node, dict) else None
+        if node is None:
+            node = _shipped_default("application_logging", *keys)
+        return node
+
+    @property
+    def data_protection_identifiers(self) -> list[str]:
+        """Managed data identifiers (``Ssn-US``, ...) an application log group's data
+        protection must audit and mask."""
+        return list(self._app_logging("data_protection", "identifiers"))
+
+    @property
+    def data_protection_findings_source(self) -> str:
+        """The log source whose retention the data protection audit findings must meet."""
+        return self._app_logging("data_protection", "findings_retention")
+
+    @property
+    def metric_filter_events(self) -> list[str]:
+        """Audit-event types that need a metric filter on every application log group."""
+        return list(self._app_logging("metric_filter_events"))
+
+    @property
+    def required_audit_events(self) -> list[str]:
+        """Audit-event types every application must be seen logging (``auditgate logs``)."""
+        return list(self._app_logging("audit_events", "required"))
+
+    def phi_setting(self, key: str):
+        """A setting of the cleartext-PHI scan of ``auditgate logs`` (detectors, patterns, ...)."""
+        return self._app_logging("audit_events", "phi", key)
 
     @property
     def screenshot_bucket(self) -> str:
@@ -141,6 +178,27 @@ class Policy:
         return list(self.data.get("suppressions") or [])
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML without implicit timestamps: ``expires: 2027-03-31`` stays the text the schema checks."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> dict:
+    return yaml.safe_load(resources.files(__package__).joinpath(DEFAULT_POLICY).read_text(encoding="utf-8"))
+
+
+def _shipped_default(*keys: str):
+    node = _shipped()
+    for key in keys:
+        node = node[key]
+    return node
+
+
 def _schema() -> dict:
     return json.loads(resources.files(__package__).joinpath("schema.json").read_text())
 
@@ -148,10 +206,6 @@ def _schema() -> dict:
 @lru_cache(maxsize=1)
 def _validator() -> jsonschema.protocols.Validator:
     return jsonschema.Draft202012Validator(_schema())
-
-
-# libyaml's parser where PyYAML was built with it (10-20x faster: every run reads the policy)
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_policy(path: str | Path | None = None) -> Policy:
@@ -167,7 +221,8 @@ def load_policy(path: str | Path | None = None) -> Policy:
             raise InputError(f"cannot read policy file ({exc.strerror})", source) from None
         except UnicodeDecodeError as exc:
             raise InputError(f"policy file is not UTF-8 text (byte {exc.start})", source) from None
-    return Policy(data=copy.deepcopy(_parse(text, source)), source=source)
+    return Policy(data=copy.deepcopy(_parse(text, source)), source=source,
+                  sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
 @lru_cache(maxsize=8)
@@ -175,7 +230,7 @@ def _parse(text: str, source: str) -> dict:
     """The validated data of a policy text (cached: a process that lints many inputs, such as the
     pytest plugin or a test suite, reads the same policy again and again; callers get a copy)."""
     try:
-        data = yaml.load(text, Loader=_YAML_LOADER)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark else source
@@ -193,4 +248,23 @@ def _parse(text: str, source: str) -> dict:
     if error is not None:
         path_text = "/".join(str(p) for p in error.absolute_path) or "(top level)"
         raise InputError(f"policy file invalid at {path_text}: {error.message}", source)
+    _check_regexes(data, source)
     return data
+
+
+def _check_regexes(data: dict, source: str) -> None:
+    """The PHI scan's patterns must compile (a bad one is an input error, not a crash later)."""
+    phi = ((data.get("application_logging") or {}).get("audit_events") or {}).get("phi") or {}
+    where = "application_logging/audit_events/phi"
+    found: list[tuple[str, str]] = []
+    if "mrn_pattern" in phi:
+        found.append((f"{where}/mrn_pattern", phi["mrn_pattern"]))
+    for key in ("sensitive_fields", "actor_fields"):
+        found += [(f"{where}/{key}/{i}", r) for i, r in enumerate(phi.get(key) or [])]
+    found += [(f"{where}/patterns/{i}/regex", p["regex"]) for i, p in enumerate(phi.get("patterns") or [])]
+    for path_text, regex in found:
+        try:
+            re.compile(regex)
+        except re.error as exc:
+            raise InputError(f"policy file invalid at {path_text}: not a regular expression ({exc})",
+                             source) from None

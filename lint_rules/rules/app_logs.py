@@ -1,9 +1,27 @@
 """Application logs: the Django and Laravel applications each have a CloudWatch log group."""
 from __future__ import annotations
 
+from typing import Iterator
+
 from ..engine import ACCOUNT, FAIL, Rule, register
+from ..model import Model, Resource
 from ._naming import how_to_map, tagged_as
 from ._retention import app_log_groups, fmt
+
+
+def application_log_groups(model: Model, policy) -> Iterator[tuple[str, Resource]]:
+    """(application, log group) for every log group that is an application's -- its name matches
+    one of the application's globs in the policy file, or it is tagged ``<naming.tag> = <app>`` --,
+    each group once, under the first application it matches (APP-001's recognition).  Groups
+    whose name is not known are left to APP-001, which reports them."""
+    groups = model.of_type("aws_cloudwatch_log_group")
+    seen: set[str] = set()
+    for app, globs in policy.application_log_group_globs.items():
+        matched, _ = app_log_groups(groups, globs, policy, app)
+        for group in matched:
+            if group.address not in seen:
+                seen.add(group.address)
+                yield app, group
 
 
 @register

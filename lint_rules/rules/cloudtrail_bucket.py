@@ -57,7 +57,8 @@ class TrailBucketDedicated(BucketRule):
             unsure.extend(f"bucket policy {where}: {m}" for m in maybe)
         subject = _s3.describe(bucket)
         if problems:
-            return _s3.Check(FAIL, f"{subject}: {'; '.join(problems)}")
+            only_absence = statements is None and len(problems) == 1  # only "no bucket policy"
+            return _s3.Check(FAIL, f"{subject}: {'; '.join(problems)}", absent=only_absence)
         if unsure:
             return _s3.Check(UNKNOWN_STATUS, f"{subject}: {'; '.join(unsure)}")
         return _s3.Check(PASS, f"{subject} is used for logs only; its policy ({where}) lets no principal but "

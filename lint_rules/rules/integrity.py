@@ -318,7 +318,9 @@ resource "aws_iam_role_policy_attachment" "ci" {
         roles = model.of_type(P.ROLE)
         for role in roles:
             status, message = self.check_role(model, policy, index, scps, trails, role)
-            yield self._finding(status, role, message)
+            # "no attached policy denies it": a module not read may attach the denial (by role name)
+            absent = status == FAIL and "no attached policy or SCP denying" in message
+            yield self._finding(status, role, message, absent_in=model if absent else None)
         external = list(self.external_roles(index, policy, trails))
         yield from external
         with_roles = {model.account_of(r) for r in roles} | {model.account_of(model.get(f.resource))

@@ -337,7 +337,9 @@ class LogBucketReaders(_AccessRule):
                                                f"({problem}); cannot tell who may read it")
         for bucket, _ in buckets.values():
             status, message = _bucket_check(model, policy, bucket)
-            yield self._finding(status, bucket, message)
+            # a pass without any bucket policy rests on none being attached (a module not read may attach one)
+            absent = status == PASS and "no bucket policy" in message
+            yield self._finding(status, bucket, message, absent_in=model if absent else None)
         if not buckets and not unresolved:
             yield self.absent(model, PASS, ACCOUNT, "nothing to check: no log source in this configuration delivers "
                                                     "to an S3 bucket")
@@ -406,7 +408,7 @@ class IdentityLogReaders(_AccessRule):
                 allowed, why = allowed_role(model, policy, principal)
             else:
                 allowed, why = False, f"a {kind} is not a log-access role"
-            yield self._verdict(principal, kind, allowed, why, reads, maybe)
+            yield self._verdict(principal, kind, allowed, why, reads, maybe, model=model)
         for grant, name in index.external_grants():
             if grant.kind == P.ROLE and allowed_name(policy, name):
                 continue
@@ -430,7 +432,7 @@ class IdentityLogReaders(_AccessRule):
                 yield self.unknown(pol, f"{(reads + maybe)[0]}; the policy is attached to no principal in this "
                                         "configuration, so who receives it is not known")
 
-    def _verdict(self, subject, kind, allowed, why, reads, maybe, named=False):
+    def _verdict(self, subject, kind, allowed, why, reads, maybe, named=False, model=None):
         if allowed is True:
             return self.passed(subject, f"{why}: allowed to read logs")
         who = kind if named else f"{kind} {P.shown_name(subject)}"
@@ -438,7 +440,8 @@ class IdentityLogReaders(_AccessRule):
             return self.failed(subject, f"{who} is not a log-access role, but {reads[0]}")
         if reads or maybe:
             return self.unknown(subject, f"{who}: {why}; {(reads + maybe)[0]}")
-        return self.passed(subject, f"{who}: no policy grants it a log read")
+        # resting on no other policy reaching it: a module not read may attach one
+        return self.passed(subject, f"{who}: no policy grants it a log read", absent_in=model)
 
 
 # =============================================================================
@@ -446,6 +449,7 @@ class IdentityLogReaders(_AccessRule):
 # =============================================================================
 class _NamedRoleRule(_AccessRule):
     role_id = ""
+    pass_rests_on_absence = False  # a pass that rests on no other policy reaching the role
 
     def evaluate(self, model, policy):
         entry, roles, unnamed = roles_for(model, policy, self.role_id)
@@ -456,7 +460,8 @@ class _NamedRoleRule(_AccessRule):
         index = P.IamIndex(model)
         for role in roles:
             status, message = self.check(model, policy, index, role)
-            yield self._finding(status, role, message)
+            absent = status == PASS and self.pass_rests_on_absence
+            yield self._finding(status, role, message, absent_in=model if absent else None)
 
     def check(self, model, policy, index, role):
         raise NotImplementedError
@@ -468,6 +473,7 @@ class InvestigationRoleReadOnly(_NamedRoleRule):
     title = "The security investigation role is read-only"
     clause = "Security investigation role (read-only, CloudWatch Logs Insights)"
     role_id = READ_ONLY_ROLE
+    pass_rests_on_absence = True
     rationale = ("The investigation role reads every audit log; if it could also write or delete (s3:Put*, "
                  "s3:Delete*, logs:Delete*, logs:Put*, or a wildcard like \"*\", \"s3:*\", \"logs:*\"), the "
                  "person investigating could alter the evidence.  Every action its policies allow must be a "

@@ -188,6 +188,21 @@ NONCOMPLIANT = {
     # Application logs
     "no_django_log_group": ([("drop", 'resource "aws_cloudwatch_log_group" "django"')], ["APP-001", "django"]),
     "no_laravel_log_group": ([("drop", 'resource "aws_cloudwatch_log_group" "laravel"')], ["APP-001", "laravel"]),
+    # Application-Level Logging: PHI masked (data protection), audit events counted (metric filters)
+    "app_logs_audited_not_masked": ([("sub", '      {\n        Sid            = "mask"\n        DataIdentifier = local.phi_identifiers\n'
+                                             '        Operation      = { Deidentify = { MaskConfig = {} } }\n      },\n', "")],
+                                    ["APP-002", "Deidentify"]),
+    "app_logs_ssn_not_masked": ([("sub", '"DateOfBirth", "Ssn-US", ', '"DateOfBirth", ')], ["APP-002", "Ssn-US"]),
+    "app_logs_no_data_protection": ([("drop", 'resource "aws_cloudwatch_log_account_policy" "phi"')],
+                                    ["APP-002", "no data protection policy"]),
+    "app_logs_findings_kept_30_days": ([("sub", 'name              = "/audit/data-protection-findings"\n  retention_in_days = 365',
+                                         'name              = "/audit/data-protection-findings"\n  retention_in_days = 30')],
+                                       ["APP-002", "30 days"]),
+    "app_logs_no_login_failure_metric": ([("drop", 'resource "aws_cloudwatch_log_metric_filter" "laravel_login_failures"')],
+                                         ["APP-003", "auth.login.failure"]),
+    "app_logs_metric_filters_on_wrong_group": ([("sub", "  laravel_log_group = aws_cloudwatch_log_group.laravel.name",
+                                                 "  laravel_log_group = aws_cloudwatch_log_group.django.name")],
+                                               ["APP-003", "laravel"]),
     # Screenshot bucket access logging
     "screenshot_bucket_not_logged": ([("drop", 'resource "aws_s3_bucket_logging" "screenshots"')], ["S3L-001"]),
     "screenshot_bucket_logs_to_itself": ([("sub", "target_bucket = aws_s3_bucket.access_logs.id", "target_bucket = aws_s3_bucket.screenshots.id")], ["S3L-001"]),
@@ -272,7 +287,11 @@ COMPLIANT_VARIANTS = {
   name              = each.key
   retention_in_days = 365
   kms_key_id        = aws_kms_key.logs.arn
-}''')],
+}'''),
+                                ("sub", "  django_log_group  = aws_cloudwatch_log_group.django.name\n"
+                                        "  laravel_log_group = aws_cloudwatch_log_group.laravel.name\n",
+                                 '  django_log_group  = aws_cloudwatch_log_group.app["/app/django/patient-portal"].name\n'
+                                 '  laravel_log_group = aws_cloudwatch_log_group.app["/app/laravel/billing"].name\n')],
     "screenshot_bucket_prefix": [("sub", 'bucket = "acme-phi-screenshots-prod"', 'bucket_prefix = "acme-phi-screenshots-"')],
     "lambda_with_data_events": [("add", "lambda.tf", LAMBDA_FN)],
     # (to a CMK-encrypted log bucket: the access-log target is SSE-S3, the only encryption its own pipe allows)

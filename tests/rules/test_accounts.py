@@ -450,3 +450,31 @@ def test_real_plan_provider_configured_inside_a_child_module():
     providers = {r.address.split(".aws_")[0]: r.provider for r in model if r.module_path}
     assert "module.log_group_external:aws" in providers.values()
     assert "module.log_group_external:aws" in model.providers
+
+
+ROLE_ONLY = '''
+resource "aws_iam_role" "ci" {
+  name               = "ci-deploy"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow",
+    Principal = { AWS = "arn:aws:iam::111122223333:root" }, Action = "sts:AssumeRole" }] })
+}
+resource "aws_iam_role" "investigator" {
+  name               = "security-investigation"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow",
+    Principal = { AWS = "arn:aws:iam::111122223333:root" }, Action = "sts:AssumeRole" }] })
+}
+'''
+GUARDRAILS = [UnfollowedModule("module.guardrails", "git::https://example.com/iam-guardrails.git",
+                               "git module not downloaded")]
+
+
+@pytest.mark.parametrize("rule, resource, alone", [
+    ("INT-002", "aws_iam_role.ci", "fail"),  # a guardrails module may attach the denial by role name
+    ("ACC-002", "aws_iam_role.ci", "pass"),  # ... or a policy granting log reads
+    ("ACC-003", "aws_iam_role.investigator", "pass"),  # ... or a write policy to the investigation role
+])
+def test_policies_a_module_may_attach_are_not_known(tmp_path, rule, resource, alone):
+    got = {f.resource: f.status for f in findings(hcl_model(tmp_path, ROLE_ONLY, []), rule)}
+    assert got[resource] == alone
+    got = {f.resource: f.status for f in findings(hcl_model(tmp_path, ROLE_ONLY, GUARDRAILS), rule)}
+    assert got[resource] == "unknown"

@@ -25,8 +25,8 @@ resource "aws_flow_log" "app" {
 
 # --- Application logs ---------------------------------------------------------------
 
-# VIOLATION: Application-Level Logging: "Django and Laravel applications must log ..." (no *laravel* log group)
-# VIOLATION: Log Sources: "Application access logs | CloudWatch Logs (Django/Laravel) | 1 year" (the Django group keeps 364 days, one day short; also not a value CloudWatch Logs accepts)
+# VIOLATION: Application-Level Logging: "Django and Laravel applications must log ..." (no *laravel* log group; the other Django group is in applications.tf)
+# VIOLATION: Log Sources: "Application access logs | CloudWatch Logs (Django/Laravel) | 1 year" (this Django group keeps 364 days, one day short; also not a value CloudWatch Logs accepts)
 resource "aws_cloudwatch_log_group" "web" {
   name              = "/legacy/django-web"
   retention_in_days = 364
