@@ -36,8 +36,11 @@ NO_PIPE = "standard input is a terminal, not a plan: pipe one in (`terraform sho
 def read_stdin() -> str:
     if stdin_is_terminal():  # reading would wait for typing forever
         raise InputError(NO_PIPE, "<stdin>")
+    from ..limits import read_limited
+
     try:
-        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+        data = read_limited(sys.stdin.buffer, "<stdin>", "the plan on standard input") \
+            if hasattr(sys.stdin, "buffer") else sys.stdin.read()
     except (OSError, ValueError) as exc:
         raise InputError(f"cannot read standard input ({exc})", "<stdin>") from None
     return _decode(data, "<stdin>") if isinstance(data, bytes) else data
@@ -113,6 +116,9 @@ def _load(path: str, *, stdin_text: str | None, var_files: Sequence[str],
         model = load_hcl_dir(directory, var_files=var_files, variables=variables or {})
         model.input_sha256 = manifest_sha256(directory_manifest(directory, model, var_files))
         return model
+    from ..limits import check_file_size
+
+    check_file_size(path, what="plan file")
     try:
         data = p.read_bytes()
     except OSError as exc:

@@ -72,7 +72,8 @@ def time_limit(seconds: float):
 
 
 def run_cli(args: Sequence[str], stdin: bytes | None = None, test: str = "") -> Result:
-    """``auditgate ARGS`` in this process, with ``stdin`` as standard input."""
+    """``auditgate ARGS`` in this process, with ``stdin`` as standard input; ``test`` names the
+    fuzzer of a generated input (counted for the summary)."""
     out, err = _stream(), _stream()
     fake_in = io.TextIOWrapper(io.BytesIO(stdin or b""), encoding="utf-8")
     saved = sys.stdout, sys.stderr, sys.stdin
@@ -93,9 +94,9 @@ def run_cli(args: Sequence[str], stdin: bytes | None = None, test: str = "") -> 
         else:
             os.environ["AUDITGATE_DEBUG"] = old_debug
     seconds = time.perf_counter() - start
-    COUNTER.cases += 1
-    COUNTER.seconds += seconds
-    if test:
+    if test:  # a generated input (counted in the summary line)
+        COUNTER.cases += 1
+        COUNTER.seconds += seconds
         COUNTER.by_test[test] = COUNTER.by_test.get(test, 0) + 1
     return Result(code, _value(out), _value(err), seconds)
 

@@ -33,6 +33,8 @@ from typing import Any, Callable, Iterator
 
 from lark import Token, Tree
 
+from ...errors import InputError
+from ...limits import check_file_size
 from ...model import UNKNOWN
 from .funcs import CONTEXT_FUNCTIONS, FUNCTIONS, _need_list
 from .partial import PartialEvaluation
@@ -193,6 +195,12 @@ class Evaluator(PartialEvaluation):
 
     def read_file(self, path: str) -> str:
         full = path if os.path.isabs(path) else os.path.join(self.base_dir, path)
+        if os.path.exists(full) and not os.path.isfile(full):  # /dev/zero, a FIFO: a read that never ends
+            raise EvalError(f"cannot read {path}: not a regular file")
+        try:
+            check_file_size(full, hcl=True, what="file")
+        except InputError as exc:
+            raise EvalError(str(exc)) from None
         try:
             with open(full, encoding="utf-8") as fh:
                 return fh.read()
