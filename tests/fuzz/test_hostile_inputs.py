@@ -173,3 +173,46 @@ def test_file_function_on_a_device_does_not_hang(tmp_path):
     (tmp_path / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = file("/dev/zero")\n}\n')
     result = run_cli(["check", str(tmp_path), "--format", "json"])
     check_closed(result, "json")
+
+
+# --- HCL that would never finish -------------------------------------------------------------------
+
+def test_count_of_a_billion_is_refused(tmp_path):
+    """``count = 1000000000`` built a list of a billion instances (memory, then a hang)."""
+    (tmp_path / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  count  = 1000000000\n  bucket = "b"\n}\n')
+    refused(run_cli(["check", str(tmp_path)]), "aws_s3_bucket.b", "more than 200,000 instances")
+
+
+def test_counts_multiplied_through_modules_are_refused(tmp_path):
+    (tmp_path / "child").mkdir()
+    (tmp_path / "child" / "main.tf").write_text(
+        'resource "aws_s3_bucket" "b" {\n  count  = 1000\n  bucket = "b-${count.index}"\n}\n')
+    (tmp_path / "main.tf").write_text('module "m" {\n  source = "./child"\n  count  = 1000\n}\n')
+    refused(run_cli(["check", str(tmp_path)]), "more than 200,000 instances")
+
+
+def test_for_expressions_over_a_billion_elements_end_with_a_note(tmp_path, monkeypatch):
+    """Three nested for-expressions over range(1000) are 10**9 iterations: past the budget the value
+    is unknown, with a note, and the run ends.  (The budget is made small here: the real one,
+    MAX_FOR_ITERATIONS, is spent in seconds, not milliseconds.)"""
+    from lint_rules.loaders.hcl import evaluator
+
+    monkeypatch.setattr(evaluator, "MAX_FOR_ITERATIONS", 5_000)
+    (tmp_path / "main.tf").write_text(
+        'locals {\n  xs = flatten([for i in range(1000) : [for j in range(1000) : [for k in range(1000) : k]]])\n}\n'
+        'resource "aws_s3_bucket" "b" {\n  bucket = "b-${length(local.xs)}"\n}\n')
+    result = run_cli(["check", str(tmp_path), "--format", "json"])
+    check_closed(result, "json")
+    assert "for-expressions iterate over more than 5,000 elements" in result.stdout + result.stderr
+    model_values = json.loads(result.stdout)
+    assert model_values["findings"]
+
+
+def test_for_expressions_under_the_budget_are_evaluated(tmp_path):
+    from lint_rules.loaders import load_path
+
+    (tmp_path / "main.tf").write_text(
+        'locals {\n  xs = flatten([for i in range(100) : [for j in range(100) : i * j]])\n}\n'
+        'resource "aws_s3_bucket" "b" {\n  bucket = "b-${length(local.xs)}"\n}\n')
+    model = load_path(str(tmp_path))
+    assert model.get("aws_s3_bucket.b").values["bucket"] == "b-10000"
