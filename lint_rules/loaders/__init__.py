@@ -91,10 +91,16 @@ def load_path(path: str, *, stdin_text: str | None = None,
 
 def _finish(model: Model) -> Model:
     """What every input gets after its loader: the one place inline exceptions are read (from
-    the .tf files the resources' locations name, so plans read with their source get them too)."""
+    the .tf files the resources' locations name, so plans read with their source get them too),
+    and the loader's notes with the input's sensitive values masked (:mod:`lint_rules.redact`)."""
+    from ..redact import scrub
     from .inline_suppressions import attach_inline_suppressions
 
-    return attach_inline_suppressions(model)
+    model = attach_inline_suppressions(model)
+    if model.sensitive_values:
+        secrets = frozenset(model.sensitive_values)
+        model.diagnostics = [scrub(d, secrets) for d in model.diagnostics]
+    return model
 
 
 def _load(path: str, *, stdin_text: str | None, var_files: Sequence[str],
@@ -129,10 +135,25 @@ def _load(path: str, *, stdin_text: str | None, var_files: Sequence[str],
 
 
 def _load_plan(text: str, where: str, source_dir: str | None, find_source: bool) -> Model:
-    from .plan import load_plan_document, parse_plan_text
-    from .source import attach_source, detect_source_dir
+    from ..redact import plan_secrets, scrub
+    from .plan import parse_plan_text
 
     doc = parse_plan_text(text, where)
+    secrets = plan_secrets(doc)
+    try:
+        model = _load_plan_with_source(doc, where, source_dir, find_source)
+    except InputError as exc:  # a value the plan marks sensitive is not echoed in an error either
+        if secrets and scrub(str(exc), frozenset(secrets)) != str(exc):
+            raise InputError(scrub(str(exc), frozenset(secrets))) from None
+        raise
+    model.sensitive_values |= secrets
+    return model
+
+
+def _load_plan_with_source(doc, where: str, source_dir: str | None, find_source: bool) -> Model:
+    from .plan import load_plan_document
+    from .source import attach_source, detect_source_dir
+
     model = load_plan_document(doc, where)
     if source_dir is not None:
         if not Path(source_dir).is_dir():
