@@ -216,3 +216,13 @@ def test_for_expressions_under_the_budget_are_evaluated(tmp_path):
         'resource "aws_s3_bucket" "b" {\n  bucket = "b-${length(local.xs)}"\n}\n')
     model = load_path(str(tmp_path))
     assert model.get("aws_s3_bucket.b").values["bucket"] == "b-10000"
+
+
+def test_argument_and_block_of_the_same_name(tmp_path):
+    """``tags = ""`` beside a ``tags { }`` block: the block was appended to the string (an internal
+    error, found by the HCL fuzzer).  Terraform refuses it; so does auditgate, in one line."""
+    (tmp_path / "main.tf").write_text('resource "aws_s3_bucket" "a" {\n  tags = ""\n  tags {\n    x = 1\n  }\n}\n')
+    refused(run_cli(["check", str(tmp_path)]), '"tags" is set both as an argument', "main.tf:3")
+    (tmp_path / "main.tf").write_text('resource "aws_s3_bucket" "a" {\n  rule = 1\n  dynamic "rule" {\n'
+                                      '    for_each = [1]\n    content {\n      x = 1\n    }\n  }\n}\n')
+    refused(run_cli(["check", str(tmp_path)]), '"rule" is set both as an argument')

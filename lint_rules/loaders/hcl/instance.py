@@ -444,6 +444,10 @@ class ModuleInstance:
         for block in body.blocks:
             if top and block.type in META_BLOCKS:
                 continue
+            named = block.labels[0] if block.type == "dynamic" and block.labels else block.type
+            if named in body.attrs and not (top and named in META_ATTRS):
+                raise InputError(f'"{named}" is set both as an argument ({body.attrs[named].where}) and as a '
+                                 "block; terraform accepts only one of them", block.where)
             key = _block_key(block)
             if only is not None and key != only:
                 continue
