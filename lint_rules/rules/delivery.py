@@ -346,7 +346,10 @@ class SessionLogsWritable(_DeliveryRule):
                                            "(none allows ssmmessages:OpenDataChannel): no instance here writes "
                                            "session logs")
                 continue
+            home = model.account_of(doc)
             for profile, role in roles:
+                if model.account_of(profile) != home:
+                    continue  # the preferences document of another account: its instances use that one
                 answer = session_logging(model, profile, role, doc, needs)
                 yield self._finding(answer.status, profile, f"Session Manager logging: {answer.text}")
 
