@@ -85,7 +85,7 @@ def _log_bucket_names(model):
             names.append(parse_s3_arn(value)[0])
         else:
             unknown = True
-    return names, unknown
+    return frozenset(names), unknown  # a set: reads_logs looks bucket names up
 
 
 # =============================================================================
