@@ -760,12 +760,10 @@ resource "aws_cloudwatch_metric_alarm" "screenshots" {
             return
         buckets, _ = screenshot_buckets(model, policy)
         # no screenshot bucket: S3L-001's finding ("reported once, not under two rules")
-        alarms = model.of_type(ALARM)
         for bucket in buckets:
             results = []
-            for alarm in alarms:
-                if model.account_of(alarm) != model.account_of(bucket):
-                    continue  # S3 request metrics are published in the bucket's own account
+            # S3 request metrics are published in the bucket's own account: its alarms only
+            for alarm in model.of_type_in(model.account_of(bucket), ALARM):
                 judged = _anomaly_outcome(model, alarm, bucket)
                 if judged:
                     results.append((judged[0], judged[1], alarm))
@@ -921,8 +919,11 @@ resource "aws_cloudwatch_event_target" "gd" {
         # several accounts: a rule receives the findings of its own account, or of every account when it
         # is in the Security Hub administrator (aggregating) account
         admins = _securityhub_admin_accounts(model)
+        by_account: dict[str, list[int]] = {}
+        for i, c in enumerate(chains):
+            by_account.setdefault(model.account_of(c.subject), []).append(i)
         for account in model.accounts():
-            mine = [c for c in chains if model.account_of(c.subject) in (account, *admins)]
+            mine = [chains[i] for i in sorted({i for a in (account, *admins) for i in by_account.get(a, ())})]
             status, subject, message = _select_and_report(mine, labels, prefix, fallback_text)
             yield self._finding(status, subject, _accounts.prefix(model, account) + message, account=account,
                                 evidence=[subject] if subject != ACCOUNT else (),

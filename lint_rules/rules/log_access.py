@@ -94,11 +94,9 @@ def _log_bucket_names(model):
 def _own_accounts(model, statements) -> set[str]:
     """Account ids shown to be this account's: the caller identity read at plan time and the
     aws:SourceAccount / aws:SourceOwner / aws:PrincipalAccount values of the bucket policy."""
-    own = set()
-    for d in model.data("aws_caller_identity"):
-        v = d.values.get("account_id")
-        if isinstance(v, str) and v:
-            own.add(v)
+    own = set(model.memo(("log_access.caller_accounts",), lambda: {
+        d.values.get("account_id") for d in model.data("aws_caller_identity")
+        if isinstance(d.values.get("account_id"), str) and d.values.get("account_id")}))
     for s in statements:
         cond = s.get("Condition")
         if not isinstance(cond, dict):
