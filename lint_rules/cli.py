@@ -99,6 +99,8 @@ def _add_check_options(check: argparse.ArgumentParser) -> None:
                        help="configuration file (default: .auditgate.toml or [tool.auditgate] in pyproject.toml, "
                             "looked for from the current directory up)")
     check.add_argument("--no-config", action="store_true", help="ignore configuration files")
+    check.add_argument("--no-cache", action="store_true",
+                       help="do not read or write the parse cache (~/.cache/auditgate, or $XDG_CACHE_HOME/auditgate)")
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -144,6 +146,10 @@ def _parse_vars(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def cmd_check(args: argparse.Namespace, paths: Sequence[str] | None = None, config: Config | None = None) -> int:
+    if getattr(args, "no_cache", False):
+        from . import cache
+
+        cache.disable()
     config = config if config is not None else _config(args)
     tf_dirs = getattr(args, "tf_dir", None) or []
     paths = list(paths if paths is not None else (args.paths or ([] if tf_dirs else _default_paths())))
