@@ -26,6 +26,7 @@ from typing import Any, Callable
 _MAGIC = b"auditgate-cache-1\n"
 _enabled: bool | None = None  # None: decided by the environment
 _memory: dict[tuple[str, str], bytes] = {}  # this process's entries (also when the disk cache is off)
+_shared: dict[tuple[str, str], Any] = {}  # values handed out as they are (load(..., share=True))
 # what a run did, for tests and --verbose diagnostics: {"hit": n, "miss": n, "corrupt": n}
 stats: dict[str, int] = {"hit": 0, "miss": 0, "corrupt": 0, "memory": 0}
 
@@ -47,6 +48,7 @@ def reset() -> None:
     global _enabled
     _enabled = None
     _memory.clear()
+    _shared.clear()
     for k in stats:
         stats[k] = 0
 
@@ -79,8 +81,20 @@ def _path(kind: str, key: str) -> Path:
     return cache_dir() / kind / key[:2] / f"{key}.pickle"
 
 
-def load(kind: str, key: str) -> Any | None:
-    """The value stored under ``key`` (None when absent, unreadable or corrupt)."""
+def load(kind: str, key: str, share: bool = False) -> Any | None:
+    """The value stored under ``key`` (None when absent, unreadable or corrupt).  ``share``: the
+    value is never modified by its users, so this process hands out one object for every load
+    (the same file read by two roots is unpickled once)."""
+    if share and (kind, key) in _shared:
+        stats["memory"] += 1
+        return _shared[(kind, key)]
+    value = _load(kind, key)
+    if share and value is not None:
+        _shared[(kind, key)] = value
+    return value
+
+
+def _load(kind: str, key: str) -> Any | None:
     data = _memory.get((kind, key))
     if data is not None:
         stats["memory"] += 1
@@ -119,9 +133,11 @@ def _verified(raw: bytes) -> bytes | None:
     return payload if hashlib.sha256(payload).hexdigest().encode() == checksum else None
 
 
-def store(kind: str, key: str, value: Any) -> None:
+def store(kind: str, key: str, value: Any, share: bool = False) -> None:
     """Keep ``value`` under ``key``: in this process, and on disk when the cache is on (atomically;
     any failure to write is ignored -- the cache is never needed)."""
+    if share:
+        _shared[(kind, key)] = value
     try:
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # noqa: BLE001 - an unpicklable value is simply not cached

@@ -227,7 +227,7 @@ def parse_file(path: str, note: Callable[[str], None] | None = None) -> Body:
     content and by the parsing code: an unchanged file is not parsed again, in this run or the next."""
     text = _read_text(path)
     key = _cache.digest(_parser_version(), path, text)
-    hit = _cache.load("hcl-parse", key)
+    hit = _cache.load("hcl-parse", key, share=True)  # a Body is never modified once parsed
     if hit is not None:
         body, notes = hit
         for message in notes:
@@ -236,7 +236,7 @@ def parse_file(path: str, note: Callable[[str], None] | None = None) -> Body:
         return body
     notes: list[str] = []
     body = _parse_checked(path, text, notes.append)
-    _cache.store("hcl-parse", key, (body, notes))
+    _cache.store("hcl-parse", key, (body, notes), share=True)
     for message in notes:
         if note is not None:
             note(message)
