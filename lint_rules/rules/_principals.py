@@ -427,7 +427,13 @@ class Grant:
 
 
 class IamIndex:
-    """Every policy of the configuration and the principals it reaches, built once per evaluation."""
+    """Every policy of the configuration and the principals it reaches, built once per model
+    (:meth:`of`): the policies attached to a role are looked up, never searched for."""
+
+    @classmethod
+    def of(cls, model: Model) -> "IamIndex":
+        """The model's index (read-only once built: every rule shares it)."""
+        return model.memo(("principals.iam_index",), lambda: cls(model))
 
     def __init__(self, model: Model):
         self.model = model

@@ -396,7 +396,7 @@ class IdentityLogReaders(_AccessRule):
 }'''
 
     def evaluate(self, model, policy):
-        index = P.IamIndex(model)
+        index = P.IamIndex.of(model)
         names, names_unknown = _log_bucket_names(model)
         verdicts: dict = {}
         for principal in model.of_type(P.ROLE, P.USER, P.GROUP):
@@ -455,7 +455,7 @@ class _NamedRoleRule(_AccessRule):
             yield self.passed(ACCOUNT, f"the policy lists no {self.role_id!r} log-access role")
             return
         # a missing role is ACC-005's finding: reported once, not under two rules
-        index = P.IamIndex(model)
+        index = P.IamIndex.of(model)
         for role in roles:
             status, message = self.check(model, policy, index, role)
             absent = status == PASS and self.pass_rests_on_absence
