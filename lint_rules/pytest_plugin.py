@@ -59,6 +59,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--auditgate-config", metavar="FILE",
                     help="auditgate configuration file (default: .auditgate.toml or [tool.auditgate] in "
                          "pyproject.toml, from the invocation directory up)")
+    group.addoption("--auditgate-no-cache", action="store_true", default=False,
+                    help="do not read or write auditgate's parse cache (~/.cache/auditgate)")
     group.addoption("--audit-log", action="append", default=[], metavar="PATH",
                     help="application log lines (file or directory) to check like `auditgate logs`: "
                          "audit-event contract, cleartext PHI, coverage (repeatable)")
@@ -124,6 +126,10 @@ def _option(config: pytest.Config, project: Config, name: str, key: str, default
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("auditgate_no_cache", False):
+        from . import cache
+
+        cache.disable()
     plans, dirs = config.getoption("tfplan"), config.getoption("tf_dir")
     logs = config.getoption("audit_log")
     if not plans and not dirs and not logs:
