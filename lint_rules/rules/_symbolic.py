@@ -412,6 +412,10 @@ def from_partial(model: Model, value: Any, refs: Iterable[str], provider: str, *
         if part.refs:
             out.append(_hole_text(model, part))
             continue
+        said = _source_text(model, part.source, provider)
+        if said is not None:
+            out.append(said)
+            continue
         before = "".join(p if isinstance(p, str) else _MARK for p in parts[:i])
         after = "".join(p if isinstance(p, str) else _MARK for p in parts[i + 1:])
         kind = _position_kind(before, after)
@@ -435,6 +439,43 @@ def from_partial(model: Model, value: Any, refs: Iterable[str], provider: str, *
 
 _ACCOUNT_KEYS = ("aws:sourceaccount", "aws:principalaccount", "aws:resourceaccount", "aws:sourceowner",
                  "kms:calleraccount")
+
+
+# the attribute of a context data source a piece is (Hole.source) -> what it stands for
+_SOURCE_ATTRS = {("aws_caller_identity", "account_id"): "account",
+                 ("aws_region", "name"): "region", ("aws_region", "region"): "region", ("aws_region", "id"): "region",
+                 ("aws_partition", "partition"): "partition", ("aws_partition", "id"): "partition",
+                 ("aws_organizations_organization", "id"): "org"}
+
+
+def _source_text(model: Model, source: str, provider: str) -> Text | None:
+    """A piece the HCL loader says is exactly ``data.<type>.<name>[key].<attr>`` of a context data
+    source (the account id of ``data.aws_caller_identity``, a region, a partition, the organization
+    id) -> that provider's symbol, whatever its place in the string: two pieces with the same source
+    are the same text, so ``"arn:aws:s3:::acme-logs-${local.account_id}"`` in a bucket policy and the
+    bucket named ``"acme-logs-${local.account_id}"`` compare equal.  None for anything else."""
+    if not source:
+        return None
+    address, _, attr = source.rpartition(".")
+    m = _DATA_TYPE.search(strip_index(address))
+    kind = _SOURCE_ATTRS.get((m.group(1), attr)) if m else None
+    if kind is None:
+        return None
+    found = model.instances(address, follow_reads=False)
+    if len(found) == 1:
+        provider = provider_of(found[0])
+    elif found and len({provider_of(r) for r in found}) == 1:
+        provider = provider_of(found[0])
+    elif found:
+        return None  # instances under several providers: which one is not known
+    f = facts(model)
+    if kind == "account":
+        return f.account_text(provider)
+    if kind == "region":
+        return f.region_text(provider)
+    if kind == "partition":
+        return (f.partition(provider),)
+    return (Sym("org", provider),)
 
 
 def _hole_text(model: Model, hole: Hole) -> Text:

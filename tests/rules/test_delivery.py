@@ -1480,3 +1480,77 @@ resource "aws_s3_bucket_ownership_controls" "access_logs" {
 ''')
     files["main.tf"] = files["main.tf"].replace('bucket = "acme-access-logs"', 'bucket = "acme-access-logs"\n  acl    = "log-delivery-write"')
     check(tmp_path, files, "DLV-006", LOGGING, "pass", 'acl = "log-delivery-write"')
+
+
+# =============================================================================
+# names known but for the account id: the bucket policy names the bucket by its name, not its reference
+# =============================================================================
+# The idiom of secure baselines that write policies before the bucket exists (nozaq's secure-baseline,
+# cloudposse's cloudtrail-s3-bucket): the bucket's name and the policy's Resource are the same template
+# over data.aws_caller_identity, through a local.
+NAMED_BY_ACCOUNT = '''
+locals {
+  account_id  = data.aws_caller_identity.current.account_id
+  bucket_name = "acme-trail-${local.account_id}"
+}
+data "aws_iam_policy_document" "bucket" {
+  statement {
+    sid = "AWSCloudTrailAclCheck"
+    principals {
+      type        = "Service"
+      identifiers = ["cloudtrail.amazonaws.com"]
+    }
+    actions   = ["s3:GetBucketAcl"]
+    resources = ["arn:${data.aws_partition.current.partition}:s3:::RESOURCE_NAME"]
+  }
+  statement {
+    sid = "AWSCloudTrailWrite"
+    principals {
+      type        = "Service"
+      identifiers = ["cloudtrail.amazonaws.com"]
+    }
+    actions   = ["s3:PutObject"]
+    resources = ["arn:${data.aws_partition.current.partition}:s3:::RESOURCE_NAME/AWSLogs/${local.account_id}/*"]
+    condition {
+      test     = "StringEquals"
+      variable = "s3:x-amz-acl"
+      values   = ["bucket-owner-full-control"]
+    }
+  }
+}
+'''
+
+
+def named_by_account_files(resource_name: str, extra: str = "") -> dict:
+    files = trail_files(NAMED_BY_ACCOUNT.replace("RESOURCE_NAME", resource_name) + extra)
+    files["main.tf"] = files["main.tf"].replace('bucket = "acme-trail-logs"', "bucket = local.bucket_name")
+    return files
+
+
+def test_dlv001_policy_resource_written_as_the_partial_bucket_name_passes(tmp_path):
+    check(tmp_path, named_by_account_files("${local.bucket_name}"), "DLV-001", TRAIL, "pass", "AWSCloudTrailWrite")
+    # the same template written out again, not through the local: the same name
+    check(tmp_path / "again", named_by_account_files("acme-trail-${data.aws_caller_identity.current.account_id}"),
+          "DLV-001", TRAIL, "pass")
+
+
+def test_dlv001_policy_resource_naming_another_partial_bucket_fails(tmp_path):
+    check(tmp_path, named_by_account_files("acme-other-${local.account_id}"), "DLV-001", TRAIL, "fail",
+          "s3:GetBucketAcl")
+
+
+def test_dlv001_policy_resource_with_another_providers_account_is_not_a_pass(tmp_path):
+    """The same template over the caller identity of *another* provider (another account) may name
+    another bucket: never a pass."""
+    extra = '''
+provider "aws" {
+  alias  = "other"
+  region = "us-east-1"
+}
+data "aws_caller_identity" "other" {
+  provider = aws.other
+}
+'''
+    f = check(tmp_path, named_by_account_files("acme-trail-${data.aws_caller_identity.other.account_id}", extra),
+              "DLV-001", TRAIL, "unknown")
+    assert "s3:GetBucketAcl" in f.message
