@@ -159,7 +159,8 @@ class LogChecker:
         for finding in findings:  # the input each finding comes from (JSON report key "source")
             if hasattr(finding, "source") and not finding.source:
                 finding.source = finding.file or source
-        return Report(findings=findings, source=source)
+        ran = ["APP-004", "APP-005"] + (["APP-006"] if self.coverage else [])
+        return Report(findings=findings, source=source, rules=ran)
 
     def summary(self) -> dict:
         return {"sources": [s.as_dict() for s in self.stats],
