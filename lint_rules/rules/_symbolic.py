@@ -153,6 +153,15 @@ class Facts:
                 if not known and len(self._data_accounts) == 1 and len(self._provider_configs) <= 1:
                     known = next(iter(self._data_accounts.values()))
                 found = next(iter(known)) if len(known) == 1 else None
+            if found is None and self._provider_configs:
+                # a configuration sharing credentials with one whose account is known (an alias for
+                # another region of the default provider) acts in that account
+                key = self.account_key(provider)
+                if _ACCOUNT.match(key):
+                    found = key
+                else:
+                    known = {a for p, ids in self._data_accounts.items() if self.account_key(p) == key for a in ids}
+                    found = next(iter(known)) if len(known) == 1 else None
             self._accounts[provider] = found
         return self._accounts[provider]
 
@@ -183,10 +192,19 @@ class Facts:
             return "aws-us-gov"
         return "aws"
 
+    def account_key(self, provider: str) -> str:
+        """Which account symbol ``provider`` acts in: configurations that name no account but share
+        credentials (an alias for another region) act in one account (``Model.account_of``)."""
+        label = self.model.account_of(provider) if self._provider_configs else provider
+        return label if isinstance(label, str) and label else provider
+
     # --- as texts ---------------------------------------------------------------
     def account_text(self, provider: str) -> Text:
         known = self.account(provider)
-        return (known,) if known else (Sym("account", provider),)
+        return (known,) if known else (Sym("account", self.account_key(provider)),)
+
+    def org_text(self, provider: str) -> Text:
+        return (Sym("org", self.account_key(provider)),)
 
     def region_text(self, provider: str, resource: Resource | None = None) -> Text:
         if resource is not None:
@@ -431,7 +449,7 @@ def from_partial(model: Model, value: Any, refs: Iterable[str], provider: str, *
         elif kind == "region":
             out.append(f.region_text(provider))
         elif kind == "org":
-            out.append(Sym("org", provider))
+            out.append(f.org_text(provider))
         else:
             out.append(any_sym())
     return text(*out)
@@ -475,7 +493,7 @@ def _source_text(model: Model, source: str, provider: str) -> Text | None:
         return f.region_text(provider)
     if kind == "partition":
         return (f.partition(provider),)
-    return (Sym("org", provider),)
+    return f.org_text(provider)
 
 
 def _hole_text(model: Model, hole: Hole) -> Text:
