@@ -18,7 +18,7 @@ from .phi import Scanner
 from .reader import NOT_JSON, Record, read_records, sources
 
 COVERAGE_SUBJECT = "logs"
-DEFAULT_LIMIT = 1000
+from . import DEFAULT_LIMIT  # noqa: E402,F401  (re-exported: its former home)
 _NOTED_LINES = 50  # non-JSON line numbers listed per source
 
 
