@@ -40,7 +40,12 @@ def budget(ci_examples: int) -> int:
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if not COUNTER.cases:
         return
-    per = ", ".join(f"{name} {n}" for name, n in sorted(COUNTER.by_test.items()))
+    def linted(test=None):
+        return sum(n for (t, code), n in COUNTER.codes_by_test.items() if code in (0, 1) and test in (None, t))
+
+    per = ", ".join(f"{name} {n} ({linted(name)} linted)" for name, n in sorted(COUNTER.by_test.items()))
+    verdict = "; none crashed or hung" if exitstatus == 0 else ""
     terminalreporter.write_line(
         f"fuzz ({PROFILE} profile): {COUNTER.cases} generated inputs run through auditgate in "
-        f"{COUNTER.seconds:.0f} s ({per})")
+        f"{COUNTER.seconds:.0f} s: {per}; {linted()} loaded and linted, {COUNTER.codes.get(2, 0)} refused "
+        f"with one line{verdict}")

@@ -67,6 +67,8 @@ class _Counter:
     cases = 0
     seconds = 0.0
     by_test: dict = {}
+    codes: dict = {}  # exit code -> generated inputs that ended with it
+    codes_by_test: dict = {}  # (test, exit code) -> inputs
 
 
 COUNTER = _Counter()
@@ -80,10 +82,10 @@ class Result:
     seconds: float
 
 
-def _stream() -> io.TextIOWrapper:
+def _stream(errors: str = "strict") -> io.TextIOWrapper:
     # what a real stdout is: UTF-8 with strict errors (a lone surrogate in a report must not pass here
-    # and crash a real terminal)
-    return io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict", newline="")
+    # and crash a real terminal); a real stderr writes one as \udxxx ("backslashreplace")
+    return io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors=errors, newline="")
 
 
 def _value(stream: io.TextIOWrapper) -> str:
@@ -108,7 +110,7 @@ def time_limit(seconds: float):
 def run_cli(args: Sequence[str], stdin: bytes | None = None, test: str = "") -> Result:
     """``auditgate ARGS`` in this process, with ``stdin`` as standard input; ``test`` names the
     fuzzer of a generated input (counted for the summary)."""
-    out, err = _stream(), _stream()
+    out, err = _stream(), _stream("backslashreplace")
     fake_in = io.TextIOWrapper(io.BytesIO(stdin or b""), encoding="utf-8")
     saved = sys.stdout, sys.stderr, sys.stdin
     old_debug = os.environ.get("AUDITGATE_DEBUG")
@@ -134,6 +136,8 @@ def run_cli(args: Sequence[str], stdin: bytes | None = None, test: str = "") -> 
         COUNTER.cases += 1
         COUNTER.seconds += seconds
         COUNTER.by_test[test] = COUNTER.by_test.get(test, 0) + 1
+        COUNTER.codes[code] = COUNTER.codes.get(code, 0) + 1
+        COUNTER.codes_by_test[(test, code)] = COUNTER.codes_by_test.get((test, code), 0) + 1
     return Result(code, _value(out), _value(err), seconds)
 
 

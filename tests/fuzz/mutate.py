@@ -9,6 +9,7 @@ placeholders replaced in the serialized text (:func:`dumps`).
 """
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
@@ -130,15 +131,23 @@ def _children(node: Any) -> list:
     return []
 
 
+# how deep a mutation goes: rarely the root or a top-level key (which makes the document not a plan
+# at all, a case the loader refuses at its first check), mostly inside resources and their values
+_DEPTHS = list(range(3, 15)) * 3 + [2, 1, 0]  # (hypothesis tries the first ones most: keep them deep)
+
+
 def _walk(data: st.DataObject, doc: Any, label: str) -> list:
-    """A random path into ``doc`` (keys/indexes); biased towards going deep."""
+    """A random path into ``doc`` (keys/indexes); biased towards going deep, through containers."""
     path: list = []
     node = doc
-    depth = data.draw(st.integers(min_value=0, max_value=12), label=f"{label} depth")
+    depth = data.draw(st.sampled_from(_DEPTHS), label=f"{label} depth")
     for _ in range(depth):
         keys = _children(node)
         if not keys:
             break
+        inner = [k for k in keys if isinstance(node[k], (dict, list)) and node[k]]
+        if inner and data.draw(st.integers(0, 9), label=f"{label} into") < 9:
+            keys = inner
         key = keys[data.draw(st.integers(min_value=0, max_value=len(keys) - 1), label=f"{label} key")]
         path.append(key)
         node = node[key]
@@ -217,9 +226,13 @@ def mutate(data: st.DataObject, doc: Any, *, label: str = "m", kinds: tuple[str,
             parent[key] = data.draw(strategy, label="same type")
         elif kind == "empty":
             parent[key] = data.draw(st.sampled_from(["", [], {}, 0, False]), label="empty")
+        elif kind in _GROWING and _too_big(doc):
+            parent[key] = data.draw(nasty_text, label="nasty instead")  # the document is big enough
         elif kind == "huge":
             small = not _has_raw(old) and len(dumps(old)) < 2000
-            parent[key] = data.draw(st.one_of(huge_text, st.just([old] * 2000), st.just({str(i): old for i in range(500)}))
+            # copies, not references: a later mutation inside one copy must not change all 2,000
+            parent[key] = data.draw(st.one_of(huge_text, st.just(_copies(old, 2000)),
+                                              st.just(dict(zip(map(str, range(500)), _copies(old, 500)))))
                                     if small else huge_text, label="huge")
         elif kind == "nasty":
             parent[key] = data.draw(nasty_text, label="nasty") if not isinstance(old, str) or data.draw(
@@ -241,9 +254,10 @@ def mutate(data: st.DataObject, doc: Any, *, label: str = "m", kinds: tuple[str,
         elif kind == "repeat":
             small = not _has_raw(old) and len(dumps(old)) < 5000
             if isinstance(parent, list):
-                parent[key:key + 1] = [old] * data.draw(st.sampled_from([2, 10, 1000] if small else [2, 3]), label="times")
+                parent[key:key + 1] = _copies(old, data.draw(st.sampled_from([2, 10, 1000] if small else [2, 3]),
+                                                             label="times"))
             else:
-                parent[key] = [old, old]
+                parent[key] = _copies(old, 2)
         elif kind == "swap_list":
             if isinstance(old, list):
                 parent[key] = list(reversed(old))
@@ -253,6 +267,21 @@ def mutate(data: st.DataObject, doc: Any, *, label: str = "m", kinds: tuple[str,
                 parent[key] = [old]
         applied.append(f"{kind} {path}")
     return (_materialize(doc) if any(a.startswith("duplicate_key") for a in applied) else doc), applied
+
+
+#: mutations that make the document bigger, and the size past which they are not applied (each can
+#: multiply a part by up to 2,000; four in a row on shared parts once made a 20 GB document)
+_GROWING = ("huge", "repeat", "copy_subtree")
+MAX_DOC = 8_000_000
+
+
+def _too_big(doc: Any) -> bool:
+    return len(dumps(_materialize(doc))) > MAX_DOC
+
+
+def _copies(node: Any, n: int) -> list:
+    """``n`` independent copies of ``node`` (a deep copy each, Raw and duplicate-key holders kept)."""
+    return [copy.deepcopy(node) for _ in range(n)]
 
 
 class _DupHolder:
@@ -277,6 +306,8 @@ def _set(doc: Any, path: list, value: Any) -> None:
 
 def _materialize(node: Any) -> Any:
     """Objects holding a duplicated key become :class:`Raw` text."""
+    if isinstance(node, _DupHolder):  # a key duplicated twice: the inner pair's later value stands for it
+        return _materialize(node.second)
     if isinstance(node, dict):
         if any(isinstance(v, _DupHolder) for v in node.values()):
             parts = []
