@@ -92,6 +92,13 @@ def _read_toml(path: Path) -> dict:
         raise InputError(f"cannot read configuration ({exc.strerror})", str(path)) from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"configuration is not valid TOML ({exc})", str(path)) from None
+    except UnicodeDecodeError as exc:  # TOML is UTF-8
+        raise InputError(f"configuration is not UTF-8 text (byte {exc.start})", str(path)) from None
+    except RecursionError:
+        raise InputError("configuration is not valid TOML (nested too deeply)", str(path)) from None
+    except ValueError as exc:  # an integer of more digits than Python converts
+        problem = " ".join(str(exc).split(";")[0].split())[:120]
+        raise InputError(f"configuration is not valid TOML ({problem})", str(path)) from None
 
 
 def load_config(path: str | Path) -> Config:

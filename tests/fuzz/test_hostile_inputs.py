@@ -241,3 +241,18 @@ def test_the_harness_limits_a_case_s_memory():
         with memory_limit(256 * 2 ** 20):
             bytearray(2 * 2 ** 30)
     bytearray(512 * 2 ** 20)  # and the limit is lifted afterwards
+
+
+# --- configuration files ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("data, needle", [
+    (b"\xff\xfeformat = 1\n", "configuration is not UTF-8 text"),
+    (b"a = " + b"1" * 5000 + b"\n", "configuration is not valid TOML (Exceeds the limit"),
+    (b"a = " + b"[" * 5000 + b"]" * 5000 + b"\n", "configuration is not valid TOML (nested too deeply)"),
+], ids=["not-utf8", "long-integer", "deep"])
+def test_hostile_configuration_file(tmp_path, data, needle):
+    """Each was an internal error (exit 3) or a message without the file's name."""
+    (tmp_path / ".auditgate.toml").write_bytes(data)
+    (tmp_path / "plan.json").write_text(SMALL_PLAN)
+    refused(run_cli(["check", str(tmp_path / "plan.json"), "--config", str(tmp_path / ".auditgate.toml")]),
+            ".auditgate.toml", needle)
