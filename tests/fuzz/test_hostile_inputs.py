@@ -256,3 +256,37 @@ def test_hostile_configuration_file(tmp_path, data, needle):
     (tmp_path / "plan.json").write_text(SMALL_PLAN)
     refused(run_cli(["check", str(tmp_path / "plan.json"), "--config", str(tmp_path / ".auditgate.toml")]),
             ".auditgate.toml", needle)
+
+
+def test_format_of_a_gigabyte_wide_field_is_unknown(tmp_path):
+    """``format("%0999999999d", 1)`` built a gigabyte of zeros (a hang, then memory)."""
+    from lint_rules.loaders import load_path
+
+    (tmp_path / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = format("%0999999999d", 1)\n}\n')
+    result = run_cli(["check", str(tmp_path)])
+    check_closed(result)
+    assert str(load_path(str(tmp_path)).get("aws_s3_bucket.b").values["bucket"]) == "(known after apply)"
+
+
+def test_template_for_directives_share_the_iteration_budget(tmp_path, monkeypatch):
+    """Three nested ``%{ for }`` over range(1000) in a template are 10**9 renderings: past the budget,
+    unknown with the note."""
+    from lint_rules.loaders.hcl import evaluator
+
+    monkeypatch.setattr(evaluator, "MAX_FOR_ITERATIONS", 5_000)
+    (tmp_path / "main.tf").write_text(
+        'locals {\n  a = "%{ for i in range(1000) }%{ for j in range(1000) }%{ for k in range(1000) }x'
+        '%{ endfor }%{ endfor }%{ endfor }"\n}\n'
+        'resource "aws_s3_bucket" "b" {\n  bucket = "b-${length(local.a)}"\n}\n')
+    result = run_cli(["check", str(tmp_path)])
+    check_closed(result)
+    assert "iterate over more than 5,000 elements" in result.stderr
+
+
+def test_tfvars_json_with_an_integer_too_long_to_convert(tmp_path):
+    """An internal error (exit 3) before."""
+    (tmp_path / "main.tf").write_text('variable "a" {\n  type = any\n}\n'
+                                      'resource "aws_s3_bucket" "b" {\n  bucket = "x-${var.a}"\n}\n')
+    (tmp_path / "big.tfvars.json").write_text('{"a": ' + "1" * 5000 + "}")
+    refused(run_cli(["check", str(tmp_path), "--var-file", str(tmp_path / "big.tfvars.json")]),
+            "big.tfvars.json: invalid JSON")

@@ -257,6 +257,9 @@ class Evaluator(PartialEvaluation):
                     unknown = True
                     continue
                 for k, v in iter_collection(coll):
+                    self._for_budget -= 1  # template %{ for } directives share the for-expressions' budget
+                    if self._for_budget < 0:
+                        raise _TooMuchWork()
                     names = {item[2]: v}
                     if item[1]:
                         names[item[1]] = k

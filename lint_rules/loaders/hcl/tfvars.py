@@ -23,6 +23,8 @@ def read_tfvars(loader: "_Loader", path: str) -> dict[str, Any]:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(f"invalid JSON ({exc.msg})", f"{path}:{exc.lineno}:{exc.colno}") from None
+        except ValueError as exc:  # an integer of more digits than Python converts
+            raise InputError(f"invalid JSON ({' '.join(str(exc).split(';')[0].split())[:120]})", path) from None
         if not isinstance(data, dict):
             raise InputError("a .tfvars.json file must hold a JSON object", path)
         return data

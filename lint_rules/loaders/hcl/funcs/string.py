@@ -12,7 +12,13 @@ from .registry import _fn, _need_list, _need_str
 _FMT_RE = re.compile(r"%([-+ #0]*)(\d+)?(?:\.(\d+))?([a-zA-Z%])")
 
 
+#: the widest field or precision a format verb may ask for (``%0999999999d`` is a gigabyte of zeros)
+MAX_FORMAT_WIDTH = 100_000
+
+
 def _format_one(flags: str, width: str | None, prec: str | None, verb: str, arg: Any) -> str:
+    if (width and int(width) > MAX_FORMAT_WIDTH) or (prec and int(prec) > MAX_FORMAT_WIDTH):
+        raise EvalError(f"format: a width or precision over {MAX_FORMAT_WIDTH:,}")
     if verb == "v" and "#" in flags:
         return json_encode(arg)
     if verb in ("v", "s"):
