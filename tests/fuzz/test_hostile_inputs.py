@@ -290,3 +290,25 @@ def test_tfvars_json_with_an_integer_too_long_to_convert(tmp_path):
     (tmp_path / "big.tfvars.json").write_text('{"a": ' + "1" * 5000 + "}")
     refused(run_cli(["check", str(tmp_path), "--var-file", str(tmp_path / "big.tfvars.json")]),
             "big.tfvars.json: invalid JSON")
+
+
+# --- error lines -----------------------------------------------------------------------------------
+
+def test_an_error_quoting_a_line_break_stays_one_line(tmp_path):
+    """A resource type of ``"\\n"`` was quoted raw in the error: two lines on stderr (found by the
+    plan fuzzer's ci profile)."""
+    doc = json.loads(SMALL_PLAN)
+    doc["resource_changes"] = [{"address": "aws_s3_bucket.b", "mode": "managed", "type": "\n\x1b[31mX\u2028",
+                                "name": "b", "change": {"actions": ["create"], "before": None, "after": {}}}]
+    (tmp_path / "plan.json").write_text(json.dumps(doc))
+    err = refused(run_cli(["check", str(tmp_path / "plan.json")]))
+    assert "\\n" in err and "\x1b" not in err and "\u2028" not in err
+
+
+def test_an_error_quoting_a_huge_value_is_shortened(tmp_path):
+    """The policy schema's message quoted a 2,000-item list whole: a 14,000-character line (found
+    by the policy fuzzer's ci profile)."""
+    text = POLICY_TEXT.replace('delete_trail_exempt_roles:\n  - "*devops-admin*"',
+                               "delete_trail_exempt_roles: [[" + ", ".join(["NVS"] * 2000) + "]]")
+    err = refused(check_policy(tmp_path, text), "policy file invalid at delete_trail_exempt_roles/0")
+    assert len(err) <= 1000 + len("auditgate: error: \n") and " … " in err
