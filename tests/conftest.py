@@ -1,0 +1,13 @@
+"""Session-wide fixtures of the suite."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def offline_tf(tmp_path_factory):
+    """The real terraform with the offline hashicorp/aws stand-in (tests/offline_tf.py): skips where
+    terraform or the shared schema is missing, fails where they are there and the provider does not start."""
+    from .offline_tf import start_session
+
+    return start_session(tmp_path_factory.mktemp("tfoffline"))
