@@ -8,6 +8,8 @@ import pytest
 
 from .helpers import REPO
 
+pytestmark = pytest.mark.terraform
+
 ROOTS = ["terraform/nvs", "terraform/nhc"] + sorted(
     p.relative_to(REPO).as_posix() for p in (REPO / "terraform" / "examples").iterdir() if any(p.glob("*.tf")))
 MODULES = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "modules").iterdir() if any(p.glob("*.tf")))

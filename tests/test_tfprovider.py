@@ -267,6 +267,31 @@ def test_plugin_ends_on_sigterm_and_cleans_up(tmp_path, schemas):
     assert not address.parent.exists()
 
 
+def test_plugin_exits_when_terraform_dies(tmp_path, schemas):
+    """A terraform killed without ending its plugins (SIGKILL, a broken pipe) leaves no provider behind."""
+    env = dict(os.environ, **{MAGIC_COOKIE_KEY: MAGIC_COOKIE_VALUE, "TFOFFLINE_SOCKET_DIR": str(tmp_path / "s")})
+    command = [sys.executable, str(TOOL), "serve", "--schema", str(TRIMMED), "--cache-dir", str(tmp_path / "c")]
+    parent = subprocess.run([sys.executable, "-c", (
+        "import subprocess, sys\n"
+        f"p = subprocess.Popen({command!r}, stdout=subprocess.PIPE, text=True)\n"
+        "print(p.pid, p.stdout.readline().split('|')[3], flush=True)\n")],
+        env=env, capture_output=True, text=True, timeout=60)
+    pid, address = parent.stdout.split()
+    deadline = time.monotonic() + 20
+    while _alive(int(pid)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _alive(int(pid)), "the orphaned provider is still running"
+    assert not Path(address).parent.exists()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in state  # a zombie has exited
+
+
 def test_plugin_refuses_to_run_outside_terraform(tmp_path, schemas):
     env = {k: v for k, v in os.environ.items() if k != MAGIC_COOKIE_KEY}
     proc = subprocess.run([sys.executable, str(TOOL), "serve", "--schema", str(TRIMMED)], env=env,

@@ -44,6 +44,7 @@ FIXTURES = {"nvs": "terraform/nvs", "nhc": "terraform/nhc", "noncompliant": "ter
 # a plan's timestamp is the only field that changes from run to run: fixtures pin it
 FIXTURE_TIMESTAMP = "2025-06-02T09:00:00Z"
 OVERRIDE_FILE = "zz_tfoffline_override.tf"
+DEFAULT_REGION = "us-east-1"  # AWS_REGION when the environment has none
 OVERRIDE = ('# written by tools/tfoffline.py in its temporary copy: state stays local, whatever backend\n'
             '# the root configures (init -backend-config=... is for the real account)\n'
             'terraform {\n  backend "local" {}\n}\n')
@@ -138,8 +139,15 @@ class OfflineTerraform:
             (self.home / sub).mkdir(exist_ok=True)
         self.executable.parent.mkdir(parents=True, exist_ok=True)
         # TFOFFLINE_SCHEMA_FILE (terraform passes its environment on) picks the schema per run
+        from tfprovider.server import write_certificate
+
+        if not (self.home / "cert" / "cert.der").is_file():
+            write_certificate(self.home / "cert")
+        # python -S with this interpreter's path: no site/.pth processing in each plugin start
+        pythonpath = os.pathsep.join(p for p in sys.path if p and Path(p).is_dir() and Path(p) != TOOLS)
         launcher = (f'#!/bin/sh\n# offline stand-in for hashicorp/aws {VERSION}, written by tools/tfoffline.py\n'
-                    f'exec {_sh(sys.executable)} {_sh(str(Path(__file__).resolve()))} serve '
+                    f'PYTHONPATH={_sh(pythonpath)} exec {_sh(sys.executable)} -S {_sh(str(Path(__file__).resolve()))} '
+                    f'serve --cert-dir {_sh(str(self.home / "cert"))} '
                     f'--schema "${{TFOFFLINE_SCHEMA_FILE:-{_dq(str(default))}}}" '
                     f'--defaults {_sh(str(schema_dir() / DEFAULTS))} '
                     f'--cache-dir {_sh(str(self.home / "schema-cache"))}\n')
@@ -185,6 +193,8 @@ class OfflineTerraform:
         env = {k: v for k, v in os.environ.items() if k not in ("TF_DATA_DIR", "TF_WORKSPACE", "TF_CLI_ARGS")}
         env.update({"TF_CLI_CONFIG_FILE": str(self.cli_config), "TF_IN_AUTOMATION": "1", "TF_INPUT": "0",
                     "CHECKPOINT_DISABLE": "1", "TFOFFLINE_SOCKET_DIR": str(self.home / "sockets")})
+        if not env.get("AWS_REGION") and not env.get("AWS_DEFAULT_REGION"):
+            env["AWS_REGION"] = DEFAULT_REGION  # for configurations without a provider region, as CI would set
         return env
 
     def env_for(self, workdir: Path) -> dict[str, str]:
@@ -375,13 +385,15 @@ def serve(argv: list[str]) -> int:
     parser.add_argument("--schema", required=True)
     parser.add_argument("--defaults")
     parser.add_argument("--cache-dir")
+    parser.add_argument("--cert-dir")
     args = parser.parse_args(argv)
     from tfprovider.provider import Provider
     from tfprovider.schema import Schemas
     from tfprovider.server import serve as run_server
 
     return run_server(Provider(Schemas(Path(args.schema), args.defaults and Path(args.defaults),
-                                       cache_dir=args.cache_dir and Path(args.cache_dir))))
+                                       cache_dir=args.cache_dir and Path(args.cache_dir))),
+                      cert_dir=args.cert_dir and Path(args.cert_dir))
 
 
 def main(argv: list[str] | None = None) -> int:

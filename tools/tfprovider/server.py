@@ -11,9 +11,9 @@ go-plugin's contract, as terraform 1.x uses it:
 - besides ``tfplugin6.Provider`` it serves ``plugin.GRPCController/Shutdown`` (terraform's way of
   ending it) and ``plugin.GRPCStdio`` (stdout/stderr forwarding; an empty stream here).
 
-The socket lives in its own temporary directory, removed on Shutdown, on SIGTERM and at exit; a
-plugin killed outright (SIGKILL) cannot, so callers create sockets under a directory they own
-(``TFOFFLINE_SOCKET_DIR``) and remove that.
+The socket lives in its own temporary directory, removed on Shutdown, on SIGTERM and when terraform
+itself dies (the plugin's parent changes); a plugin killed outright (SIGKILL) cannot, so callers create
+sockets under a directory they own (``TFOFFLINE_SOCKET_DIR``) and remove that.
 """
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def self_signed_certificate() -> tuple[bytes, bytes, bytes]:
     now = datetime.datetime.now(datetime.timezone.utc)
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
             .serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(seconds=30)).not_valid_after(now + datetime.timedelta(hours=12))
+            .not_valid_before(now - datetime.timedelta(seconds=30)).not_valid_after(now + datetime.timedelta(days=3650))
             .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
             .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
             .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=True,
@@ -60,6 +60,27 @@ def self_signed_certificate() -> tuple[bytes, bytes, bytes]:
     return key_pem, cert.public_bytes(serialization.Encoding.PEM), cert.public_bytes(serialization.Encoding.DER)
 
 
+def load_or_make_certificate(cert_dir: Path | None) -> tuple[bytes, bytes, bytes]:
+    """The certificate of ``cert_dir`` (``key.pem``, ``cert.pem``, ``cert.der``, made by
+    ``write_certificate`` at install time, which saves each plugin start the key generation), else a
+    new one."""
+    if cert_dir is not None:
+        try:
+            return tuple((Path(cert_dir) / name).read_bytes() for name in ("key.pem", "cert.pem", "cert.der"))
+        except OSError:
+            pass
+    return self_signed_certificate()
+
+
+def write_certificate(cert_dir: Path) -> None:
+    cert_dir = Path(cert_dir)
+    cert_dir.mkdir(parents=True, exist_ok=True)
+    for name, data in zip(("key.pem", "cert.pem", "cert.der"), self_signed_certificate()):
+        path = cert_dir / name
+        path.touch(mode=0o600)
+        path.write_bytes(data)
+
+
 def _socket_dir() -> Path:
     base = os.environ.get("TFOFFLINE_SOCKET_DIR") or None
     if base:
@@ -71,7 +92,7 @@ def _socket_dir() -> Path:
     return path
 
 
-def serve(provider, out=None) -> int:
+def serve(provider, out=None, cert_dir: Path | None = None) -> int:
     """Run ``provider`` (a ``tfprovider.provider.Provider``) as a plugin until terraform ends it."""
     import grpc
 
@@ -112,7 +133,7 @@ def serve(provider, out=None) -> int:
     try:
         client_cert = os.environ.get("PLUGIN_CLIENT_CERT")
         if client_cert:
-            key_pem, cert_pem, cert_der = self_signed_certificate()
+            key_pem, cert_pem, cert_der = load_or_make_certificate(cert_dir)
             # terraform's client certificate is ECDSA P-521, which gRPC's BoringSSL does not accept for
             # client authentication (terraform then sends none): TLS with the server side pinned by
             # terraform, and the socket in a directory only this user can enter (mkdtemp: 0700).
@@ -127,8 +148,10 @@ def serve(provider, out=None) -> int:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # terraform ends its plugins itself, after a Ctrl-C too
         out.write(f"1|6|unix|{socket_path}|grpc|{cert_field}\n")
         out.flush()
+        parent = os.getppid()
         while not stop.wait(0.5):
-            pass
+            if os.getppid() != parent:  # terraform died without ending its plugins: do not linger
+                break
         server.stop(grace=0.5).wait()
     finally:
         shutil.rmtree(sock_dir, ignore_errors=True)
