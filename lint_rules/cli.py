@@ -16,7 +16,7 @@ from typing import Sequence
 from . import __version__
 from .engine import all_rules, evaluate, get_rule
 from .errors import InputError
-from .loaders import STDIN, load_path
+from .loaders import STDIN, is_plan_path, load_path, plan_sources
 from .policy import load_policy
 from .report import render_json, render_text
 
@@ -49,6 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="tfvars file for Terraform directories (repeatable)")
     check.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
                        help="variable for Terraform directories (repeatable)")
+    check.add_argument("--tf-dir", "--source-dir", dest="tf_dir", action="append", default=[], metavar="DIR",
+                       help="the Terraform configuration a plan was made from: references the plan does not "
+                            "record (through locals) and file:line locations are read from it; one for "
+                            "every plan, or one per plan in order (repeatable). Default: the current "
+                            "directory when it is the plan's root module. Without plans: lint DIR as HCL")
     check.add_argument("--show-pass", action="store_true", help="also list passing checks (text format)")
     check.add_argument("--output", metavar="FILE", help="also write the report to FILE")
 
@@ -78,7 +83,10 @@ def _parse_vars(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    paths = args.paths or _default_paths()
+    paths = args.paths or ([] if args.tf_dir else _default_paths())
+    sources = plan_sources(paths, args.tf_dir)
+    if not any(p for p in paths if is_plan_path(p)):
+        paths = paths + [d for d in args.tf_dir if d not in paths]  # --tf-dir alone: lint it as HCL
     if paths.count(STDIN) > 1:
         raise InputError("standard input (-) can be given only once")
     policy = load_policy(args.policy)
@@ -91,7 +99,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     variables = _parse_vars(args.var)
     reports = []
     for path in paths:
-        model = load_path(path, var_files=args.var_file, variables=variables)
+        model = load_path(path, var_files=args.var_file, variables=variables,
+                          source_dir=sources.get(path), find_source=True)
         if args.format == "text":
             for note in model.diagnostics:
                 print(f"auditgate: note: {model.source}: {note}", file=sys.stderr)

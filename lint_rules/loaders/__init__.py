@@ -53,14 +53,37 @@ def _decode(data: bytes, where: str) -> str:
         raise InputError(f"input is not UTF-8 text (byte {exc.start})", where) from None
 
 
-def load_path(path: str, *, stdin_text: str | None = None,
-              var_files: Sequence[str] = (), variables: Mapping[str, str] | None = None) -> Model:
-    """Load a plan file, a ``-`` for stdin, or a Terraform directory into a Model."""
-    from .plan import load_plan_text
+def is_plan_path(path: str) -> bool:
+    """Does ``load_path`` read ``path`` as a plan (not as a Terraform directory)?"""
+    if path == STDIN:
+        return True
+    p = Path(path)
+    return not (p.is_dir() or p.suffix == ".tf")
 
+
+def plan_sources(paths: Sequence[str], source_dirs: Sequence[str], option: str = "--tf-dir") -> dict[str, str]:
+    """The source directory of each plan among ``paths`` (``--tf-dir``: one for every plan, or
+    one per plan in order); empty when no directory is given or no path is a plan."""
+    from .source import pair_sources
+
+    plans = [p for p in paths if is_plan_path(p)]
+    if not plans or not source_dirs:
+        return {}
+    return dict(zip(plans, pair_sources(plans, source_dirs, option)))
+
+
+def load_path(path: str, *, stdin_text: str | None = None,
+              var_files: Sequence[str] = (), variables: Mapping[str, str] | None = None,
+              source_dir: str | None = None, find_source: bool = False) -> Model:
+    """Load a plan file, a ``-`` for stdin, or a Terraform directory into a Model.
+
+    For a plan, ``source_dir`` is the directory of its configuration (``--tf-dir``): the
+    references the plan does not record and file:line locations are read from it (see
+    :mod:`.source`); with ``find_source``, the current directory is used when it is the
+    plan's root module.  Both are ignored for a Terraform directory."""
     if path == STDIN:
         text = stdin_text if stdin_text is not None else read_stdin()
-        return load_plan_text(text, "<stdin>")
+        return _load_plan(text, "<stdin>", source_dir, find_source)
     p = Path(path)
     if not p.exists():
         raise InputError("no such file or directory", path)
@@ -73,4 +96,26 @@ def load_path(path: str, *, stdin_text: str | None = None,
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read file ({exc.strerror})", path) from None
-    return load_plan_text(_decode(data, path), path)
+    return _load_plan(_decode(data, path), path, source_dir, find_source)
+
+
+def _load_plan(text: str, where: str, source_dir: str | None, find_source: bool) -> Model:
+    from .plan import load_plan_document, parse_plan_text
+    from .source import attach_source, detect_source_dir
+
+    doc = parse_plan_text(text, where)
+    model = load_plan_document(doc, where)
+    if source_dir is not None:
+        if not Path(source_dir).is_dir():
+            raise InputError("--tf-dir: " + ("not a directory" if Path(source_dir).exists()
+                                             else "no such directory"), source_dir)
+        return attach_source(model, doc, source_dir)
+    if find_source:
+        here = detect_source_dir(doc, ".")
+        if here is not None:
+            try:
+                return attach_source(model, doc, here, detected=True)
+            except InputError as exc:
+                model.diagnostics.append(f"the current directory is this plan's root module but "
+                                         f"cannot be read ({exc}): no references or locations from it")
+    return model

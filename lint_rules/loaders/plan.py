@@ -49,6 +49,12 @@ SHOW_JSON = "`terraform show -json PLANFILE`"
 
 def load_plan_text(text: str, source: str) -> Model:
     """Parse the text of a plan JSON document; see the module docstring."""
+    return load_plan_document(parse_plan_text(text, source), source)
+
+
+def parse_plan_text(text: str, source: str) -> Any:
+    """The parsed JSON of a plan's text (step 1 of the module docstring), not yet checked
+    to be a plan: :func:`load_plan_document` does that."""
     if not isinstance(text, str):
         raise InputError(f"expected text, got {type(text).__name__}", source)
     text = text.lstrip("\ufeff")
@@ -63,7 +69,7 @@ def load_plan_text(text: str, source: str) -> Model:
         raise InputError(_not_json_message(text, exc), source) from None
     except RecursionError:
         raise InputError("JSON is nested too deeply to be a plan", source) from None
-    return load_plan_document(doc, source)
+    return doc
 
 
 def load_plan_document(doc: Any, source: str) -> Model:

@@ -66,8 +66,11 @@ class _Loader:
         """Convert a value to a declared type constraint, as far as that is known."""
         return convert(value, desc, self.const)
 
-    def load_root_values(self, var_files: Sequence[str], variables: Mapping[str, str]) -> None:
+    def load_root_values(self, var_files: Sequence[str], variables: Mapping[str, str],
+                         values: Mapping[str, Any] | None = None) -> None:
         tfvars.load_root_values(self, var_files, variables)
+        # typed values that win over every other source (a plan's ``variables``: terraform's own)
+        self.root_values.update(values or {})
 
     # --- the model -------------------------------------------------------------------------------------
     def build(self, instance: ModuleInstance) -> list[Resource]:
@@ -105,9 +108,11 @@ class _Loader:
 
 
 def load_hcl_dir(path, var_files: Sequence[str] = (), variables: Mapping[str, str] | None = None,
-                 unconfigured_attr=None) -> Model:
+                 unconfigured_attr=None, values: Mapping[str, Any] | None = None) -> Model:
     """Load the Terraform root module in directory ``path`` (and its local modules) into a Model.
 
+    ``variables``: raw ``-var NAME=VALUE`` texts; ``values``: typed root variable values that
+    override every other source (``loaders.source`` passes a plan's ``variables``).
     ``unconfigured_attr``: optional hook, see ``_Loader.unconfigured_attr``.
     """
     root_dir = str(path)
@@ -117,7 +122,7 @@ def load_hcl_dir(path, var_files: Sequence[str] = (), variables: Mapping[str, st
     loader.unconfigured_attr = unconfigured_attr
     try:
         loader.root = loader.module_config(root_dir)
-        loader.load_root_values(var_files, variables or {})
+        loader.load_root_values(var_files, variables or {}, values)
         resources = loader.build(ModuleInstance(loader, loader.root, ""))
     except RecursionError:
         raise InputError("configuration is nested too deeply to load", root_dir) from None
