@@ -40,21 +40,27 @@ class OfflineSession:
         self.tf = tf
         self.base = base
         self._lock = threading.Lock()
+        self._init_lock = threading.Lock()
         self._keys: dict[Any, threading.Lock] = {}
         self._workdirs: dict[Path, Any] = {}
         self._results: dict[Any, Any] = {}
         self._count = 0
 
     def _once(self, key, make):
-        """``make()`` once per key, also when threads ask at the same time."""
+        """``make()`` once per key, also when threads ask at the same time; a failure is remembered
+        and raised again to every caller."""
         with self._lock:
-            if key in self._results:
-                return self._results[key]
             lock = self._keys.setdefault(key, threading.Lock())
         with lock:
             if key not in self._results:
-                self._results[key] = make()
-            return self._results[key]
+                try:
+                    self._results[key] = (True, make())
+                except BaseException as exc:  # pytest.fail() raises a BaseException
+                    self._results[key] = (False, exc)
+            ok, value = self._results[key]
+        if not ok:
+            raise value
+        return value
 
     def tftest(self, target: Path | str):
         """A ``tftest.TerraformTest`` set up (``terraform init``) on a copy of ``target``."""
@@ -69,7 +75,8 @@ class OfflineSession:
             work = self.tf.workspace(target, dest)
             test = tftest.TerraformTest(str(work), binary=self.tf.binary, env=self.tf.env_for(work))
             try:
-                test.setup(cleanup_on_exit=False)
+                with self._init_lock:  # terraform's plugin cache is not safe for concurrent inits
+                    test.setup(cleanup_on_exit=False)
             except tftest.TerraformTestError as exc:
                 pytest.fail(f"terraform init of {rel(target)} failed: {tfoffline.first_error(str(exc))}")
             return test
@@ -92,10 +99,15 @@ class OfflineSession:
                 pytest.fail(f"terraform plan of {rel(target)} failed: {tfoffline.first_error(str(exc))}")
         return self._once(("plan", target), make)
 
-    def plans(self, targets: list[Path]) -> dict[Path, dict]:
-        """Plan several directories, two at a time."""
+    def plans(self, targets: list[Path]) -> None:
+        """Plan several directories, two at a time (``plan()`` then returns each, or raises its failure)."""
+        def quietly(target):
+            try:
+                self.plan(target)
+            except BaseException:  # noqa: BLE001 - raised again by plan(target)
+                pass
         with ThreadPoolExecutor(PLAN_WORKERS) as pool:
-            return dict(zip(targets, pool.map(self.plan, targets)))
+            list(pool.map(quietly, targets))
 
     def validate(self, target: Path | str) -> dict:
         """``terraform validate -json`` of ``target`` (a root or a module)."""

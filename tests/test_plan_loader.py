@@ -885,8 +885,12 @@ def test_each_value_of_for_each_over_a_resource_is_the_same_key():
         # for_each over a constant map; vpc_id = aws_vpc.this[each.key].id
         p.resource(f'aws_flow_log.const["{key}"]', {"traffic_type": "ALL"}, unknown=["vpc_id"],
                    for_each=True, refs={"vpc_id": ["aws_vpc.this", "each.key"]})
+        # for_each = toset(["a", "b"]): neither constant nor references, so terraform leaves the
+        # for_each_expression out of the plan; the instance key still says for_each
+        p.resource(f'aws_flow_log.literal["{key}"]', {"traffic_type": "ALL"}, unknown=["vpc_id"],
+                   refs={"vpc_id": ["aws_vpc.this", "each.key"]})
     model = load(p.build())
-    for name in ("this", "by_key", "const"):
+    for name in ("this", "by_key", "const", "literal"):
         for key in ("a", "b"):
             flow = model.get(f'aws_flow_log.{name}["{key}"]')
             assert flow.refs == {"vpc_id": (f'aws_vpc.this["{key}"]',)}, name
