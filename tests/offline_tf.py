@@ -101,10 +101,15 @@ class OfflineSession:
 
     def plans(self, targets: list[Path]) -> None:
         """Plan several directories, two at a time (``plan()`` then returns each, or raises its failure)."""
+        self.each(self.plan, targets)
+
+    def each(self, function, targets) -> None:
+        """``function(target)`` for every target, two at a time; failures are left for the tests that
+        ask again (every result here is cached)."""
         def quietly(target):
             try:
-                self.plan(target)
-            except BaseException:  # noqa: BLE001 - raised again by plan(target)
+                function(target)
+            except BaseException:  # noqa: BLE001 - raised again when a test asks for this result
                 pass
         with ThreadPoolExecutor(PLAN_WORKERS) as pool:
             list(pool.map(quietly, targets))
@@ -115,8 +120,21 @@ class OfflineSession:
         return self._once(("validate", target), lambda: self.tf.validate(self.workdir(target)))
 
     def test(self, target: Path | str, *args: str):
-        """``terraform test`` in a copy of ``target`` (a module with ``tests/*.tftest.hcl``)."""
-        return self.tf.test(self.workdir(target), *args)
+        """``terraform test`` in a copy of ``target`` (a module with ``tests/*.tftest.hcl``), cached."""
+        target = Path(target).resolve()
+        return self._once(("test", target, args), lambda: self.tf.test(self.workdir(target), *args))
+
+
+def selected(request, param: str) -> list:
+    """The values of parameter ``param`` of this test module's items selected in the session, in order
+    (so a module-scoped fixture can prepare all of them at once, and only them)."""
+    values = []
+    for item in request.session.items:
+        if item.module is request.module and hasattr(item, "callspec") and param in item.callspec.params:
+            value = item.callspec.params[param]
+            if value not in values and isinstance(value, (str, tuple)):
+                values.append(value)
+    return values
 
 
 def rel(path: Path) -> str:

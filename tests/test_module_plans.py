@@ -15,6 +15,7 @@ from lint_rules.engine import evaluate
 from lint_rules.loaders.plan import load_plan_document
 
 from .helpers import POLICY, REPO
+from .offline_tf import selected
 
 pytestmark = [pytest.mark.tftest, pytest.mark.terraform]
 
@@ -22,9 +23,16 @@ ROOTS = {"nvs": True, "nhc": True, "examples/noncompliant": False, "examples/non
          "examples/noncompliant_alerting": False, "examples/noncompliant_minimal": False}  # root -> compliant
 
 
+@pytest.fixture(scope="module")
+def planned(request, offline_tf):
+    """Plan every selected root up front, two at a time."""
+    offline_tf.plans([REPO / "terraform" / root for root in selected(request, "root")])
+    return offline_tf.plan
+
+
 @pytest.mark.parametrize("root, compliant", ROOTS.items())
-def test_real_plan_of_root(offline_tf, root, compliant):
-    doc = offline_tf.plan(REPO / "terraform" / root)
+def test_real_plan_of_root(planned, root, compliant):
+    doc = planned(REPO / "terraform" / root)
     assert (doc["complete"], doc["errored"]) == (True, False)
     report = evaluate(load_plan_document(doc, f"terraform/{root}"), POLICY)
     failing = report.failing()

@@ -9,15 +9,23 @@ import shutil
 import pytest
 
 from .helpers import REPO
+from .offline_tf import selected
 
 pytestmark = pytest.mark.terraform
 
 MODULES = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "modules").iterdir() if any(p.glob("*.tf")))
 
 
+@pytest.fixture(scope="module")
+def tested(request, offline_tf):
+    """Run every selected module's tests up front, two at a time."""
+    offline_tf.each(offline_tf.test, [REPO / m for m in selected(request, "module")])
+    return offline_tf.test
+
+
 @pytest.mark.parametrize("module", MODULES)
-def test_module_contract(offline_tf, module):
-    proc = offline_tf.test(REPO / module)
+def test_module_contract(tested, module):
+    proc = tested(REPO / module)
     assert proc.returncode == 0, f"terraform test in {module} failed:\n{proc.stdout}{proc.stderr}"
     assert "Success!" in proc.stdout and " 0 failed" in proc.stdout, proc.stdout
 

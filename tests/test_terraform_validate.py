@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from .helpers import REPO
+from .offline_tf import selected
 
 pytestmark = pytest.mark.terraform
 
@@ -24,9 +25,16 @@ def describe(diagnostics: list[dict]) -> str:
     return "\n".join(lines)
 
 
+@pytest.fixture(scope="module")
+def validated(request, offline_tf):
+    """Validate every selected directory up front, two at a time."""
+    offline_tf.each(offline_tf.validate, [REPO / d for d in selected(request, "directory")])
+    return offline_tf.validate
+
+
 @pytest.mark.parametrize("directory", ROOTS + MODULES)
-def test_terraform_validate(offline_tf, directory):
-    result = offline_tf.validate(REPO / directory)
+def test_terraform_validate(validated, directory):
+    result = validated(REPO / directory)
     assert result["valid"] and not result["diagnostics"], describe(result["diagnostics"])
 
 
