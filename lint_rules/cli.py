@@ -7,6 +7,7 @@ line on standard error saying what and where.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import textwrap
@@ -57,7 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--show-pass", action="store_true", help="also list passing checks (text format)")
     check.add_argument("--output", metavar="FILE", help="also write the report to FILE")
 
-    sub.add_parser("rules", help="list the rules")
+    rules = sub.add_parser("rules", help="list the rules")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
     explain = sub.add_parser("explain", help="explain one rule")
     explain.add_argument("rule_id", metavar="ID")
     return parser
@@ -116,7 +118,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
-def cmd_rules() -> int:
+def rules_json() -> str:
+    """Every rule as data (a contract, like the report: keys are only ever added)."""
+    return json.dumps({"version": 1, "rules": [
+        {"id": r.id, "title": r.title, "section": r.section, "clause": r.clause, "clause_text": r.clause_text,
+         "rationale": r.rationale, "fix": r.fix, "applies_to": list(r.applies_to)} for r in all_rules()]},
+        indent=2, ensure_ascii=False) + "\n"
+
+
+def cmd_rules(fmt: str = "text") -> int:
+    if fmt == "json":
+        sys.stdout.write(rules_json())
+        return EXIT_OK
     for rule in all_rules():
         print(f"{rule.id:8} {rule.title}  [{rule.section}]")
     return EXIT_OK
@@ -149,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             return cmd_check(args)
         if args.command == "rules":
-            return cmd_rules()
+            return cmd_rules(args.format)
         if args.command == "explain":
             return cmd_explain(args.rule_id)
         parser.print_help(sys.stderr)

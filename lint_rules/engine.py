@@ -35,6 +35,7 @@ class Finding:
     line: int | None = None
     fix: str = ""
     reason: str = ""  # why a finding was suppressed
+    source: str = ""  # the input it came from (plan file or root directory), as given to `check`
 
     def as_dict(self) -> dict:
         return {
@@ -45,6 +46,7 @@ class Finding:
             "line": self.line,
             "message": self.message,
             "clause": self.clause,
+            "source": self.source,
         }
 
 
@@ -114,7 +116,7 @@ def get_rule(rule_id: str) -> Rule | None:
 
 
 # Rule areas in the order the policy text gives them.
-AREA_ORDER = ("PLN", "CT", "RET", "FL", "CFG", "FND", "APP", "S3L", "SSM", "ENC", "INT", "ALR", "ACC")
+AREA_ORDER = ("PLN", "CT", "RET", "FL", "CFG", "FND", "APP", "S3L", "SSM", "ENC", "INT", "ALR", "ACC", "DLV")
 
 
 def _id_key(rule_id: str) -> tuple:
@@ -154,6 +156,7 @@ def evaluate(model: Model, policy: "Policy", rules: Iterable[Rule] | None = None
         for finding in rule.evaluate(model, policy):
             if finding.file is None:  # an account-wide finding is about the whole input
                 finding.file = model.source or None
+            finding.source = model.source
             report.findings.append(_apply_suppressions(finding, policy))
     return report
 

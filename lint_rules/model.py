@@ -315,6 +315,9 @@ class Model:
     # Why the plan does not describe everything that will exist (terraform's
     # ``errored: true`` or ``complete: false``); None when it does.
     incomplete: str | None = None
+    # The directory of the root module's configuration: the HCL directory, or the source a plan
+    # was read with (loaders.source); None for a plan alone.  Resource file paths start with it.
+    config_dir: str | None = None
 
     def __post_init__(self) -> None:
         self._reindex()

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from lint_rules.cli import main
-from lint_rules.engine import all_rules
+from lint_rules.engine import all_rules, get_rule
 from lint_rules.policy import load_policy
 
 from .planbuilder import PlanBuilder
@@ -42,6 +42,23 @@ def test_rules_lists_every_rule(capsys):
         assert rule.id in out and rule.title in out
 
 
+def test_rules_as_json(capsys):
+    code, out, _ = run(capsys, "rules", "--format", "json")
+    doc = json.loads(out)
+    assert code == 0 and doc["version"] == 1
+    assert [r["id"] for r in doc["rules"]] == [r.id for r in all_rules()]
+    ct5 = next(r for r in doc["rules"] if r["id"] == "CT-005")
+    rule = get_rule("CT-005")
+    assert ct5["clause"] == rule.clause and ct5["clause_text"] == rule.clause_text and ct5["fix"] == rule.fix
+    assert ct5["applies_to"] == ["plan", "hcl"]
+
+
+def test_json_findings_name_their_input(tmp_path, capsys):
+    a, b = write(tmp_path, trail_plan().build(), "a.json"), write(tmp_path, trail_plan().build(), "b.json")
+    code, out, _ = run(capsys, "check", "--format", "json", "--select", "CT-006", a, b)
+    assert [f["source"] for f in json.loads(out)["findings"]] == [a, b]
+
+
 def test_explain_prints_clause_rationale_fix(capsys):
     code, out, _ = run(capsys, "explain", "ct-005")
     assert code == 0
@@ -57,7 +74,7 @@ def test_json_report_contract(tmp_path, capsys):
     assert report["version"] == 1
     assert set(report["summary"]) == {"pass", "fail", "unknown", "suppressed"}
     for finding in report["findings"]:
-        assert set(finding) == {"rule_id", "status", "resource", "file", "line", "message", "clause"}
+        assert set(finding) >= {"rule_id", "status", "resource", "file", "line", "message", "clause", "source"}
         assert finding["status"] in ("pass", "fail", "unknown", "suppressed")
     statuses = {(f["rule_id"], f["resource"]): f["status"] for f in report["findings"]}
     assert statuses == {("CT-005", TRAIL): "unknown", ("CT-006", TRAIL): "pass"}

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -70,7 +71,21 @@ def non_pass(model: Model) -> set[tuple[str, str, str]]:
 
 @lru_cache(maxsize=1)
 def provider_schema() -> dict:
-    return json.loads(SCHEMA.read_text())["provider_schemas"]["registry.terraform.io/hashicorp/aws"]
+    return _with_full_schema(json.loads(SCHEMA.read_text())["provider_schemas"]["registry.terraform.io/hashicorp/aws"],
+                             SCHEMA)
+
+
+def _with_full_schema(schema: dict, trimmed: Path) -> dict:
+    """The trimmed schema plus the types only the full one has (``aws-6.19.0.json.gz`` beside it; the
+    trimmed file's types are equal to the full file's)."""
+    full = trimmed.with_name("aws-6.19.0.json.gz")
+    if full.is_file():
+        import gzip
+        whole = json.loads(gzip.decompress(full.read_bytes()))["provider_schemas"]["registry.terraform.io/hashicorp/aws"]
+        for table in ("resource_schemas", "data_source_schemas"):
+            for name, body in whole.get(table, {}).items():
+                schema.setdefault(table, {}).setdefault(name, body)
+    return schema
 
 
 def type_block(mode: str, rtype: str) -> dict:

@@ -121,6 +121,15 @@ def test_locations_are_the_blocks_in_the_source_as_in_hcl_mode():
     assert text[trail.line - 1].startswith('resource "aws_cloudtrail" "global"')
 
 
+def test_the_model_names_the_directory_of_its_configuration():
+    source = SOURCES / "secure_baseline_like"
+    assert plan_model("secure_baseline_like").config_dir is None
+    assert plan_model("secure_baseline_like", source).config_dir == str(source)
+    assert load_hcl_dir(source).config_dir == str(source)
+    # a source that does not match supplies nothing, not even its directory
+    assert plan_model("secure_baseline_like", SOURCES / "foreach_locals").config_dir is None
+
+
 def test_instance_keys_are_stripped_to_find_the_block():
     model = plan_model("foreach_locals", SOURCES / "foreach_locals")
     flow = model.get('aws_flow_log.this["data"]')
@@ -441,3 +450,38 @@ def test_a_plan_without_configuration_takes_every_link_from_the_source(tmp_path)
     assert not alone.has_references and results(alone)[("ENC-001", "aws_cloudwatch_log_group.g")] == "unknown"
     model = attach_source(alone, doc, str(source))
     assert model.has_references and results(model)[("ENC-001", "aws_cloudwatch_log_group.g")] == "pass"
+
+
+def test_an_instance_the_source_cannot_key_links_within_its_own_module_instance(tmp_path):
+    """A module whose for_each keys the HCL loader cannot compute (a function it does not know) is
+    checked there as one unkeyed instance; its links land in the plan's matching module instance."""
+    _write(tmp_path / "m", '''
+locals {
+  key = aws_kms_key.k.arn
+}
+resource "aws_kms_key" "k" {
+  enable_key_rotation = true
+}
+resource "aws_cloudwatch_log_group" "g" {
+  name       = "g"
+  kms_key_id = local.key
+}
+''')
+    source = _write(tmp_path, '''
+module "m" {
+  source   = "./m"
+  for_each = toset(regexall("[a-z]+", "ab cd"))
+}
+''')
+    p = PlanBuilder().module_call("m", source="./m", for_each="local.unused")
+    for key in ("ab", "cd"):
+        p.resource(f'module.m["{key}"].aws_kms_key.k', {"enable_key_rotation": True}, unknown=["arn", "id"])
+        p.resource(f'module.m["{key}"].aws_cloudwatch_log_group.g', {"name": "g"}, unknown=["kms_key_id", "arn"],
+                   refs={"kms_key_id": ["local.key"]})
+    doc = p.build()
+    model = attach_source(load_plan_document(doc, "p.json"), doc, str(source))
+    assert not any("does not match" in n for n in model.diagnostics), model.diagnostics
+    for key in ("ab", "cd"):
+        group = model.get(f'module.m["{key}"].aws_cloudwatch_log_group.g')
+        assert group.refs["kms_key_id"] == (f'module.m["{key}"].aws_kms_key.k',)
+        assert group.file == str(tmp_path / "m" / "main.tf") and group.line == 8

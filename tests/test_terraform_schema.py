@@ -69,7 +69,20 @@ def provider_schema() -> dict:
     path = shared_dir() / SCHEMA_RELPATH
     if not path.is_file():
         pytest.skip(f"AWS provider schema not found at {path} (set AUDITGATE_SHARED to the shared/ folder)")
-    return json.loads(path.read_text())["provider_schemas"][PROVIDER]
+    return _with_full_schema(json.loads(path.read_text())["provider_schemas"][PROVIDER], path)
+
+
+def _with_full_schema(schema: dict, trimmed: Path) -> dict:
+    """The trimmed schema plus the types only the full one has (``aws-6.19.0.json.gz`` beside it; the
+    trimmed file's types are equal to the full file's)."""
+    full = trimmed.with_name("aws-6.19.0.json.gz")
+    if full.is_file():
+        import gzip
+        whole = json.loads(gzip.decompress(full.read_bytes()))["provider_schemas"]["registry.terraform.io/hashicorp/aws"]
+        for table in ("resource_schemas", "data_source_schemas"):
+            for name, body in whole.get(table, {}).items():
+                schema.setdefault(table, {}).setdefault(name, body)
+    return schema
 
 
 # --- HCL helpers ----------------------------------------------------------------
@@ -277,7 +290,7 @@ resource "aws_s3_bucket_ownership_controls" "bad" {
   }
 }
 
-resource "aws_s3_bucket_acl" "bad" {
+resource "aws_not_a_resource_type" "bad" {
   bucket = "b"
 }
 
@@ -307,7 +320,7 @@ def test_checker_flags_bad_blocks():
         "aws_s3_bucket_versioning.bad: 'versioning_configuration' is a nested block but is written as an attribute",
         "aws_s3_bucket_versioning.bad: block 'versioning_configuration' needs at least 1, has 0",
         "aws_s3_bucket_ownership_controls.bad: block 'rule' allows at most 1, has 2",
-        "resource type 'aws_s3_bucket_acl' is not in the provider schema",
+        "resource type 'aws_not_a_resource_type' is not in the provider schema",
         "data.aws_iam_policy_document.bad.statement[0]: dynamic block 'principal' is not a block",
     ]
     for message in expected:

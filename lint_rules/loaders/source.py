@@ -194,7 +194,7 @@ def attach_source(model: Model, doc: dict, directory: str, *, detected: bool = F
     if detected:
         note = (f"the current directory is this plan's root module: {note[0].lower()}{note[1:]} "
                 "(--tf-dir DIR names another)")
-    return dataclasses.replace(model, resources=resources, has_references=True,
+    return dataclasses.replace(model, resources=resources, has_references=True, config_dir=directory,
                                diagnostics=list(model.diagnostics) + [note])
 
 

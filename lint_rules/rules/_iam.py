@@ -230,6 +230,13 @@ def _documents_attr(model: Model, doc: Resource, path: str, depth: int) -> list[
                 known.append(parsed)
     if has_unknown:
         referenced = _referenced_documents(model, doc, path)
+        if referenced is UNKNOWN and items is not UNKNOWN:
+            # ``concat([a.json, b.json], cond ? [c.json] : [])``: the condition's references are listed
+            # too; when the unknown items are exactly as many as the documents referenced, they are those
+            referenced = _referenced_documents(model, doc, path, only_documents=True)
+            unknown_items = sum(1 for i in items if not isinstance(i, str))
+            if referenced is not UNKNOWN and len(referenced) != unknown_items:
+                referenced = UNKNOWN
         if referenced is UNKNOWN:
             return UNKNOWN
         for target in referenced:
@@ -240,14 +247,18 @@ def _documents_attr(model: Model, doc: Resource, path: str, depth: int) -> list[
     return known
 
 
-def _referenced_documents(model: Model, resource: Resource, path: str) -> list[Resource] | Any:
-    """The policy documents ``path`` refers to; UNKNOWN when it refers to anything else or nothing."""
+def _referenced_documents(model: Model, resource: Resource, path: str,
+                          only_documents: bool = False) -> list[Resource] | Any:
+    """The policy documents ``path`` refers to; UNKNOWN when it refers to anything else or nothing
+    (``only_documents``: leave out references to anything but policy documents)."""
     addresses = resource.refs_under(path)
     if not addresses:
         return UNKNOWN
     docs: list[Resource] = []
     for address in addresses:
         targets = model.instances(address)
+        if only_documents and targets and all(t.type != POLICY_DOCUMENT for t in targets):
+            continue
         if not targets or any(t.type != POLICY_DOCUMENT for t in targets):
             return UNKNOWN
         docs.extend(t for t in targets if t not in docs)

@@ -388,6 +388,17 @@ def policies_from_arn(model: Model, att: Resource, path: str, how: str, value: A
             return [Attached(f"AWS-managed policy {name} ({how})", stmts, att, why=why)]
         return [Attached(f"{value} ({how})", UNKNOWN, att,
                          why=f"{path} = {value!r} names a policy not defined in this configuration")]
+    form = model.partial_value(att, path) if value is UNKNOWN and path != "__none__" else None
+    if PartialString is not None and isinstance(form, PartialString) and form.parts \
+            and isinstance(form.parts[-1], str):
+        # "arn:${partition}:iam::aws:policy/Name": an AWS-managed policy whatever the partition
+        m = re.match(r"^:iam::aws:policy/(?:.*/)?([^/]+)$", form.parts[-1])
+        if m and len(form.parts) == 3 and form.parts[0] == "arn:":
+            name = m.group(1)
+            stmts = AWS_MANAGED.get(name, UNKNOWN)
+            why = "" if stmts is not UNKNOWN else f"AWS-managed policy {name} is not in auditgate's table of " \
+                                                  "managed policies"
+            return [Attached(f"AWS-managed policy {name} ({how})", stmts, att, why=why)]
     refs = att.refs_under(path)
     why = (f"{path} refers to {', '.join(refs)} and is not known until apply" if refs
            else f"{path} is not known until apply")
@@ -562,6 +573,8 @@ class Origin:
     partial: dict | None = None
     principal_refs: tuple = ()
     condition_refs: dict = field(default_factory=dict)  # (test lower, variable lower) -> refs
+    resource_refs: tuple = ()  # references of Resource / NotResource
+    per_field: bool = False  # the refs above are the statement's own (a policy document's block)
 
 
 def _plain(value: Any) -> Any:
@@ -606,6 +619,7 @@ class StatementOrigins:
             cond_refs = {}
             if partial_value is not None:
                 partial_block["resources"] = partial_value(doc, f"statement.{i}.resources")
+                partial_block["not_resources"] = partial_value(doc, f"statement.{i}.not_resources")
                 partial_block["principals"] = [
                     dict(pb, identifiers=partial_value(doc, f"statement.{i}.principals.{j}.identifiers"))
                     for j, pb in enumerate(block.get("principals") or []) if isinstance(pb, dict)]
@@ -618,7 +632,9 @@ class StatementOrigins:
                         f"statement.{i}.condition.{k}.values")
             self.entries.append((normalize_block_statement(block), Origin(
                 partial=normalize_block_statement(partial_block) if partial_value is not None else None,
-                principal_refs=doc.refs_under(f"statement.{i}.principals"), condition_refs=cond_refs)))
+                principal_refs=doc.refs_under(f"statement.{i}.principals"), condition_refs=cond_refs,
+                resource_refs=doc.refs_under(f"statement.{i}.resources") + doc.refs_under(
+                    f"statement.{i}.not_resources"), per_field=True)))
         for attr in ("source_policy_documents", "override_policy_documents"):
             for address in doc.refs_under(attr):
                 for t in self.model.instances(address):

@@ -2,6 +2,7 @@
 # CMK, versioned, private, and every request logged to the S3 access log bucket.
 
 resource "aws_s3_bucket" "screenshots" {
+  # checkov:skip=CKV_AWS_18:access logging is module.screenshot_access_logging (aws_s3_bucket_logging), a connection checkov does not follow across modules; auditgate S3L-001 checks it
   bucket        = local.screenshot_bucket_name
   force_destroy = false
 }
@@ -28,6 +29,22 @@ resource "aws_s3_bucket_versioning" "screenshots" {
 
   versioning_configuration {
     status = "Enabled"
+  }
+}
+
+# Objects are kept as the application decides; only failed multipart uploads are cleaned up.
+resource "aws_s3_bucket_lifecycle_configuration" "screenshots" {
+  bucket = aws_s3_bucket.screenshots.id
+
+  rule {
+    id     = "abort-incomplete-multipart-uploads"
+    status = "Enabled"
+
+    filter {}
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 7
+    }
   }
 }
 

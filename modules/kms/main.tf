@@ -30,6 +30,9 @@ data "aws_iam_policy_document" "this" {
 }
 
 data "aws_iam_policy_document" "account_root" {
+  # checkov:skip=CKV_AWS_109:AWS's default key policy statement: the account root administers the key; "*" in a key policy is this key
+  # checkov:skip=CKV_AWS_111:AWS's default key policy statement: the account root administers the key; "*" in a key policy is this key
+  # checkov:skip=CKV_AWS_356:AWS's default key policy statement: the account root administers the key; "*" in a key policy is this key
   statement {
     sid       = "EnableAccountRootAdministration"
     effect    = "Allow"

@@ -79,18 +79,19 @@ data "aws_iam_policy_document" "security_investigation" {
       "logs:FilterLogEvents",
       "logs:GetLogEvents",
       "logs:GetLogGroupFields",
+      "logs:GetQueryResults",
+      "logs:DescribeLogStreams",
     ]
     resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:*"]
   }
 
+  # Actions that take no log-group ARN.
   statement {
     sid    = "LogsInsightsAndDescribe"
     effect = "Allow"
     actions = [
-      "logs:GetQueryResults",
       "logs:StopQuery",
       "logs:DescribeLogGroups",
-      "logs:DescribeLogStreams",
       "logs:DescribeQueries",
       "logs:DescribeQueryDefinitions",
     ]

@@ -103,9 +103,17 @@ data "aws_iam_policy_document" "instance" {
   }
 
   statement {
-    sid       = "SessionLogsDescribe"
+    sid       = "SessionLogsDescribeStreams"
     effect    = "Allow"
-    actions   = ["logs:DescribeLogGroups", "logs:DescribeLogStreams"]
+    actions   = ["logs:DescribeLogStreams"]
+    resources = [local.log_group_arn, "${local.log_group_arn}:*"]
+  }
+
+  # DescribeLogGroups takes no log-group ARN.
+  statement {
+    sid       = "SessionLogsDescribeGroups"
+    effect    = "Allow"
+    actions   = ["logs:DescribeLogGroups"]
     resources = ["*"]
   }
 
@@ -128,4 +136,52 @@ resource "aws_iam_policy" "instance" {
   description = "Lets EC2 instances run Session Manager sessions and write their encrypted logs."
   policy      = data.aws_iam_policy_document.instance.json
   tags        = var.tags
+}
+
+# The instance profile for managed EC2 instances: Session Manager (AmazonSSMManagedInstanceCore)
+# plus the logging policy above, so every session an instance runs can write its transcript.
+data "aws_iam_policy_document" "instance_assume" {
+  count = var.create_instance_profile ? 1 : 0
+
+  statement {
+    sid     = "Ec2AssumeRole"
+    effect  = "Allow"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["ec2.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "instance" {
+  count = var.create_instance_profile ? 1 : 0
+
+  name               = "${var.name_prefix}-ssm-managed-instance"
+  description        = "Managed EC2 instances: Session Manager with session logging."
+  assume_role_policy = data.aws_iam_policy_document.instance_assume[0].json
+  tags               = var.tags
+}
+
+resource "aws_iam_role_policy_attachment" "instance_core" {
+  count = var.create_instance_profile ? 1 : 0
+
+  role       = aws_iam_role.instance[0].name
+  policy_arn = "arn:${local.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"
+}
+
+resource "aws_iam_role_policy_attachment" "instance_logging" {
+  count = var.create_instance_profile ? 1 : 0
+
+  role       = aws_iam_role.instance[0].name
+  policy_arn = aws_iam_policy.instance.arn
+}
+
+resource "aws_iam_instance_profile" "instance" {
+  count = var.create_instance_profile ? 1 : 0
+
+  name = "${var.name_prefix}-ssm-managed-instance"
+  role = aws_iam_role.instance[0].name
+  tags = var.tags
 }

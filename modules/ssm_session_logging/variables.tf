@@ -89,6 +89,12 @@ variable "max_session_duration_minutes" {
   }
 }
 
+variable "create_instance_profile" {
+  description = "Create an IAM role and instance profile for managed EC2 instances (ec2.amazonaws.com; AmazonSSMManagedInstanceCore and the session logging policy attached), named \"<name_prefix>-ssm-managed-instance\"."
+  type        = bool
+  default     = true
+}
+
 variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)

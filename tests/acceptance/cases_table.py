@@ -33,12 +33,6 @@ WORKAROUNDS = {
         "SSM-001/RET-008/ENC-002 unknown: one unknown input (kmsKeyId = aws_kms_key.x.key_id) makes the "
         "whole SSM-SessionManagerRunShell content unknown, though log group/encryption flags are constants",
     ),
-    "access_log_bucket_sse_s3": (
-        [("sub", '      sse_algorithm = "AES256"',
-          '      sse_algorithm     = "aws:kms"\n      kms_master_key_id = aws_kms_key.logs.arn')],
-        "ENC-002 fail: the S3 server-access-log TARGET bucket must use SSE-S3 (AWS does not support "
-        "SSE-KMS default encryption there) and the policy only mandates a CMK for CloudTrail log files",
-    ),
 }
 
 LAMBDA_FN = '''
@@ -276,7 +270,8 @@ COMPLIANT_VARIANTS = {
 }''')],
     "screenshot_bucket_prefix": [("sub", 'bucket = "acme-phi-screenshots-prod"', 'bucket_prefix = "acme-phi-screenshots-"')],
     "lambda_with_data_events": [("add", "lambda.tf", LAMBDA_FN)],
-    "ssm_logs_to_encrypted_s3_too": [("sub", 's3BucketName                = ""', "s3BucketName                = aws_s3_bucket.access_logs.bucket")],
+    # (to a CMK-encrypted log bucket: the access-log target is SSE-S3, the only encryption its own pipe allows)
+    "ssm_logs_to_encrypted_s3_too": [("sub", 's3BucketName                = ""', "s3BucketName                = aws_s3_bucket.findings.bucket")],
     "trail_bucket_object_lock_too": [("sub", 'resource "aws_s3_bucket" "cloudtrail" {\n  bucket        = "${local.prefix}-cloudtrail-${local.account_id}"\n  force_destroy = false\n', 'resource "aws_s3_bucket" "cloudtrail" {\n  bucket              = "${local.prefix}-cloudtrail-${local.account_id}"\n  force_destroy       = false\n  object_lock_enabled = true\n')],
 }
 
@@ -285,7 +280,7 @@ COMPLIANT_VARIANTS.update({
     "config_retention_default_7_years": [("drop", 'resource "aws_config_retention_configuration" "main"')],
     "account_level_public_access_block": [("drop", 'resource "aws_s3_bucket_public_access_block" "cloudtrail"'),
                                           ("add", "account.tf", 'resource "aws_s3_account_public_access_block" "this" {\n  block_public_acls       = true\n  block_public_policy     = true\n  ignore_public_acls      = true\n  restrict_public_buckets = true\n}\n')],
-    "extra_s3_flow_log_besides_cloudwatch": [("add", "flow_s3.tf", 'resource "aws_flow_log" "app_s3_archive" {\n  vpc_id               = aws_vpc.app.id\n  traffic_type         = "ALL"\n  log_destination_type = "s3"\n  log_destination      = aws_s3_bucket.access_logs.arn\n}\n')],
+    "extra_s3_flow_log_besides_cloudwatch": [("add", "flow_s3.tf", 'resource "aws_flow_log" "app_s3_archive" {\n  vpc_id               = aws_vpc.app.id\n  traffic_type         = "ALL"\n  log_destination_type = "s3"\n  log_destination      = aws_s3_bucket.findings.arn\n}\n')],
     "app_log_groups_other_naming": [("sub", '"/app/django/patient-portal"', '"/ecs/patient-portal-django"'),
                                     ("sub", '"/app/laravel/billing"', '"/ecs/billing-laravel"')],
     "variables_and_locals": [("sub", 'bucket = "acme-phi-screenshots-prod"', "bucket = var.screenshot_bucket"),
@@ -484,4 +479,63 @@ NONCOMPLIANT.update({
     "config_history_not_cmk_encrypted": ([("sub", "  s3_kms_key_arn = aws_kms_key.logs.arn\n", ""),
                                           ("sub", 'bucket = aws_s3_bucket.config.id\n  rule {\n    apply_server_side_encryption_by_default {\n      sse_algorithm     = "aws:kms"\n      kms_master_key_id = aws_kms_key.logs.arn',
                                            'bucket = aws_s3_bucket.config.id\n  rule {\n    apply_server_side_encryption_by_default {\n      sse_algorithm     = "AES256"')], ["ENC-004", "ENC-002"]),
+})
+
+
+# Logs that actually arrive (DLV): one break per log pipe -- the writer may no longer write
+SSM_INSTANCE_WITHOUT_LOGGING = '''
+resource "aws_iam_role" "web" {
+  name = "acme-phi-web"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "ec2.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+}
+
+resource "aws_iam_role_policy_attachment" "web_ssm" {
+  role       = aws_iam_role.web.name
+  policy_arn = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+}
+
+resource "aws_iam_instance_profile" "web" {
+  name = "acme-phi-web"
+  role = aws_iam_role.web.name
+}
+'''
+
+NONCOMPLIANT.update({
+    "trail_bucket_policy_names_another_trail": ([("sub", '''      values   = ["bucket-owner-full-control"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceArn"
+      values   = ["arn:aws:cloudtrail:${local.region}:${local.account_id}:trail/acme-phi-trail"]''', '''      values   = ["bucket-owner-full-control"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceArn"
+      values   = ["arn:aws:cloudtrail:${local.region}:${local.account_id}:trail/acme-phi-old-trail"]''')],
+        ["DLV-001", "aws:SourceArn"]),
+    "trail_bucket_policy_misses_the_key_prefix": ([("sub", '"${aws_s3_bucket.cloudtrail.arn}/cloudtrail/AWSLogs/${local.account_id}/*"',
+                                                    '"${aws_s3_bucket.cloudtrail.arn}/AWSLogs/${local.account_id}/*"')],
+                                                  ["DLV-001", "cloudtrail/AWSLogs"]),
+    "trail_logs_role_trusts_ec2": ([("sub", 'Principal = { Service = "cloudtrail.amazonaws.com" }\n      Action    = "sts:AssumeRole"',
+                                     'Principal = { Service = "ec2.amazonaws.com" }\n      Action    = "sts:AssumeRole"')],
+                                   ["DLV-002", "sts:AssumeRole"]),
+    "config_bucket_policy_wrong_path": ([("sub", '"${aws_s3_bucket.config.arn}/AWSLogs/${data.aws_caller_identity.current.account_id}/Config/*"',
+                                          '"${aws_s3_bucket.config.arn}/AWSLogs/${data.aws_caller_identity.current.account_id}/History/*"')],
+                                        ["DLV-003", "s3:PutObject"]),
+    "flow_log_role_trusts_ec2": ([("sub", 'identifiers = ["vpc-flow-logs.amazonaws.com"]', 'identifiers = ["ec2.amazonaws.com"]')],
+                                 ["DLV-004", "vpc-flow-logs.amazonaws.com"]),
+    "logs_key_context_names_other_groups": ([("sub", 'values   = ["arn:aws:logs:${local.region}:${local.account_id}:log-group:*"]',
+                                              'values   = ["arn:aws:logs:${local.region}:${local.account_id}:log-group:/legacy/*"]')],
+                                            ["DLV-005", "kms:EncryptionContext:aws:logs:arn"]),
+    "access_log_target_sse_kms": ([("sub", '      sse_algorithm = "AES256"',
+                                    '      sse_algorithm     = "aws:kms"\n      kms_master_key_id = aws_kms_key.logs.arn')],
+                                  ["DLV-006", "SSE-KMS"]),
+    "guardduty_bucket_policy_without_put": ([("sub", 'Principal = { Service = "guardduty.amazonaws.com" }\n        Action    = "s3:PutObject"',
+                                              'Principal = { Service = "config.amazonaws.com" }\n        Action    = "s3:PutObject"')],
+                                            ["DLV-007", "guardduty.amazonaws.com"]),
+    "ssm_instance_profile_without_logging": ([("add", "instances.tf", SSM_INSTANCE_WITHOUT_LOGGING)],
+                                             ["DLV-008", "logs:CreateLogStream"]),
 })

@@ -376,7 +376,7 @@ def build_compliant_plan(as_written: bool = False) -> dict:
                refs={"bucket": ["aws_s3_bucket.screenshots.id"], "target_bucket": ["aws_s3_bucket.access_logs.id"]})
     p.resource("aws_s3_bucket_metric.screenshots", {"name": "EntireBucket", "filter": []},
                unknown=["bucket", "id", "region"], refs={"bucket": ["aws_s3_bucket.screenshots.id"]})
-    _bucket(p, "access_logs", f"{PREFIX}-s3-access-logs-{acct}", kms=None if as_written else "logs", expire=365,
+    _bucket(p, "access_logs", f"{PREFIX}-s3-access-logs-{acct}", kms=None, expire=365,
             lifecycle_id="keep-access-logs-1-year")
     p.resource("aws_s3_bucket_policy.access_logs", {}, unknown=["bucket", "id", "policy", "region"],
                refs={"bucket": ["aws_s3_bucket.access_logs.id"],

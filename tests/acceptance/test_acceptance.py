@@ -94,8 +94,9 @@ def test_compliant_hcl_with_workarounds(tmp_path):
     assert_clean(*check(H.write_dir(base_files(), tmp_path / "base")))
 
 
-FIXED_IDIOMS = {"access_log_bucket_sse_s3",  # accepted as written since ENC-002 allows SSE-S3 on access-log targets
-                # judged on their known parts since the HCL loader keeps partially known values
+# (the access-log target's SSE-S3 needs no workaround since ENC-002 accepts it there; its former workaround,
+# SSE-KMS on the target, stops the delivery itself -- DLV-006 -- and is gone)
+FIXED_IDIOMS = {# judged on their known parts since the HCL loader keeps partially known values
                 "ct_bucket_policy_jsonencode", "screenshot_bucket_name_interpolated", "ssm_kms_key_id_reference"}
 
 
@@ -161,6 +162,17 @@ def test_stored_plans_match_builder():
 PLAN_ACCESS_UNPROVABLE = {("ACC-001", "unknown", "aws_s3_bucket.findings"),
                           ("ACC-001", "unknown", "aws_s3_bucket.access_logs"),
                           ("ACC-003", "unknown", "aws_iam_role.security_investigator")}
+# The same documents decide whether each log service may write: a bucket, key or role policy built from the
+# ARN of a bucket or log group created in the same plan is read only at apply (the plan lists the ARN's
+# references, not the template around it), so delivery cannot be proven from the plan.
+PLAN_DELIVERY_UNPROVABLE = {("DLV-001", "unknown", "aws_cloudtrail.main"),
+                            ("DLV-002", "unknown", "aws_cloudtrail.main"),
+                            ("DLV-003", "unknown", "aws_config_delivery_channel.main"),
+                            ("DLV-004", "unknown", "aws_flow_log.app"),
+                            ("DLV-004", "unknown", "aws_flow_log.data"),
+                            ("DLV-006", "unknown", "aws_s3_bucket_logging.screenshots"),
+                            ("DLV-007", "unknown", "aws_guardduty_publishing_destination.s3")}
+PLAN_ACCESS_UNPROVABLE |= PLAN_DELIVERY_UNPROVABLE
 
 
 def assert_only_unprovable(rc, report, err, allowed):
@@ -185,7 +197,8 @@ PLAN_UNPROVABLE = {("CT-007", "unknown", "aws_cloudtrail.main"),
                    ("INT-001", "unknown", "aws_ssm_document.session_manager_prefs"),
                    ("RET-008", "unknown", "aws_ssm_document.session_manager_prefs"),
                    ("SSM-001", "unknown", "aws_ssm_document.session_manager_prefs"),
-                   ("ENC-002", "unknown", "aws_ssm_document.session_manager_prefs")}
+                   ("ENC-002", "unknown", "aws_ssm_document.session_manager_prefs"),
+                   ("DLV-008", "unknown", "aws_ssm_document.session_manager_prefs")}
 
 
 def test_compliant_plan_as_written_only_unprovable_unknowns():

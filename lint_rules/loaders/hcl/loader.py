@@ -126,4 +126,5 @@ def load_hcl_dir(path, var_files: Sequence[str] = (), variables: Mapping[str, st
         resources = loader.build(ModuleInstance(loader, loader.root, ""))
     except RecursionError:
         raise InputError("configuration is nested too deeply to load", root_dir) from None
-    return Model(resources=resources, source=root_dir, kind="hcl", diagnostics=list(loader.diagnostics))
+    return Model(resources=resources, source=root_dir, kind="hcl", diagnostics=list(loader.diagnostics),
+                 config_dir=root_dir)

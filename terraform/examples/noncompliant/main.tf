@@ -67,12 +67,15 @@ resource "aws_s3_bucket_policy" "trail" {
         Action    = ["s3:GetObject", "s3:ListBucket"]
         Resource  = ["arn:aws:s3:::legacy-trail-and-uploads", "arn:aws:s3:::legacy-trail-and-uploads/*"]
       },
+      # VIOLATION: CloudTrail Requirements: "Logs delivered to dedicated S3 bucket with restricted access"
+      # (the grant is scoped to another trail by aws:SourceArn: legacy-trail may not write, nothing is delivered)
       {
         Sid       = "CloudTrailWrite"
         Effect    = "Allow"
         Principal = { Service = "cloudtrail.amazonaws.com" }
         Action    = ["s3:GetBucketAcl", "s3:PutObject"]
         Resource  = ["arn:aws:s3:::legacy-trail-and-uploads", "arn:aws:s3:::legacy-trail-and-uploads/*"]
+        Condition = { StringEquals = { "aws:SourceArn" = "arn:aws:cloudtrail:us-east-1:111122223333:trail/retired-trail" } }
       },
     ]
   })

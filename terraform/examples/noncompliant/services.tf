@@ -112,6 +112,32 @@ resource "aws_ssm_document" "session_manager_prefs" {
   })
 }
 
+# Instances that run Session Manager sessions but may not write their logs.
+resource "aws_iam_role" "web" {
+  name = "legacy-web"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Effect    = "Allow"
+        Principal = { Service = "ec2.amazonaws.com" }
+        Action    = "sts:AssumeRole"
+      },
+    ]
+  })
+}
+
+resource "aws_iam_role_policy_attachment" "web_ssm" {
+  role       = aws_iam_role.web.name
+  policy_arn = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+}
+
+# VIOLATION: Log Sources: "EC2 session activity | SSM Session Manager logs | 1 year" (the instance role runs sessions but may not write to the session log group or bucket: transcripts are lost)
+resource "aws_iam_instance_profile" "web" {
+  name = "legacy-web"
+  role = aws_iam_role.web.name
+}
+
 # --- Alerting ---------------------------------------------------------------------------
 
 # VIOLATION: Alerting: "... → SNS": alert topic not encrypted with a KMS CMK (no kms_master_key_id)

@@ -123,6 +123,8 @@ resource "aws_iam_role_policy_attachment" "analytics_etl_logs" {
   policy_arn = "arn:aws:iam::aws:policy/CloudWatchLogsReadOnlyAccess"
 }
 
+data "aws_caller_identity" "current" {}
+
 # --- The audit log bucket -----------------------------------------------------------------------
 
 resource "aws_cloudtrail" "main" {
@@ -168,18 +170,18 @@ resource "aws_s3_bucket_policy" "audit_logs" {
         Principal = { Service = "cloudtrail.amazonaws.com" }
         Action    = "s3:GetBucketAcl"
         Resource  = "arn:aws:s3:::access-example-audit-logs"
-        Condition = { StringEquals = { "aws:SourceAccount" = "111122223333" } }
+        Condition = { StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id } }
       },
       {
         Sid       = "CloudTrailWrite"
         Effect    = "Allow"
         Principal = { Service = "cloudtrail.amazonaws.com" }
         Action    = "s3:PutObject"
-        Resource  = "arn:aws:s3:::access-example-audit-logs/AWSLogs/111122223333/*"
+        Resource  = "arn:aws:s3:::access-example-audit-logs/AWSLogs/${data.aws_caller_identity.current.account_id}/*"
         Condition = {
           StringEquals = {
             "s3:x-amz-acl"      = "bucket-owner-full-control"
-            "aws:SourceAccount" = "111122223333"
+            "aws:SourceAccount" = data.aws_caller_identity.current.account_id
           }
         }
       },
@@ -207,6 +209,7 @@ resource "aws_s3_bucket" "screenshots" {
   bucket = "access-example-screenshots"
 }
 
+# VIOLATION: Log Sources: "S3 access (screenshot bucket) | S3 Server Access Logging | 1 year" (the audit log bucket's policy does not let logging.s3.amazonaws.com deliver the access logs)
 resource "aws_s3_bucket_logging" "screenshots" {
   bucket        = aws_s3_bucket.screenshots.id
   target_bucket = aws_s3_bucket.audit_logs.id

@@ -7,7 +7,8 @@
 # are about them); what that leaves broken is listed once below.
 
 # --- Incidental violations outside the Alerting table --------------------------------------
-# VIOLATION: CloudTrail Requirements: "Logs delivered to dedicated S3 bucket with restricted access" (no bucket policy on aws_s3_bucket.trail)
+# VIOLATION: CloudTrail Requirements: "Logs delivered to dedicated S3 bucket with restricted access" (no bucket policy on aws_s3_bucket.trail: cloudtrail.amazonaws.com may not even write to it)
+# VIOLATION: Log Sources: "S3 access (screenshot bucket) | S3 Server Access Logging | 1 year" (no bucket policy on aws_s3_bucket.access_logs lets logging.s3.amazonaws.com deliver)
 # VIOLATION: CloudTrail Requirements: "CloudTrail S3 bucket: versioning enabled, no public access" (no versioning, no public access block)
 # VIOLATION: Log Integrity: "S3 bucket for logs: object lock or versioning prevents deletion" (trail and access-log buckets)
 # VIOLATION: CloudTrail Requirements: "CloudTrail log files encrypted with KMS CMK" (applied to log buckets: SSE-S3 default encryption)
@@ -18,6 +19,8 @@
 # VIOLATION: Log Access: "DevOps admin role (break-glass)", "Security investigation role (read-only, CloudWatch Logs Insights)" (neither role exists)
 
 data "aws_caller_identity" "current" {}
+
+data "aws_region" "current" {}
 
 # --- KMS key for the trail, its log group and the alert topic ---------------------------
 
@@ -51,7 +54,7 @@ data "aws_iam_policy_document" "key" {
 
     principals {
       type        = "Service"
-      identifiers = ["logs.us-east-1.amazonaws.com"]
+      identifiers = ["logs.${data.aws_region.current.region}.amazonaws.com"]
     }
   }
 

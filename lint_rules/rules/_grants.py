@@ -1,0 +1,823 @@
+"""May this writer make this request?  IAM policy evaluation for log delivery (DLV rules).
+
+A log pipe works when its writer -- a service principal (``cloudtrail.amazonaws.com``) or a role
+(the flow-log role, an instance profile's role) -- may make each request delivery takes
+(``s3:PutObject`` on ``<bucket>/AWSLogs/<account>/...``, ``kms:GenerateDataKey`` on the key,
+``logs:PutLogEvents`` on the stream) through every policy in its way.  :class:`Request` says who
+asks for what, with the request context the service sends (``aws:SourceArn``, ``s3:x-amz-acl``,
+encryption context ...); :func:`service_may`, :func:`role_may` and :func:`may_assume` answer as
+an :class:`Answer` (pass / fail / unknown, one line naming the statements that grant it, the one
+that denies it, or the grant that is missing).
+
+Evaluation follows AWS's logic: an explicit Deny wins; otherwise an Allow is needed -- for a
+service principal in the resource policy; for a role in the same account, in its identity
+policies or the bucket policy (a KMS key policy must allow the role, or delegate to IAM through
+the account principal).  Conditions are evaluated against the request context: a condition key
+the context does not define makes the statement's effect unknown; a key the service does not
+send is absent (``...IfExists`` and negated operators then hold, others do not).
+
+Values known only at apply are :class:`~._symbolic.Sym` bols.  Each request is evaluated in
+several *worlds* -- the symbols given fresh values, and then values that occur in the policies
+(so ``111122223333`` written in a bucket policy is tried as the unknown account id) -- and a
+verdict is trusted only when every world gives it; otherwise the answer is unknown and says on
+which value it depends.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Iterable
+
+from ..engine import FAIL, PASS, UNKNOWN_STATUS
+from ..model import UNKNOWN, Hole, Model, PartialString, Resource
+from . import _iam
+from ._principals import StatementOrigins, statement_label
+from ._symbolic import (REGION_RE, Sym, Text, any_sym, from_partial, model_cache, provider_of, show,
+                        symbols, text)
+
+ABSENT = object()  # a condition key the request does not carry
+
+# =============================================================================
+# policies with symbolic leaves
+# =============================================================================
+
+
+@dataclass
+class Policy:
+    """One policy document in the way of a request."""
+
+    label: str  # e.g. "aws_s3_bucket_policy.logs", "aws_kms_key.logs key policy"
+    statements: Any  # list of symbolic statements | UNKNOWN | None (not set)
+    why: str = ""  # why the statements are UNKNOWN
+    kind: str = "resource"  # "resource", "identity", "trust", "boundary"
+    maybe: str = ""  # why this policy may not be in the way at all (its Allows then only "may" grant)
+
+
+def _leaves(model: Model, plain: Any, partial: Any, refs: tuple, provider: str, lumped: bool,
+            variable: str | None = None) -> Any:
+    """A list of leaves (or UNKNOWN) -> a list of Texts (or UNKNOWN)."""
+    if plain is UNKNOWN:
+        if isinstance(partial, list):
+            return [from_partial(model, p, refs, provider, variable=variable, lumped=lumped) for p in partial]
+        if variable is not None:
+            # a condition value written as one expression (``"aws:SourceAccount" = local.account_id``)
+            one = from_partial(model, partial if partial is not None else UNKNOWN, refs, provider,
+                               variable=variable, lumped=lumped)
+            if not any(s.kind == "any" for s in symbols(one)):
+                return [one]
+        return UNKNOWN
+    if not isinstance(plain, list):
+        return UNKNOWN
+    partial_list = partial if isinstance(partial, list) and len(partial) == len(plain) else None
+    out = []
+    for i, v in enumerate(plain):
+        if isinstance(v, (str, bool, int, float)):
+            out.append(from_partial(model, v, (), provider))
+        else:
+            p = partial_list[i] if partial_list is not None else v
+            out.append(from_partial(model, p, refs, provider, variable=variable, lumped=lumped))
+    return out
+
+
+def _principal(model: Model, plain: Any, partial: Any, refs: tuple, provider: str, lumped: bool) -> Any:
+    if plain is None or plain == "*" or plain is UNKNOWN:
+        return plain
+    out = {}
+    for kind, ids in plain.items():
+        p = partial.get(kind) if isinstance(partial, dict) else None
+        out[kind] = _leaves(model, ids, p, refs, provider, lumped)
+    return out
+
+
+def symbolic_statement(model: Model, stmt: dict, origin: Any, holder: Resource, path: str) -> dict:
+    """A normalized statement (``_iam``) with every Resource / Principal / Condition leaf a Text."""
+    provider = provider_of(holder)
+    partial = (origin.partial if origin is not None else None) or {}
+    per_field = bool(origin is not None and getattr(origin, "per_field", False))
+    lumped = not per_field
+    whole = holder.refs_under(path)
+    res_refs = origin.resource_refs if per_field else whole
+    out = dict(stmt)
+    out["Resource"] = _leaves(model, stmt.get("Resource"), partial.get("Resource"), res_refs, provider, lumped)
+    out["NotResource"] = _leaves(model, stmt.get("NotResource"), partial.get("NotResource"), res_refs,
+                                 provider, lumped)
+    p_refs = origin.principal_refs if per_field else whole
+    out["Principal"] = _principal(model, stmt.get("Principal"), partial.get("Principal"), p_refs, provider, lumped)
+    out["NotPrincipal"] = _principal(model, stmt.get("NotPrincipal"), partial.get("NotPrincipal"), p_refs,
+                                     provider, lumped)
+    cond = stmt.get("Condition")
+    if isinstance(cond, dict):
+        pc = partial.get("Condition") if isinstance(partial.get("Condition"), dict) else {}
+        new: dict = {}
+        for test, body in cond.items():
+            if not isinstance(body, dict):
+                new = UNKNOWN
+                break
+            pbody = pc.get(test) if isinstance(pc.get(test), dict) else {}
+            new[test] = {}
+            for var, values in body.items():
+                refs = (origin.condition_refs.get((str(test).lower(), str(var).lower()), ())
+                        if per_field else whole)
+                new[test][var] = _leaves(model, values, pbody.get(var), refs, provider, lumped, variable=str(var))
+        out["Condition"] = new
+    return out
+
+
+def read_policy(model: Model, holder: Resource, path: str, label: str, kind: str = "resource") -> Policy:
+    """The policy in ``holder.<path>`` (JSON, ``jsonencode``, policy documents), cached per model."""
+    cache = model_cache(model).setdefault("policies", {})
+    key = (holder.address, path, kind)
+    found = cache.get(key)
+    if found is not None:
+        return found
+    plain = _iam.policy_statements(model, holder, path)
+    if plain is None:
+        policy = Policy(label, None, kind=kind)
+    elif plain is UNKNOWN:
+        refs = holder.refs_under(path)
+        why = (f"{label} is not known until apply" + (f" (it refers to {', '.join(refs[:3])})" if refs else ""))
+        policy = Policy(label, UNKNOWN, why, kind)
+    else:
+        origins = StatementOrigins(model, holder, path)
+        stmts = []
+        for i, s in enumerate(plain):
+            sym = symbolic_statement(model, s, origins.lookup(s), holder, path)
+            sym["_label"] = statement_label(s, i)
+            stmts.append(sym)
+        policy = Policy(label, stmts, kind=kind)
+    cache[key] = policy
+    return policy
+
+
+def known_policy(label: str, statements: Any, kind: str = "identity", why: str = "") -> Policy:
+    """A policy given as plain known statements (AWS-managed policies)."""
+    if statements is UNKNOWN or statements is None:
+        return Policy(label, statements, why, kind)
+    out = []
+    for i, s in enumerate(statements):
+        sym = dict(s)
+        for f in ("Resource", "NotResource"):
+            v = s.get(f)
+            sym[f] = [(x,) if isinstance(x, str) else (any_sym(),) for x in v] if isinstance(v, list) else v
+        sym["_label"] = statement_label(s, i)
+        out.append(sym)
+    return Policy(label, out, why, kind)
+
+
+# =============================================================================
+# requests
+# =============================================================================
+@dataclass
+class Principal:
+    kind: str  # "service" or "role"
+    name: Text  # the service principal, or the role's ARN
+    account: Text = ()  # the role's account
+    partition: str = "aws"
+    label: str = ""
+
+    def shown(self) -> str:
+        return self.label or show(self.name)
+
+
+@dataclass
+class Request:
+    principal: Principal
+    action: str
+    resource: Text
+    context: dict = field(default_factory=dict)  # lowercase key -> [Text] | ABSENT
+    resource_label: str = ""  # how the resource is shown, e.g. "arn:aws:s3:::b/AWSLogs/<account>/*"
+
+    def shown(self) -> str:
+        return f"{self.action} on {self.resource_label or show(self.resource)}"
+
+
+def service_principal(name: Text | str) -> Principal:
+    t = (name,) if isinstance(name, str) else name
+    return Principal("service", t, label=show(t))
+
+
+# =============================================================================
+# matching (three-valued; a value with unknown pieces is a PartialString)
+# =============================================================================
+def concrete(t: Any, world: dict) -> Any:
+    """A Text with the world's values -> str, or PartialString when a piece stays unknown."""
+    if not isinstance(t, tuple):
+        return UNKNOWN
+    parts: list[Any] = []
+    for p in t:
+        if isinstance(p, str):
+            parts.append(p)
+        elif p in world:
+            parts.append(world[p])
+        else:
+            parts.append(Hole())
+    if all(isinstance(p, str) for p in parts):
+        return "".join(parts)
+    return PartialString(tuple(parts))
+
+
+def _regex(pattern: str, glob: bool) -> str:
+    if not glob:
+        return re.escape(pattern)
+    return "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+
+
+def _partial_regex(value: PartialString, glob: bool) -> str:
+    return "".join(".*" if isinstance(p, Hole) else _regex(p, glob) for p in value.parts)
+
+
+def _fold(v: Any) -> Any:
+    if isinstance(v, str):
+        return v.lower()
+    if isinstance(v, PartialString):
+        return PartialString(tuple(p.lower() if isinstance(p, str) else p for p in v.parts))
+    return v
+
+
+@lru_cache(maxsize=4096)
+def _compiled(pattern: str, glob: bool) -> re.Pattern:
+    return re.compile(_regex(pattern, glob), re.S)
+
+
+def match(pattern: Any, value: Any, glob: bool = True, fold: bool = False) -> Any:
+    """Does ``value`` match ``pattern`` (IAM wildcards ``*`` ``?`` when ``glob``)?  True/False/UNKNOWN."""
+    if pattern is UNKNOWN or value is UNKNOWN or pattern is None or value is None:
+        return UNKNOWN
+    if fold:
+        pattern, value = _fold(pattern), _fold(value)
+    if isinstance(pattern, str) and isinstance(value, str):
+        if pattern == value:
+            return True
+        return _compiled(pattern, glob).fullmatch(value) is not None
+    if isinstance(pattern, PartialString):
+        if isinstance(value, str):
+            return UNKNOWN if re.fullmatch(_partial_regex(pattern, glob), value, re.S) else False
+        return UNKNOWN
+    # a known pattern, a value known in part
+    if glob and "*" in pattern and "?" not in pattern and "[" not in pattern:
+        return value.could_match(pattern)
+    if not glob or ("*" not in pattern and "?" not in pattern):
+        # equal only if the value's known text fits the pattern's text
+        return UNKNOWN if re.fullmatch(_partial_regex(value, False), pattern, re.S) else False
+    return UNKNOWN
+
+
+# =============================================================================
+# conditions
+# =============================================================================
+_NEGATED = ("stringnotequals", "stringnotequalsignorecase", "stringnotlike", "arnnotequals", "arnnotlike",
+            "numericnotequals", "datenotequals", "notipaddress")
+_NUMERIC = {"numericequals": lambda a, b: a == b, "numericnotequals": lambda a, b: a == b,
+            "numericlessthan": lambda a, b: a < b, "numericlessthanequals": lambda a, b: a <= b,
+            "numericgreaterthan": lambda a, b: a > b, "numericgreaterthanequals": lambda a, b: a >= b}
+
+
+def _value_match(op: str, policy_value: Any, ctx_value: Any) -> Any:
+    """The positive form of ``op`` for one policy value and one request value."""
+    base = op[:-len("ifexists")] if op.endswith("ifexists") else op
+    positive = base.replace("not", "", 1) if base in _NEGATED else base
+    if positive in ("stringequals", "arnequals", "arnlike", "stringlike"):
+        return match(policy_value, ctx_value, glob=positive != "stringequals")
+    if positive == "stringequalsignorecase":
+        return match(policy_value, ctx_value, glob=False, fold=True)
+    if positive == "bool":
+        return match(policy_value, ctx_value, glob=False, fold=True)
+    if positive in _NUMERIC or base in _NUMERIC:
+        fn = _NUMERIC.get(base) or _NUMERIC[positive]
+        try:
+            return fn(float(ctx_value), float(policy_value))
+        except (TypeError, ValueError):
+            return UNKNOWN
+    return UNKNOWN  # Date*, IpAddress, Binary*: not evaluated
+
+
+def condition_holds(op: str, variable: str, values: Any, context: dict, world: dict) -> tuple[Any, str]:
+    """One operator / key / values block against the request context."""
+    label = f"{op} {variable}"
+    qualifier = ""
+    low = op.lower()
+    for q in ("foranyvalue:", "forallvalues:"):
+        if low.startswith(q):
+            qualifier, low = q[:-1], low[len(q):]
+    if_exists = low.endswith("ifexists")
+    base = low[:-len("ifexists")] if if_exists else low
+    key = variable.lower()
+    ctx = context.get(key, UNKNOWN)
+    if ctx is UNKNOWN:
+        return UNKNOWN, f"it depends on {variable}, which auditgate does not know this request to carry"
+    if values is UNKNOWN:
+        return UNKNOWN, f"its {label} values are not known until apply"
+    policy_values = [concrete(v, world) for v in values]
+    shown_values = ", ".join(show(v) for v in values[:3]) + (", ..." if len(values) > 3 else "")
+    label = f"{op} {variable} [{shown_values}]"
+    if ctx is ABSENT:
+        label += f" (the request carries no {variable})"
+        if base == "null":
+            return _null(policy_values, True), label
+        if if_exists or qualifier == "forallvalues":
+            return True, label
+        if qualifier == "foranyvalue":
+            return False, label
+        return (base in _NEGATED), label
+    if base == "null":
+        return _null(policy_values, False), label
+    ctx_values = [concrete(v, world) for v in ctx]
+    label += f" (the request's {variable} is {', '.join(show(v) for v in ctx)})"
+    negated = base in _NEGATED
+
+    def one(cv: Any) -> Any:
+        hit = _iam.tri_any(_value_match(base, pv, cv) for pv in policy_values)
+        return _iam.tri_not(hit) if negated else hit
+
+    if qualifier == "forallvalues":
+        return _iam.tri_all(one(cv) for cv in ctx_values), label
+    return _iam.tri_any(one(cv) for cv in ctx_values), label
+
+
+def _null(policy_values: list, absent: bool) -> Any:
+    results = []
+    for v in policy_values:
+        if not isinstance(v, str):
+            results.append(UNKNOWN)
+        else:
+            results.append((v.lower() == "true") == absent)
+    return _iam.tri_any(results)
+
+
+def conditions_hold(cond: Any, context: dict, world: dict) -> tuple[Any, str]:
+    """All blocks of a Condition (AND); (verdict, why it is not True)."""
+    if cond is UNKNOWN:
+        return UNKNOWN, "its Condition is not known until apply"
+    if not cond:
+        return True, ""
+    unknown_why = ""
+    for op, body in cond.items():
+        if not isinstance(body, dict):
+            return UNKNOWN, "its Condition is not known until apply"
+        for variable, values in body.items():
+            verdict, why = condition_holds(str(op), str(variable), values, context, world)
+            if verdict is False:
+                return False, f"its condition {why} does not hold"
+            if verdict is UNKNOWN and not unknown_why:
+                unknown_why = why
+    return (UNKNOWN, unknown_why) if unknown_why else (True, "")
+
+
+# =============================================================================
+# statements
+# =============================================================================
+ROOT = "root"  # a principal match through the account (the key or bucket delegates to IAM)
+
+
+def _principal_in(spec: Any, principal: Principal, world: dict) -> Any:
+    if spec is UNKNOWN:
+        return UNKNOWN
+    if spec == "*":
+        return True
+    results: list[Any] = []
+    for kind, ids in spec.items():
+        if ids is UNKNOWN:
+            results.append(UNKNOWN)
+            continue
+        for ident in ids:
+            v = concrete(ident, world)
+            if kind in ("AWS", "*") and v == "*":
+                return True
+            if principal.kind == "service":
+                if kind == "Service":
+                    results.append(match(v, concrete(principal.name, world), glob=False, fold=True))
+                elif isinstance(v, PartialString) and len(v.parts) == 1:
+                    results.append(UNKNOWN)  # could be "*"
+                else:
+                    results.append(False)
+            elif kind == "AWS":
+                role = match(v, concrete(principal.name, world), glob=False)
+                if role is True:
+                    return True
+                account = concrete(principal.account, world)
+                root = _iam.tri_any([
+                    match(v, concrete(text("arn:", principal.partition, ":iam::", principal.account, ":root"),
+                                      world), glob=False),
+                    match(v, account, glob=False)])
+                results.append(ROOT if root is True else _iam.tri_any([role, root]))
+            else:
+                results.append(False)
+    if True in results:
+        return True
+    if ROOT in results:
+        return ROOT
+    return _iam.tri_any(r for r in results if r is not ROOT)
+
+
+def principal_matches(stmt: dict, principal: Principal, world: dict) -> Any:
+    np = stmt.get("NotPrincipal")
+    if np:
+        inside = _principal_in(np, principal, world)
+        return _iam.tri_not(True if inside == ROOT else inside)
+    p = stmt.get("Principal")
+    if p is None:
+        return False  # a resource policy statement without a principal grants nobody
+    return _principal_in(p, principal, world)
+
+
+def resource_matches(stmt: dict, resource: Text, world: dict, kind: str) -> Any:
+    res, not_res = stmt.get("Resource"), stmt.get("NotResource")
+    value = concrete(resource, world)
+    if res is UNKNOWN or not_res is UNKNOWN:
+        return UNKNOWN
+    if not res and not not_res:
+        # trust policies name no resource; elsewhere a statement without one is invalid
+        return True if kind == "trust" else (stmt.get("Effect") == "Deny")
+    if res:
+        return _iam.tri_any(match(concrete(r, world), value) for r in res)
+    return _iam.tri_not(_iam.tri_any(match(concrete(r, world), value) for r in not_res))
+
+
+@dataclass
+class Hit:
+    verdict: Any  # True / False / UNKNOWN / ROOT
+    why: str = ""
+
+
+def statement_applies(stmt: dict, req: Request, world: dict, kind: str) -> Hit:
+    checks: list[tuple[Any, str]] = []
+    if kind != "identity" and kind != "boundary":
+        pm = principal_matches(stmt, req.principal, world)
+        checks.append((pm, "its Principal is not known until apply"))
+    checks.append((_iam.grants_action(stmt, req.action), "its Action is not known until apply"))
+    checks.append((resource_matches(stmt, req.resource, world, kind), "its Resource is not known until apply"))
+    cond, why = conditions_hold(stmt.get("Condition"), req.context, world)
+    checks.append((cond, why))
+    if any(v is False for v, _ in checks):
+        # only a condition stood in the way: say which (a "near miss" for the message)
+        if cond is False and all(v is not False for v, _ in checks[:-1]):
+            return Hit(False, why)
+        return Hit(False)
+    unknown = [w for v, w in checks if v is UNKNOWN]
+    if unknown:
+        return Hit(UNKNOWN, unknown[0])
+    if any(v == ROOT for v, _ in checks):
+        return Hit(ROOT)
+    return Hit(True)
+
+
+@dataclass
+class Tally:
+    """How every statement of some policies treats one request in one world."""
+
+    allow: list[str] = field(default_factory=list)
+    allow_root: list[str] = field(default_factory=list)
+    allow_maybe: list[str] = field(default_factory=list)
+    deny: list[str] = field(default_factory=list)
+    deny_maybe: list[str] = field(default_factory=list)
+    opaque: list[str] = field(default_factory=list)  # policies that cannot be read
+    near: list[str] = field(default_factory=list)  # Allows that match all but a condition
+
+
+def tally(policies: Iterable[Policy], req: Request, world: dict) -> Tally:
+    out = Tally()
+    for policy in policies:
+        if policy.statements is UNKNOWN:
+            out.opaque.append(policy.why or f"{policy.label} is not known until apply")
+            continue
+        for stmt in policy.statements or []:
+            effect = stmt.get("Effect")
+            hit = statement_applies(stmt, req, world, policy.kind)
+            where = f"{policy.label} {stmt.get('_label', 'statement')}"
+            if hit.verdict is False:
+                if effect == "Allow" and hit.why and len(out.near) < 2:
+                    out.near.append(f"{where} would, but {hit.why}")
+                continue
+            if effect == "Deny":
+                if hit.verdict is UNKNOWN or policy.maybe:
+                    out.deny_maybe.append(f"{where} may deny it ({hit.why or policy.maybe})")
+                else:
+                    out.deny.append(f"{where} denies it")
+            elif effect is UNKNOWN:
+                out.deny_maybe.append(f"{where} has an Effect not known until apply")
+            elif hit.verdict is UNKNOWN:
+                out.allow_maybe.append(f"{where} may allow it, but {hit.why}")
+            elif policy.maybe:
+                out.allow_maybe.append(f"{where} allows it, but {policy.maybe}")
+            elif hit.verdict == ROOT:
+                out.allow_root.append(where)
+            else:
+                out.allow.append(where)
+    return out
+
+
+# =============================================================================
+# answers over worlds
+# =============================================================================
+@dataclass
+class Answer:
+    status: str
+    text: str
+    grants: list[str] = field(default_factory=list)
+    who: str = ""  # a pass: who may ...
+    what: str = ""  # ... do what
+
+
+def granted(who: str, what: str, grants: list[str], how: str = "") -> Answer:
+    shown = how or ", ".join(short_label(g) for g in grants)
+    return Answer(PASS, f"{who} may {what} ({shown})", list(grants), who, f"{what} ({shown})")
+
+
+def short_label(label: str) -> str:
+    """``aws_iam_policy.x (attached by aws_iam_role_policy_attachment.y) statement 'S'`` -> without the
+    attachment (the message names the role already)."""
+    return re.sub(r" \((?:attached by|[^()]* managed_policy_arns)[^()]*\)", "", label)
+
+
+_ACCOUNT_TOKEN = re.compile(r"(?<!\d)\d{12}(?!\d)")
+_ORG_TOKEN = re.compile(r"o-[a-z0-9]{10,32}")
+# what a name / id symbol of a resource type can be compared with: the piece of the ARNs that names it
+_NAME_TOKENS = {"bucket": re.compile(r":s3:::([^/*?]+)"), "group": re.compile(r":log-group:([^:*?]+)"),
+                "role": re.compile(r":role/(?:.*/)?([^/*?]+)$"), "key": re.compile(r":key/([^/*?]+)$"),
+                "trail": re.compile(r":trail/([^*?]+)$"), "detector": re.compile(r"detector/([^/*?]+)")}
+_REF_KIND = {"aws_s3_bucket": "bucket", "aws_cloudwatch_log_group": "group", "aws_iam_role": "role",
+             "aws_kms_key": "key", "aws_cloudtrail": "trail", "aws_guardduty_detector": "detector"}
+_TYPE_OF = re.compile(r'(?:^|\.)(?:data\.)?([a-z0-9_]+)\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.[a-z_]+$')
+
+
+def _ref_kind(sym: Sym) -> str:
+    m = _TYPE_OF.search(sym.key)
+    return _REF_KIND.get(m.group(1), "other") if m else "other"
+
+
+_MAX_CANDIDATES = 12
+
+
+def _policy_texts(policies: Iterable[Policy]) -> Iterable[Text]:
+    for policy in policies:
+        if not isinstance(policy.statements, list):
+            continue
+        for stmt in policy.statements:
+            for f in ("Resource", "NotResource"):
+                v = stmt.get(f)
+                if isinstance(v, list):
+                    yield from v
+            for f in ("Principal", "NotPrincipal"):
+                v = stmt.get(f)
+                if isinstance(v, dict):
+                    for ids in v.values():
+                        if isinstance(ids, list):
+                            yield from ids
+            cond = stmt.get("Condition")
+            if isinstance(cond, dict):
+                for body in cond.values():
+                    if isinstance(body, dict):
+                        for vals in body.values():
+                            if isinstance(vals, list):
+                                yield from vals
+
+
+def policy_texts(policy: Policy) -> list[Text]:
+    """Every leaf of the policy (cached on it)."""
+    found = policy.__dict__.get("_texts")
+    if found is None:
+        found = policy.__dict__["_texts"] = list(_policy_texts([policy]))
+    return found
+
+
+def _request_texts(req: Request) -> Iterable[Text]:
+    yield req.principal.name
+    yield req.principal.account
+    yield req.resource
+    for values in req.context.values():
+        if isinstance(values, list):
+            yield from values
+
+
+_KINDS = ("account", "region", "org", "other", *_NAME_TOKENS)
+
+
+@lru_cache(maxsize=8192)
+def _text_candidates(t: Text) -> tuple:
+    """(kind, value) pairs one text mentions (see :func:`_candidates`)."""
+    out: list[tuple[str, str]] = []
+    for piece in t:
+        if not isinstance(piece, str):
+            continue
+        for variant in {piece, piece.replace("*", "x").replace("?", "x"), piece.replace("*", "")}:
+            out += [("account", m.group(0)) for m in _ACCOUNT_TOKEN.finditer(variant)]
+            out += [("org", m.group(0)) for m in _ORG_TOKEN.finditer(variant)]
+            out += [("region", token) for token in re.split(r"[:/.]", variant) if REGION_RE.match(token)]
+            for kind, rx in _NAME_TOKENS.items():
+                m = rx.search(variant)
+                if m:
+                    out.append((kind, m.group(1)))
+    if t and all(isinstance(p, str) for p in t):
+        whole = "".join(t)
+        if "*" not in whole and "?" not in whole:
+            out.append(("other", whole))
+    return tuple(out)
+
+
+def _candidates(texts: list[Text]) -> dict[str, list[str]]:
+    """Values of each kind the texts mention (``account``, ``region``, ``org``, and per resource kind --
+    ``bucket``, ``key`` ... -- the names their ARNs carry; ``other``: whole literal values)."""
+    out: dict[str, list[str]] = {k: [] for k in _KINDS}
+    for t in texts:
+        for kind, value in _text_candidates(t):
+            bucket = out[kind]
+            if value and value not in bucket and len(bucket) < (4 if kind == "other" else _MAX_CANDIDATES):
+                bucket.append(value)
+    return out
+
+
+def _fresh(sym: Sym, n: int) -> str:
+    if sym.kind == "account":
+        return f"{900000000000 + n:012d}"
+    if sym.kind == "region":
+        return f"zz-fresh-{n}"
+    if sym.kind == "org":
+        return f"o-fresh{n:06d}x"
+    return f"fresh{n}x"
+
+
+MAX_WORLDS = 256
+
+
+def _syms_of(texts: Iterable[Text]) -> list[Sym]:
+    out: list[Sym] = []
+    for t in texts:
+        for s in symbols(t):
+            if s.kind != "any" and s not in out:
+                out.append(s)
+    return out
+
+
+def worlds(syms: list[Sym], candidates: dict) -> list[dict] | None:
+    """Every assignment of values to the symbols worth trying: each symbol gets a fresh value (one no
+    policy mentions) or one of the values of its kind the policies mention (``candidates``), or the value
+    of another symbol of its kind (two providers may share an account).  None when there are too many."""
+    base = {s: _fresh(s, i) for i, s in enumerate(syms)}
+    if not syms:
+        return [base]
+    choices: list[list[str]] = []
+    for i, s in enumerate(syms):
+        kind = _ref_kind(s) if s.kind == "ref" else s.kind
+        values = [base[s]] + [c for c in candidates.get(kind, [])[:6] if c != base[s]]
+        values += [base[o] for o in syms[:i] if o.kind == s.kind and base[o] not in values]
+        choices.append(values)
+    total = 1
+    for c in choices:
+        total *= len(c)
+    if total > MAX_WORLDS:
+        return None
+    return [dict(zip(syms, combo)) for combo in itertools.product(*choices)]
+
+
+def _policy_info(policy: Policy) -> tuple[list[Sym], dict]:
+    """(symbols, candidate values) of a policy's leaves, cached on it."""
+    found = policy.__dict__.get("_info")
+    if found is None:
+        texts = policy_texts(policy)
+        found = policy.__dict__["_info"] = (_syms_of(texts), _candidates(texts))
+    return found
+
+
+def _across(req: Request, policies: list[Policy], decide) -> Answer:
+    req_texts = list(_request_texts(req))
+    syms = _syms_of(req_texts)
+    infos = [_policy_info(p) for p in policies]
+    for policy_syms, _ in infos:
+        syms += [s for s in policy_syms if s not in syms]
+    every: list[dict] | None = [{}]
+    if syms:
+        candidates = _candidates(req_texts)
+        for _, cands in infos:
+            for kind, values in cands.items():
+                bucket = candidates.setdefault(kind, [])
+                bucket += [v for v in values if v not in bucket][:max(0, _MAX_CANDIDATES - len(bucket))]
+        every = worlds(syms, candidates)
+    answers: list[tuple[dict, Answer]] = []
+    if every is None:
+        return Answer(UNKNOWN_STATUS, f"whether {req.principal.shown()} may {req.shown()} depends on too many values "
+                                      "known only at apply to decide")
+    for world in every:
+        answers.append((world, decide(world)))
+    first = answers[0][1]
+    statuses = {a.status for _, a in answers}
+    if len(statuses) == 1:
+        return first
+    base = answers[0][0]
+    for world, a in answers[1:]:
+        if a.status != first.status:
+            changed = [s for s in world if world[s] != base.get(s)]
+            shown = ", ".join(f"{s} = {world[s]!r}" for s in changed) or "other values"
+            hints = []
+            if any(s.kind == "account" for s in changed):
+                hints.append("pin the provider's account with allowed_account_ids")
+            if any(s.kind == "region" for s in changed):
+                hints.append("set the provider's region")
+            hint = f" ({'; '.join(hints)})" if hints else ""
+            return Answer(UNKNOWN_STATUS, f"whether {req.principal.shown()} may {req.shown()} depends on values "
+                                          f"known only at apply: {a.status} with {shown}, {first.status} "
+                                          f"otherwise{hint}")
+    return first  # pragma: no cover
+
+
+def _answer_resource(t: Tally, req: Request, policies: list[Policy], need_grant_from: str) -> Answer:
+    who, what = req.principal.shown(), req.shown()
+    if t.deny:
+        return Answer(FAIL, f"{t.deny[0]}: {who} may not {what}")
+    if t.opaque:
+        return Answer(UNKNOWN_STATUS, f"cannot tell whether {who} may {what}: {t.opaque[0]}")
+    if t.deny_maybe:
+        return Answer(UNKNOWN_STATUS, f"{who} {what}: {t.deny_maybe[0]}")
+    if t.allow:
+        return granted(who, what, t.allow)
+    if t.allow_maybe:
+        return Answer(UNKNOWN_STATUS, f"{who} {what}: {t.allow_maybe[0]}")
+    near = f": {t.near[0]}" if t.near else ""
+    return Answer(FAIL, f"no statement of {need_grant_from} allows {who} {what}{near}")
+
+
+def service_may(policies: list[Policy], req: Request, missing: str = "") -> Answer:
+    """May a service principal make ``req``, given the resource policies in its way?
+
+    ``missing``: what to say when there is no policy at all (e.g. "the bucket has no policy").
+    """
+    present = [p for p in policies if p.statements is not None]
+    if not present:
+        return Answer(FAIL, missing or f"no policy lets {req.principal.shown()} {req.shown()}")
+    labels = " / ".join(p.label for p in present)
+
+    def decide(world: dict) -> Answer:
+        return _answer_resource(tally(present, req, world), req, present, labels)
+
+    return _across(req, present, decide)
+
+
+def may_assume(trust_policy: Policy, req: Request) -> Answer:
+    """May the service in ``req`` assume the role (its trust policy)?"""
+    return service_may([trust_policy], req, missing=f"{trust_policy.label} is not set")
+
+
+def role_may(resource_policies: list[Policy], identity: list[Policy], boundaries: list[Policy], req: Request,
+             via: str = "s3") -> Answer:
+    """May a role of the destination's account make ``req``?
+
+    ``via = "s3"``: a bucket policy or the role's identity policies may grant it; ``"kms"``: the key
+    policy must allow the role, or allow the account (delegating to IAM) and an identity policy
+    allow it; ``"iam"``: identity policies only (CloudWatch Logs).  Any Deny wins; a permissions
+    boundary must allow what the identity policies grant.
+    """
+    present = [p for p in resource_policies if p.statements is not None]
+    all_policies = present + identity + boundaries
+    who, what = req.principal.shown(), req.shown()
+
+    def decide(world: dict) -> Answer:
+        res = tally(present, req, world)
+        ident = tally(identity, req, world)
+        bound = tally(boundaries, req, world) if boundaries else None
+        for t in (res, ident, bound):
+            if t is not None and t.deny:
+                return Answer(FAIL, f"{t.deny[0]}: {who} may not {what}")
+        for t in (res, ident, bound):
+            if t is not None and t.opaque and not (t is res and res.allow and via != "kms"):
+                return Answer(UNKNOWN_STATUS, f"cannot tell whether {who} may {what}: {t.opaque[0]}")
+        for t in (res, ident, bound):
+            if t is not None and t.deny_maybe:
+                return Answer(UNKNOWN_STATUS, f"{who} {what}: {t.deny_maybe[0]}")
+        bounded = bound is None or bool(bound.allow)
+        if bound is not None and not bound.allow and bound.allow_maybe:
+            bounded = UNKNOWN
+        if via == "kms":
+            if not present:
+                return Answer(FAIL, f"no key policy allows {who} {what}")
+            if res.allow:
+                return granted(who, what, res.allow)
+            if res.allow_root and ident.allow and bounded is True:
+                grants = res.allow_root[:1] + ident.allow
+                return granted(who, what, grants, f"{short_label(res.allow_root[0])} lets IAM policies grant it: "
+                                                  f"{', '.join(short_label(g) for g in ident.allow)}")
+            if res.allow_maybe or (res.allow_root and (ident.allow_maybe or bounded is UNKNOWN)):
+                why = (res.allow_maybe or ident.allow_maybe or [f"a permissions boundary of {who} may not allow it"])[0]
+                return Answer(UNKNOWN_STATUS, f"{who} {what}: {why}")
+            if res.allow_root and not ident.allow:
+                return Answer(FAIL, f"the key policy lets IAM policies grant it ({res.allow_root[0]}), but no "
+                                    f"policy of {who} allows {what}")
+            if res.allow_root:
+                return Answer(FAIL, f"a permissions boundary of {who} does not allow {what}")
+            return Answer(FAIL, f"no statement of {' / '.join(p.label for p in present)} allows {who} {what} "
+                                "(neither the role nor the account, which would let IAM policies grant it)")
+        if res.allow and via == "s3":
+            return granted(who, what, res.allow)
+        if ident.allow and bounded is True:
+            return granted(who, what, ident.allow)
+        if ident.allow and bounded is False:
+            return Answer(FAIL, f"a permissions boundary of {who} does not allow {what}")
+        maybe = (res.allow_maybe if via == "s3" else []) + ident.allow_maybe
+        if maybe or (ident.allow and bounded is UNKNOWN):
+            why = maybe[0] if maybe else f"a permissions boundary of {who} may not allow it"
+            return Answer(UNKNOWN_STATUS, f"{who} {what}: {why}")
+        where = f"the policies of {who}" + ("" if via == "iam" else
+                                            f" or {' / '.join(p.label for p in present) or 'the bucket policy'}")
+        return Answer(FAIL, f"no statement of {where} allows {who} {what}")
+
+    return _across(req, all_policies, decide)
