@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import copy
 import json
-import time
 import zipfile
 from pathlib import Path
 
@@ -491,16 +490,13 @@ def big_plan(n_modules: int = 100, per_module: int = 100) -> dict:
             "resource_changes": rcs, "configuration": config}
 
 
-def test_ten_thousand_resources_load_fast():
-    text = json.dumps(big_plan())
-    start = time.perf_counter()
-    model = load_plan_text(text, SRC)
-    elapsed = time.perf_counter() - start
+def test_ten_thousand_resources_load():
+    # speed is measured in bench/ (on demand), never timed here: a loaded CI machine must not fail it
+    model = load_plan_text(json.dumps(big_plan()), SRC)
     assert len(model) == 10_001
     group = model.get('module.svc["s42"].aws_cloudwatch_log_group.g[7]')
     assert group.refs == {"kms_key_id": ("aws_kms_key.k",)}
     assert group.values["kms_key_id"] is UNKNOWN
-    assert elapsed < 5.0, f"10k resources took {elapsed:.2f}s"
 
 
 # ---------------------------------------------------------------------------

@@ -277,6 +277,9 @@ def key_target(model: Model, resource: Resource, path: str) -> KeyTarget | None:
     if value is UNKNOWN:
         return KeyTarget(problem=Answer(UNKNOWN_STATUS, f"{path} is not known until apply: cannot tell which key "
                                                         "policy applies"))
+    if isinstance(value, str):
+        # an alias or key ARN written out ("arn:aws:kms:us-east-1:111122223333:alias/logs")
+        return key_from_value(model, value, path)
     return KeyTarget(problem=Answer(UNKNOWN_STATUS, f"{path} = {fmt(value)} names a key not defined in this "
                                                     "configuration: its key policy cannot be read"))
 

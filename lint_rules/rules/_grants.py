@@ -201,14 +201,21 @@ def service_principal(name: Text | str) -> Principal:
 # =============================================================================
 # matching (three-valued; a value with unknown pieces is a PartialString)
 # =============================================================================
-def concrete(t: Any, world: dict) -> Any:
-    """A Text with the world's values -> str, or PartialString when a piece stays unknown."""
+def concrete(t: Any, world: dict, opaque: bool = False) -> Any:
+    """A Text with the world's values -> str, or PartialString when a piece stays unknown
+    (``opaque``: every resource attribute -- a ``ref`` symbol -- stays unknown too)."""
     if not isinstance(t, tuple):
         return UNKNOWN
+    if len(t) == 1 and isinstance(t[0], str):
+        return t[0]
+    if not t:
+        return ""
     parts: list[Any] = []
     for p in t:
         if isinstance(p, str):
             parts.append(p)
+        elif opaque and p.kind == "ref":
+            parts.append(Hole())
         elif p in world:
             parts.append(world[p])
         else:
@@ -264,6 +271,23 @@ def match(pattern: Any, value: Any, glob: bool = True, fold: bool = False) -> An
     return UNKNOWN
 
 
+def _ref_syms(t: Any) -> frozenset:
+    return frozenset(s for s in symbols(t) if s.kind == "ref")
+
+
+def tmatch(pattern: Any, value: Any, world: dict, glob: bool = True, fold: bool = False) -> Any:
+    """:func:`match` of two Texts in a world.  A resource attribute known only at apply (a ``ref``
+    symbol) takes one fresh value, so the same attribute on both sides compares equal; when it is on
+    one side only, a mismatch is no proof (it may be the other side's text): then only what the
+    known text shows counts."""
+    if not isinstance(pattern, tuple) or not isinstance(value, tuple):
+        return UNKNOWN
+    verdict = match(concrete(pattern, world), concrete(value, world), glob, fold)
+    if verdict is not False or _ref_syms(pattern) == _ref_syms(value):
+        return verdict
+    return match(concrete(pattern, world, opaque=True), concrete(value, world, opaque=True), glob, fold)
+
+
 # =============================================================================
 # conditions
 # =============================================================================
@@ -274,20 +298,20 @@ _NUMERIC = {"numericequals": lambda a, b: a == b, "numericnotequals": lambda a, 
             "numericgreaterthan": lambda a, b: a > b, "numericgreaterthanequals": lambda a, b: a >= b}
 
 
-def _value_match(op: str, policy_value: Any, ctx_value: Any) -> Any:
+def _value_match(op: str, policy_value: Text, ctx_value: Text, world: dict) -> Any:
     """The positive form of ``op`` for one policy value and one request value."""
     base = op[:-len("ifexists")] if op.endswith("ifexists") else op
     positive = base.replace("not", "", 1) if base in _NEGATED else base
     if positive in ("stringequals", "arnequals", "arnlike", "stringlike"):
-        return match(policy_value, ctx_value, glob=positive != "stringequals")
+        return tmatch(policy_value, ctx_value, world, glob=positive != "stringequals")
     if positive == "stringequalsignorecase":
-        return match(policy_value, ctx_value, glob=False, fold=True)
+        return tmatch(policy_value, ctx_value, world, glob=False, fold=True)
     if positive == "bool":
-        return match(policy_value, ctx_value, glob=False, fold=True)
+        return tmatch(policy_value, ctx_value, world, glob=False, fold=True)
     if positive in _NUMERIC or base in _NUMERIC:
         fn = _NUMERIC.get(base) or _NUMERIC[positive]
         try:
-            return fn(float(ctx_value), float(policy_value))
+            return fn(float(concrete(ctx_value, world)), float(concrete(policy_value, world)))
         except (TypeError, ValueError):
             return UNKNOWN
     return UNKNOWN  # Date*, IpAddress, Binary*: not evaluated
@@ -323,12 +347,12 @@ def condition_holds(op: str, variable: str, values: Any, context: dict, world: d
         return (base in _NEGATED), label
     if base == "null":
         return _null(policy_values, False), label
-    ctx_values = [concrete(v, world) for v in ctx]
+    ctx_values = list(ctx)
     label += f" (the request's {variable} is {', '.join(show(v) for v in ctx)})"
     negated = base in _NEGATED
 
     def one(cv: Any) -> Any:
-        hit = _iam.tri_any(_value_match(base, pv, cv) for pv in policy_values)
+        hit = _iam.tri_any(_value_match(base, pv, cv, world) for pv in values)
         return _iam.tri_not(hit) if negated else hit
 
     if qualifier == "forallvalues":
@@ -387,20 +411,19 @@ def _principal_in(spec: Any, principal: Principal, world: dict) -> Any:
                 return True
             if principal.kind == "service":
                 if kind == "Service":
-                    results.append(match(v, concrete(principal.name, world), glob=False, fold=True))
+                    results.append(tmatch(ident, principal.name, world, glob=False, fold=True))
                 elif isinstance(v, PartialString) and len(v.parts) == 1:
                     results.append(UNKNOWN)  # could be "*"
                 else:
                     results.append(False)
             elif kind == "AWS":
-                role = match(v, concrete(principal.name, world), glob=False)
+                role = tmatch(ident, principal.name, world, glob=False)
                 if role is True:
                     return True
-                account = concrete(principal.account, world)
                 root = _iam.tri_any([
-                    match(v, concrete(text("arn:", principal.partition, ":iam::", principal.account, ":root"),
-                                      world), glob=False),
-                    match(v, account, glob=False)])
+                    tmatch(ident, text("arn:", principal.partition, ":iam::", principal.account, ":root"), world,
+                           glob=False),
+                    tmatch(ident, principal.account, world, glob=False)])
                 results.append(ROOT if root is True else _iam.tri_any([role, root]))
             else:
                 results.append(False)
@@ -424,15 +447,14 @@ def principal_matches(stmt: dict, principal: Principal, world: dict) -> Any:
 
 def resource_matches(stmt: dict, resource: Text, world: dict, kind: str) -> Any:
     res, not_res = stmt.get("Resource"), stmt.get("NotResource")
-    value = concrete(resource, world)
     if res is UNKNOWN or not_res is UNKNOWN:
         return UNKNOWN
     if not res and not not_res:
         # trust policies name no resource; elsewhere a statement without one is invalid
         return True if kind == "trust" else (stmt.get("Effect") == "Deny")
     if res:
-        return _iam.tri_any(match(concrete(r, world), value) for r in res)
-    return _iam.tri_not(_iam.tri_any(match(concrete(r, world), value) for r in not_res))
+        return _iam.tri_any(tmatch(r, resource, world) for r in res)
+    return _iam.tri_not(_iam.tri_any(tmatch(r, resource, world) for r in not_res))
 
 
 @dataclass
@@ -442,19 +464,26 @@ class Hit:
 
 
 def statement_applies(stmt: dict, req: Request, world: dict, kind: str) -> Hit:
+    """Does the statement apply to the request (True / False / UNKNOWN / ROOT, with why not)?  Cheap
+    checks first: most statements of a policy concern another principal or action."""
     checks: list[tuple[Any, str]] = []
     if kind != "identity" and kind != "boundary":
         pm = principal_matches(stmt, req.principal, world)
+        if pm is False:
+            return Hit(False)
         checks.append((pm, "its Principal is not known until apply"))
-    checks.append((_iam.grants_action(stmt, req.action), "its Action is not known until apply"))
-    checks.append((resource_matches(stmt, req.resource, world, kind), "its Resource is not known until apply"))
-    cond, why = conditions_hold(stmt.get("Condition"), req.context, world)
-    checks.append((cond, why))
-    if any(v is False for v, _ in checks):
-        # only a condition stood in the way: say which (a "near miss" for the message)
-        if cond is False and all(v is not False for v, _ in checks[:-1]):
-            return Hit(False, why)
+    action = _iam.grants_action(stmt, req.action)
+    if action is False:
         return Hit(False)
+    checks.append((action, "its Action is not known until apply"))
+    resource = resource_matches(stmt, req.resource, world, kind)
+    if resource is False:
+        return Hit(False)
+    checks.append((resource, "its Resource is not known until apply"))
+    cond, why = conditions_hold(stmt.get("Condition"), req.context, world)
+    if cond is False:
+        return Hit(False, why)  # only a condition stood in the way: say which (a "near miss")
+    checks.append((cond, why))
     unknown = [w for v, w in checks if v is UNKNOWN]
     if unknown:
         return Hit(UNKNOWN, unknown[0])
@@ -533,20 +562,6 @@ def short_label(label: str) -> str:
 
 _ACCOUNT_TOKEN = re.compile(r"(?<!\d)\d{12}(?!\d)")
 _ORG_TOKEN = re.compile(r"o-[a-z0-9]{10,32}")
-# what a name / id symbol of a resource type can be compared with: the piece of the ARNs that names it
-_NAME_TOKENS = {"bucket": re.compile(r":s3:::([^/*?]+)"), "group": re.compile(r":log-group:([^:*?]+)"),
-                "role": re.compile(r":role/(?:.*/)?([^/*?]+)$"), "key": re.compile(r":key/([^/*?]+)$"),
-                "trail": re.compile(r":trail/([^*?]+)$"), "detector": re.compile(r"detector/([^/*?]+)")}
-_REF_KIND = {"aws_s3_bucket": "bucket", "aws_cloudwatch_log_group": "group", "aws_iam_role": "role",
-             "aws_kms_key": "key", "aws_cloudtrail": "trail", "aws_guardduty_detector": "detector"}
-_TYPE_OF = re.compile(r'(?:^|\.)(?:data\.)?([a-z0-9_]+)\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.[a-z_]+$')
-
-
-def _ref_kind(sym: Sym) -> str:
-    m = _TYPE_OF.search(sym.key)
-    return _REF_KIND.get(m.group(1), "other") if m else "other"
-
-
 _MAX_CANDIDATES = 12
 
 
@@ -591,12 +606,13 @@ def _request_texts(req: Request) -> Iterable[Text]:
             yield from values
 
 
-_KINDS = ("account", "region", "org", "other", *_NAME_TOKENS)
+_KINDS = ("account", "region", "org")
 
 
 @lru_cache(maxsize=8192)
 def _text_candidates(t: Text) -> tuple:
-    """(kind, value) pairs one text mentions (see :func:`_candidates`)."""
+    """(kind, value) pairs of the account ids, regions and organization ids one text mentions (a
+    wildcard read as any one character, or as nothing)."""
     out: list[tuple[str, str]] = []
     for piece in t:
         if not isinstance(piece, str):
@@ -605,25 +621,16 @@ def _text_candidates(t: Text) -> tuple:
             out += [("account", m.group(0)) for m in _ACCOUNT_TOKEN.finditer(variant)]
             out += [("org", m.group(0)) for m in _ORG_TOKEN.finditer(variant)]
             out += [("region", token) for token in re.split(r"[:/.]", variant) if REGION_RE.match(token)]
-            for kind, rx in _NAME_TOKENS.items():
-                m = rx.search(variant)
-                if m:
-                    out.append((kind, m.group(1)))
-    if t and all(isinstance(p, str) for p in t):
-        whole = "".join(t)
-        if "*" not in whole and "?" not in whole:
-            out.append(("other", whole))
     return tuple(out)
 
 
 def _candidates(texts: list[Text]) -> dict[str, list[str]]:
-    """Values of each kind the texts mention (``account``, ``region``, ``org``, and per resource kind --
-    ``bucket``, ``key`` ... -- the names their ARNs carry; ``other``: whole literal values)."""
+    """Values of each kind (``account``, ``region``, ``org``) the texts mention."""
     out: dict[str, list[str]] = {k: [] for k in _KINDS}
     for t in texts:
         for kind, value in _text_candidates(t):
             bucket = out[kind]
-            if value and value not in bucket and len(bucket) < (4 if kind == "other" else _MAX_CANDIDATES):
+            if value and value not in bucket and len(bucket) < _MAX_CANDIDATES:
                 bucket.append(value)
     return out
 
@@ -659,8 +666,10 @@ def worlds(syms: list[Sym], candidates: dict) -> list[dict] | None:
         return [base]
     choices: list[list[str]] = []
     for i, s in enumerate(syms):
-        kind = _ref_kind(s) if s.kind == "ref" else s.kind
-        values = [base[s]] + [c for c in candidates.get(kind, [])[:6] if c != base[s]]
+        if s.kind == "ref":  # one fresh value: tmatch tells when another text may be it
+            choices.append([base[s]])
+            continue
+        values = [base[s]] + [c for c in candidates.get(s.kind, [])[:6] if c != base[s]]
         values += [base[o] for o in syms[:i] if o.kind == s.kind and base[o] not in values]
         choices.append(values)
     total = 1
@@ -715,6 +724,12 @@ def _across(req: Request, policies: list[Policy], decide) -> Answer:
             if any(s.kind == "region" for s in changed):
                 hints.append("set the provider's region")
             hint = f" ({'; '.join(hints)})" if hints else ""
+            if a.status == UNKNOWN_STATUS or first.status == UNKNOWN_STATUS:
+                unsure = a if a.status == UNKNOWN_STATUS else first
+                where = f"with {shown}" if unsure is a else "otherwise"
+                other = first.status if unsure is a else f"{a.status} with {shown}"
+                return Answer(UNKNOWN_STATUS, f"whether {req.principal.shown()} may {req.shown()} depends on values "
+                                              f"known only at apply ({other}{hint}); {where}: {unsure.text}")
             return Answer(UNKNOWN_STATUS, f"whether {req.principal.shown()} may {req.shown()} depends on values "
                                           f"known only at apply: {a.status} with {shown}, {first.status} "
                                           f"otherwise{hint}")

@@ -245,3 +245,14 @@ def test_aws_managed_policy_statements():
         {"Sid": None, "Effect": "Allow", "Action": ["logs:PutLogEvents", "logs:CreateLogStream"], "NotAction": [],
          "Resource": ["*"], "NotResource": [], "Principal": None, "NotPrincipal": None, "Condition": {}}])
     assert role_may([], [managed], [], role_request(), via="iam").status == PASS
+
+
+def test_a_resource_attribute_known_only_at_apply():
+    name = Sym("ref", "aws_s3_bucket.trail.bucket")
+    obj = ("arn:aws:s3:::", name, "/AWSLogs/111122223333/x")
+    # the same attribute on both sides: equal whatever its value
+    assert status(policy(stmt(resource=(("arn:aws:s3:::", name, "/*"),))), put(resource=obj)) == PASS
+    # a literal name on one side: the bucket may be called that, or not
+    assert status(policy(stmt(resource=("arn:aws:s3:::acme-trail-logs/*",))), put(resource=obj)) == UNKNOWN_STATUS
+    # ... unless the known text already differs (the bucket itself, not its objects)
+    assert status(policy(stmt(resource=("arn:aws:s3:::acme-trail-logs",))), put(resource=obj)) == FAIL
