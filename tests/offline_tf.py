@@ -1,7 +1,8 @@
 """The real terraform binary with the offline hashicorp/aws stand-in (tools/tfprovider), for tests.
 
-One ``OfflineSession`` per test session (the ``offline_tf`` fixture in conftest.py): one mirror,
-plugin cache and schema cache; each directory terraform works on is copied (with the local modules it
+One ``OfflineSession`` per test session (the ``offline_tf`` fixture in conftest.py): one mirror
+and schema cache (no plugin cache: ``init`` links each copy to the mirror, so parallel inits and plans
+cannot disturb each other); each directory terraform works on is copied (with the local modules it
 calls) into the session's temporary directory, initialised once, and its plan or validation result
 cached, so every test that needs the plan of ``terraform/nvs`` shares one ``terraform plan``.
 
@@ -40,7 +41,6 @@ class OfflineSession:
         self.tf = tf
         self.base = base
         self._lock = threading.Lock()
-        self._init_lock = threading.Lock()
         self._keys: dict[Any, threading.Lock] = {}
         self._workdirs: dict[Path, Any] = {}
         self._results: dict[Any, Any] = {}
@@ -75,8 +75,7 @@ class OfflineSession:
             work = self.tf.workspace(target, dest)
             test = tftest.TerraformTest(str(work), binary=self.tf.binary, env=self.tf.env_for(work))
             try:
-                with self._init_lock:  # terraform's plugin cache is not safe for concurrent inits
-                    test.setup(cleanup_on_exit=False)
+                test.setup(cleanup_on_exit=False)
             except tftest.TerraformTestError as exc:
                 pytest.fail(f"terraform init of {rel(target)} failed: {tfoffline.first_error(str(exc))}")
             return test

@@ -135,7 +135,7 @@ class OfflineTerraform:
 
         default = schema_path(self.schema)
         self.home.mkdir(parents=True, exist_ok=True)
-        for sub in ("plugin-cache", "schema-cache", "sockets"):
+        for sub in ("schema-cache", "sockets"):
             (self.home / sub).mkdir(exist_ok=True)
         self.executable.parent.mkdir(parents=True, exist_ok=True)
         # TFOFFLINE_SCHEMA_FILE (terraform passes its environment on) picks the schema per run
@@ -162,7 +162,6 @@ class OfflineTerraform:
             f"  filesystem_mirror {{\n    path    = {json.dumps(str(self.mirror))}\n"
             f"    include = [\"{PROVIDER_HOST_PATH}\"]\n  }}\n"
             "}\n"
-            f"plugin_cache_dir   = {json.dumps(str(self.home / 'plugin-cache'))}\n"
             "disable_checkpoint = true\n")
         for which in ("full", "trimmed"):  # build the caches once, not in each provider process
             try:
