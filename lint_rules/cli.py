@@ -1,8 +1,13 @@
 """The ``auditgate`` command.
 
-Exit codes (a contract): 0 nothing failing, 1 findings that fail (or are
-unknown, unless ``--unknown=warn``), 2 usage or input error, always with one
-line on standard error saying what and where.
+Exit codes (a contract, the same in every output format): 0 nothing failing,
+1 findings that fail (or are unknown, unless ``--unknown=warn``), 2 usage or
+input error, always with one line on standard error saying what and where,
+3 internal error.
+
+Settings come from the flags, then the project configuration (``[tool.auditgate]``
+in pyproject.toml or ``.auditgate.toml``, see :mod:`lint_rules.config`), then
+the defaults: flags win.
 """
 from __future__ import annotations
 
@@ -15,11 +20,13 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__
-from .engine import all_rules, evaluate, get_rule
+from .config import FORMATS, Config, find_config, load_config, split_ids
+from .engine import all_rules, evaluate, get_rule, unknown_patterns
 from .errors import InputError
 from .loaders import STDIN, is_plan_path, load_path, plan_sources
 from .policy import load_policy
-from .report import render_json, render_text
+from .applogs.cli import add_parser as add_logs_parser
+from .report import RenderOptions, distinct_notes, render, render_text
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 BASELINE_ROOTS = ("terraform/nvs", "terraform/nhc")
@@ -41,28 +48,80 @@ def build_parser() -> argparse.ArgumentParser:
                                        "plan on stdin, or Terraform root directories. With no PATH, "
                                        "the shipped baseline roots (terraform/nvs, terraform/nhc).")
     check.add_argument("paths", nargs="*", metavar="PATH")
-    check.add_argument("--format", choices=("text", "json"), default="text")
-    check.add_argument("--unknown", choices=("fail", "warn"), default="fail",
-                       help="what a value unknown before apply does to the exit code (default: fail)")
-    check.add_argument("--policy", metavar="FILE", help="policy file (default: the shipped policy)")
-    check.add_argument("--select", metavar="IDS", help="comma-separated rule ids or prefixes (CT,RET-001)")
-    check.add_argument("--var-file", action="append", default=[], metavar="FILE",
-                       help="tfvars file for Terraform directories (repeatable)")
-    check.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
-                       help="variable for Terraform directories (repeatable)")
+    _add_check_options(check)
     check.add_argument("--tf-dir", "--source-dir", dest="tf_dir", action="append", default=[], metavar="DIR",
                        help="the Terraform configuration a plan was made from: references the plan does not "
                             "record (through locals) and file:line locations are read from it; one for "
                             "every plan, or one per plan in order (repeatable). Default: the current "
                             "directory when it is the plan's root module. Without plans: lint DIR as HCL")
-    check.add_argument("--show-pass", action="store_true", help="also list passing checks (text format)")
-    check.add_argument("--output", metavar="FILE", help="also write the report to FILE")
+
+    hook = sub.add_parser("hook", help="check the Terraform roots affected by changed files (pre-commit)",
+                          description="Check each Terraform root module that the changed FILEs belong to "
+                                      "or that calls (directly or not) the module they belong to; each "
+                                      "root once. Made for pre-commit, which passes the changed files.")
+    hook.add_argument("files", nargs="*", metavar="FILE")
+    hook.add_argument("--exclude", action="append", default=None, metavar="GLOB",
+                      help="root directories never checked (repeatable; config: exclude)")
+    _add_check_options(hook)
+
+    add_logs_parser(sub)
 
     rules = sub.add_parser("rules", help="list the rules")
-    rules.add_argument("--format", choices=("text", "json"), default="text")
+    rules.add_argument("--format", choices=("text", "json", "markdown"), default="text",
+                       help="json: every rule as data; markdown: every rule's documentation (docs/rules.md)")
     explain = sub.add_parser("explain", help="explain one rule")
     explain.add_argument("rule_id", metavar="ID")
     return parser
+
+
+def _add_check_options(check: argparse.ArgumentParser) -> None:
+    # defaults are None: an option not given falls back to the configuration file, then to the default
+    check.add_argument("--format", choices=FORMATS, default=None,
+                       help="report format (default: text); markdown and html are the evidence report")
+    check.add_argument("--unknown", choices=("fail", "warn"), default=None,
+                       help="what a value unknown before apply does to the exit code (default: fail)")
+    check.add_argument("--policy", metavar="FILE", help="policy file (default: the shipped policy)")
+    check.add_argument("--select", metavar="IDS", help="only these rules: comma-separated ids or prefixes (CT,RET-001)")
+    check.add_argument("--skip", metavar="IDS", help="leave out these rules: comma-separated ids or prefixes")
+    check.add_argument("--var-file", action="append", default=None, metavar="FILE",
+                       help="tfvars file for Terraform directories (repeatable)")
+    check.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
+                       help="variable for Terraform directories (repeatable)")
+    check.add_argument("--show-pass", action="store_true", default=None,
+                       help="also list passing checks (text format)")
+    check.add_argument("-v", "--verbose", action="store_true", default=None,
+                       help="whole messages in the text report (long lists are summarised otherwise)")
+    check.add_argument("--output", metavar="FILE",
+                       help="write the report (in --format) to FILE; the terminal gets the text report")
+    check.add_argument("--help-uri", metavar="TEMPLATE",
+                       help="SARIF rule help link, with {rule_id} or {anchor} (e.g. https://host/docs/rules.md#{anchor})")
+    check.add_argument("--config", metavar="FILE",
+                       help="configuration file (default: .auditgate.toml or [tool.auditgate] in pyproject.toml, "
+                            "looked for from the current directory up)")
+    check.add_argument("--no-config", action="store_true", help="ignore configuration files")
+
+
+def _config(args: argparse.Namespace) -> Config:
+    if args.no_config:
+        return Config()
+    if args.config:
+        if not Path(args.config).is_file():
+            raise InputError("no such configuration file", args.config)
+        return load_config(args.config)
+    return find_config()
+
+
+def _pick(flag, config: Config, key: str, default=None):
+    return flag if flag is not None else config.get(key, default)
+
+
+def _rule_patterns(flag: str | None, config: Config, key: str, option: str) -> list[str]:
+    patterns = split_ids(flag) if flag is not None else (config.rule_list(key) or [])
+    bad = unknown_patterns(patterns)
+    if bad:
+        where = f"--{option}" if flag is not None else f"{config.source}: {key}"
+        raise InputError(f"{where}: no rule or prefix {', '.join(bad)}")
+    return patterns
 
 
 def _default_paths() -> list[str]:
@@ -84,38 +143,70 @@ def _parse_vars(pairs: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    paths = args.paths or ([] if args.tf_dir else _default_paths())
-    sources = plan_sources(paths, args.tf_dir)
+def cmd_check(args: argparse.Namespace, paths: Sequence[str] | None = None, config: Config | None = None) -> int:
+    config = config if config is not None else _config(args)
+    tf_dirs = getattr(args, "tf_dir", None) or []
+    paths = list(paths if paths is not None else (args.paths or ([] if tf_dirs else _default_paths())))
+    sources = plan_sources(paths, tf_dirs)
     if not any(p for p in paths if is_plan_path(p)):
-        paths = paths + [d for d in args.tf_dir if d not in paths]  # --tf-dir alone: lint it as HCL
+        paths = paths + [d for d in tf_dirs if d not in paths]  # --tf-dir alone: lint it as HCL
     if paths.count(STDIN) > 1:
         raise InputError("standard input (-) can be given only once")
-    policy = load_policy(args.policy)
-    select = [s.strip() for s in args.select.split(",") if s.strip()] if args.select else None
-    if select:
-        known = {r.id.upper() for r in all_rules()} | {r.id.split("-")[0] for r in all_rules()}
-        unknown_ids = [s for s in select if s.upper() not in known]
-        if unknown_ids:
-            raise InputError(f"--select: no rule or prefix {', '.join(unknown_ids)}")
-    variables = _parse_vars(args.var)
+    fmt = _pick(args.format, config, "format", "text")
+    unknown_fails = _pick(args.unknown, config, "unknown", "fail") == "fail"
+    policy = load_policy(_pick(args.policy, config, "policy"))
+    select = _rule_patterns(args.select, config, "select", "select")
+    skip = _rule_patterns(args.skip, config, "skip", "skip")
+    var_files = _pick(args.var_file, config, "var-files", [])
+    variables = {k: _tf_text(v) for k, v in config.get("vars", {}).items()}
+    variables.update(_parse_vars(args.var))
     reports = []
     for path in paths:
-        model = load_path(path, var_files=args.var_file, variables=variables,
+        model = load_path(path, var_files=var_files, variables=variables,
                           source_dir=sources.get(path), find_source=True)
-        if args.format == "text":
-            for note in model.diagnostics:
-                print(f"auditgate: note: {model.source}: {note}", file=sys.stderr)
-        reports.append(evaluate(model, policy, select=select))
-    text = render_json(reports) if args.format == "json" else render_text(reports, args.show_pass)
-    sys.stdout.write(text)
+        reports.append(evaluate(model, policy, select=select or None, skip=skip or None))
+    options = RenderOptions(policy=policy, unknown_fails=unknown_fails,
+                            show_pass=bool(_pick(args.show_pass, config, "show-pass", False)),
+                            verbose=bool(_pick(args.verbose, config, "verbose", False)),
+                            help_uri=_pick(args.help_uri, config, "help-uri"), select=select, skip=skip)
+    report = render(fmt, reports, options)
+    terminal = report if fmt == "text" else None
     if args.output:
         try:
-            Path(args.output).write_text(text, encoding="utf-8")
+            Path(args.output).write_text(report, encoding="utf-8")
         except OSError as exc:
             raise InputError(f"cannot write report ({exc.strerror})", args.output) from None
-    failing = [f for r in reports for f in r.failing(unknown_fails=args.unknown == "fail")]
+        terminal = report if fmt == "text" else render_text(reports, options.show_pass, verbose=options.verbose)
+    if terminal is not None:  # a person reads this: the loaders' notes too, each once, on stderr
+        for note in distinct_notes(reports):
+            print(f"auditgate: note: {note.text()}", file=sys.stderr)
+    sys.stdout.write(terminal if terminal is not None else report)
+    failing = [f for r in reports for f in r.failing(unknown_fails=unknown_fails)]
     return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _tf_text(value) -> str:
+    """A configuration ``vars`` value as terraform reads ``-var NAME=VALUE``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def cmd_hook(args: argparse.Namespace) -> int:
+    from .roots import affected_roots
+
+    config = _config(args)
+    exclude = args.exclude if args.exclude is not None else config.get("exclude", [])
+    top = config.base_dir if config.source else Path.cwd()
+    files = [os.path.relpath(Path(f).absolute(), top) for f in args.files]
+    affected = affected_roots(files, top=top, root_globs=config.get("roots", []), exclude=exclude)
+    for note in affected.notes:
+        print(f"auditgate: note: {note}", file=sys.stderr)
+    if not affected.roots:
+        print("auditgate: no Terraform root module is affected by these files")
+        return EXIT_OK
+    roots = [os.path.relpath(top / r) for r in affected.roots]
+    return cmd_check(args, paths=roots, config=config)
 
 
 def rules_json() -> str:
@@ -130,8 +221,14 @@ def cmd_rules(fmt: str = "text") -> int:
     if fmt == "json":
         sys.stdout.write(rules_json())
         return EXIT_OK
+    if fmt == "markdown":
+        from .report.rules_doc import render_rules_markdown
+
+        sys.stdout.write(render_rules_markdown(all_rules()))
+        return EXIT_OK
     for rule in all_rules():
-        print(f"{rule.id:8} {rule.title}  [{rule.section}]")
+        reads = " (auditgate logs)" if "logs" in rule.applies_to else ""
+        print(f"{rule.id:8} {rule.title}  [{rule.section}]{reads}")
     return EXIT_OK
 
 
@@ -161,6 +258,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return cmd_check(args)
+        if args.command == "hook":
+            return cmd_hook(args)
+        if args.command == "logs":
+            from .applogs.cli import cmd_logs
+
+            return cmd_logs(args)
         if args.command == "rules":
             return cmd_rules(args.format)
         if args.command == "explain":

@@ -35,6 +35,7 @@ Partially known values (HCL only)
 from __future__ import annotations
 
 import fnmatch
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
@@ -88,9 +89,17 @@ class Hole:
     """
 
     refs: tuple[str, ...] = ()
+    # (HCL) what the piece is, when ``refs`` cannot say it: the attribute of a data source, as
+    # absolute address + ``.`` + attribute (``data.aws_caller_identity.current.account_id``).
+    # Two holes with the same non-empty refs or source stand for the same text.
+    source: str = ""
+
+    @property
+    def determinate(self) -> bool:
+        return bool(self.refs or self.source)
 
     def __str__(self) -> str:
-        return "${" + (self.refs[0] if len(self.refs) == 1 else "?") + "}"
+        return "${" + (self.refs[0] if len(self.refs) == 1 else (self.source or "?")) + "}"
 
 
 _GLOB_SPECIAL = "*?["
@@ -132,6 +141,11 @@ class PartialString:
         if not self.holes:
             return ""  # a fully known string: see ``template``
         return self.parts[-1] if isinstance(self.parts[-1], str) else ""
+
+    @property
+    def determinate(self) -> bool:
+        """Every hole says what it stands for: two equal determinate forms are the same string."""
+        return all(h.determinate for h in self.holes)
 
     @property
     def template(self) -> str:
@@ -241,6 +255,13 @@ class Resource:
     # attribute path -> partially known form of a value that is (or holds) UNKNOWN (HCL only;
     # see the module docstring).  Read it through Model.partial_value.
     partial: dict[str, Any] = field(default_factory=dict)
+    # The provider configuration managing this instance, as its root-level key after following
+    # module ``providers = {...}`` maps: "aws", "aws.ALIAS", or "module.NAME:aws[.ALIAS]" for a
+    # provider configured inside a child module.  Read the account through Model.account_of.
+    provider: str = "aws"
+    # Why this instance may not exist (e.g. "count = var.enabled ? 1 : 0 is not known"); None when
+    # it certainly exists.  A resource that may not exist never satisfies an existence requirement.
+    maybe_absent: str | None = None
 
     @property
     def config_address(self) -> str:
@@ -296,8 +317,88 @@ class Resource:
         return hash(self.address)
 
 
+@dataclass(frozen=True)
+class ProviderConfig:
+    """One ``provider "aws"`` configuration: what tells which account and region it acts in.
+
+    ``region``: None (not set), a string, or UNKNOWN.  ``account_ids``: the
+    ``allowed_account_ids`` (a tuple, empty when not set) or UNKNOWN.  ``assume_role_arn``:
+    None, a string or UNKNOWN.  ``profile``: the shared-credentials profile (None, a string or
+    UNKNOWN): two configurations with different profiles act in different accounts unless an
+    account id says otherwise.
+    """
+
+    key: str
+    alias: str | None = None
+    region: Any = None
+    account_ids: Any = ()
+    assume_role_arn: Any = None
+    file: str | None = None
+    line: int | None = None
+    profile: Any = None
+
+
+@dataclass(frozen=True)
+class UnfollowedModule:
+    """A module call whose contents were not read (registry or git source not downloaded,
+    a local path that does not exist, ...): whatever it creates is missing from the model."""
+
+    address: str  # module.NAME (nested: module.a.module.b)
+    source: str
+    reason: str
+
+
+_ACCOUNT_IN_ARN = re.compile(r"^arn:[^:]*:(?:iam|sts)::(\d{12}):")
+
+
+def _stated_account(p: ProviderConfig) -> str | None:
+    """The account id a provider configuration names: its single allowed account id, else the
+    account of its assume_role ARN; None when it names none."""
+    ids = p.account_ids
+    if isinstance(ids, (tuple, list)) and len(ids) == 1 and isinstance(ids[0], str) and ids[0]:
+        return ids[0]
+    arn = p.assume_role_arn
+    if isinstance(arn, str):
+        m = _ACCOUNT_IN_ARN.match(arn)
+        if m:
+            return m.group(1)
+    return None
+
+
+def _credentials(p: ProviderConfig) -> tuple:
+    """What decides the account of a configuration that names no account id: configurations
+    with the same credentials (same assume_role ARN and profile, or neither) act in one account;
+    one whose credentials are not known is an account of its own."""
+    if UNKNOWN in (p.assume_role_arn, p.profile) or p.account_ids is UNKNOWN:
+        return ("unknown", p.key)
+    return ("credentials", p.assume_role_arn, p.profile)
+
+
 # Attributes by which one resource is commonly named in another's arguments.
 IDENTITY_ATTRIBUTES = ("id", "arn", "name", "bucket", "key_id", "target_key_id")
+
+# Data sources that read one existing object by an identifying argument.  When that argument refers
+# to a managed resource of the same type in the configuration (``data "aws_s3_bucket" "x" { bucket =
+# aws_s3_bucket.logs.id }``), a reference to the data source is a reference to that resource:
+# Model.targets follows it through.
+DATA_SOURCE_READS: dict[str, tuple[str, ...]] = {
+    "aws_s3_bucket": ("bucket",),
+    "aws_s3_bucket_policy": ("bucket",),
+    "aws_kms_key": ("key_id",),
+    "aws_kms_alias": ("name",),
+    "aws_iam_role": ("name",),
+    "aws_iam_policy": ("arn", "name"),
+    "aws_iam_user": ("user_name",),
+    "aws_iam_group": ("group_name",),
+    "aws_cloudwatch_log_group": ("name",),
+    "aws_sns_topic": ("name",),
+    "aws_sqs_queue": ("name",),
+    "aws_vpc": ("id",),
+    "aws_cloudtrail": ("name",),
+    "aws_guardduty_detector": ("id",),
+    "aws_lambda_function": ("function_name",),
+    "aws_ssm_document": ("name",),
+}
 
 
 @dataclass
@@ -315,6 +416,17 @@ class Model:
     # Why the plan does not describe everything that will exist (terraform's
     # ``errored: true`` or ``complete: false``); None when it does.
     incomplete: str | None = None
+    # Accepted exceptions declared in the code (``# auditgate:skip=ID reason: ...`` comments),
+    # as lint_rules.suppressions.Suppression; filled by loaders.load_path.
+    suppressions: list = field(default_factory=list)
+    # Provenance for the evidence report: SHA-256 of the input (the plan's bytes, or of the
+    # Terraform files read) and the terraform version that wrote the plan (plans only).
+    input_sha256: str | None = None
+    terraform_version: str | None = None
+    # Every aws provider configuration, by key ("aws", "aws.nhc", "module.x:aws").
+    providers: dict[str, ProviderConfig] = field(default_factory=dict)
+    # Module calls whose contents were not read: "there is no X" is not known while any remains.
+    unfollowed_modules: list[UnfollowedModule] = field(default_factory=list)
     # The directory of the root module's configuration: the HCL directory, or the source a plan
     # was read with (loaders.source); None for a plan alone.  Resource file paths start with it.
     config_dir: str | None = None
@@ -326,16 +438,20 @@ class Model:
         # Lookups rules repeat for every resource are answered from lazily built indexes.
         self._identity_index: dict[str, dict[str, list[Resource]]] = {}
         self._referrer_index: dict[tuple, dict[str, list[Resource]]] = {}
+        self._reads_index: dict[str, list[Resource]] = {}
         self._by_address = {r.address: r for r in self.resources}
         self._by_config: dict[str, list[Resource]] = {}
         self._by_type: dict[str, list[Resource]] = {}
+        self._account_labels: dict[str, str] | None = None
         for r in self.resources:
             self._by_config.setdefault(r.config_address, []).append(r)
             self._by_type.setdefault(r.type, []).append(r)
 
     def add(self, resource: Resource) -> None:
+        self._account_labels = None
         self._identity_index.clear()
         self._referrer_index.clear()
+        self._reads_index.clear()
         self.resources.append(resource)
         self._by_address[resource.address] = resource
         self._by_config.setdefault(resource.config_address, []).append(resource)
@@ -360,8 +476,23 @@ class Model:
     def data(self, *types: str) -> list[Resource]:
         return self.of_type(*types, mode="data")
 
-    def instances(self, address: str) -> list[Resource]:
-        """Every instance named by ``address`` (with or without an instance key)."""
+    def instances(self, address: str, follow_reads: bool = True) -> list[Resource]:
+        """Every instance named by ``address`` (with or without an instance key).
+
+        A data source that reads a managed resource of this configuration (DATA_SOURCE_READS:
+        ``data "aws_s3_bucket" "x" { bucket = aws_s3_bucket.logs.id }``) stands for that resource:
+        it is returned instead, unless ``follow_reads`` is False."""
+        found = self._instances(address)
+        if not follow_reads or not any(r.mode == "data" for r in found):
+            return found
+        out: list[Resource] = []
+        for r in found:
+            for t in (self._read_by(r) or [r]) if r.mode == "data" else [r]:
+                if t not in out:
+                    out.append(t)
+        return out
+
+    def _instances(self, address: str) -> list[Resource]:
         exact = self._by_address.get(address)
         if exact is not None:
             return [exact]
@@ -398,7 +529,39 @@ class Model:
                 for target in self.with_identity(v, *types):
                     if target not in found:
                         found.append(target)
+        if len(found) > 1 and self.providers:
+            # names are unique per account (and region): a name shared across accounts means the
+            # resource of the referring resource's own account, when there is one
+            home = self.account_of(resource)
+            found = [t for t in found if self.account_of(t) == home] or found
         return found
+
+    def _read_by(self, data: Resource, seen: set | None = None) -> list[Resource]:
+        """The managed resources a data source reads (see DATA_SOURCE_READS); [] when none is known."""
+        if data.type not in DATA_SOURCE_READS:
+            return []
+        top = seen is None
+        if top and data.address in self._reads_index:
+            return self._reads_index[data.address]
+        seen = set() if seen is None else seen
+        if data.address in seen:
+            return []
+        seen.add(data.address)
+        out: list[Resource] = []
+        for arg in DATA_SOURCE_READS[data.type]:
+            for address in data.refs_at(arg):
+                for target in self._instances(address):
+                    candidates = self._read_by(target, seen) if target.mode == "data" else [target]
+                    out.extend(c for c in candidates if c.type == data.type and c not in out)
+            if not out:
+                value = data.values.get(arg)
+                if isinstance(value, str) and value:
+                    out.extend(t for t in self.with_identity(value, data.type) if t not in out)
+            if out:
+                break
+        if top:
+            self._reads_index[data.address] = out
+        return out
 
     def with_identity(self, value: str, *types: str) -> list[Resource]:
         """Resources of ``types`` whose id/arn/name/bucket equals ``value``."""
@@ -437,6 +600,55 @@ class Model:
         if not _holds_unknown(value):
             return value
         return resource.partial.get(path, value)
+
+    # --- accounts -----------------------------------------------------------
+    def account_of(self, resource: Resource | str) -> str:
+        """A display label for the account a resource (or a provider key) acts in: the single
+        allowed account id of its provider configuration, else the account id in its assume_role
+        ARN, else the provider key ("aws.nhc").  Configurations that name no account but share
+        credentials (an alias for another region) share the label of the account they act in."""
+        key = resource.provider if isinstance(resource, Resource) else resource
+        if self._account_labels is None:
+            self._account_labels = self._label_accounts()
+        label = self._account_labels.get(key)
+        if label is None:
+            # a key no configuration block declares (the implicit default provider, or an
+            # inherited one): the ambient credentials, as the default provider uses them
+            label = self._account_labels.get("", key)
+        return label
+
+    def _label_accounts(self) -> dict[str, str]:
+        configs = dict(self.providers)
+        if "aws" not in configs:
+            configs = {"aws": ProviderConfig("aws"), **configs}
+        groups: dict[tuple, list[ProviderConfig]] = {}
+        for p in configs.values():
+            groups.setdefault(_credentials(p), []).append(p)
+        labels: dict[str, str] = {}
+        for creds, members in groups.items():
+            stated = {a for a in (_stated_account(p) for p in members) if a}
+            default = next((p for p in members if p.key == "aws"), None)
+            if default is not None and _stated_account(default):
+                shared = _stated_account(default)  # an alias with the default's credentials
+            elif len(stated) == 1:
+                shared = next(iter(stated))
+            else:
+                shared = default.key if default is not None else None
+            for p in members:
+                labels[p.key] = _stated_account(p) or shared or p.key
+            if creds == ("credentials", None, None):
+                labels[""] = shared or "aws"  # keys no block declares use the ambient credentials too
+        return labels
+
+    def accounts(self) -> list[str]:
+        """The accounts this configuration manages AWS resources in (labels of
+        :meth:`account_of`), in order of first appearance; the default provider's account when it
+        manages none."""
+        seen: dict[str, None] = {}
+        for r in self.resources:
+            if r.mode == "managed" and r.type.startswith("aws_"):
+                seen.setdefault(self.account_of(r), None)
+        return list(seen) or [self.account_of("aws")]
 
     def select(self, pattern: str) -> list[Resource]:
         """Resources whose address matches a glob pattern."""

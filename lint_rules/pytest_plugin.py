@@ -6,7 +6,10 @@
     terraform show -json tfplan | pytest --tfplan - --tf-dir terraform/nvs
 
 Items are named ``CT-003[aws_cloudtrail.main]``; a failing or unknown finding
-fails its item with the rule's message, policy clause and fix.  The fixtures
+fails its item with the rule's message, policy clause and fix; with
+``--junitxml=report.xml`` each finding is one JUnit test case.  Settings not
+given as options come from the project configuration (``[tool.auditgate]`` in
+pyproject.toml or ``.auditgate.toml``, found from the invocation directory up).  The fixtures
 ``auditgate_model`` / ``auditgate_models``, ``auditgate_policy`` and
 ``auditgate_report`` give users the loaded model for their own assertions.
 """
@@ -18,13 +21,14 @@ from typing import Generator
 
 import pytest
 
-from .engine import FAIL, PASS, SUPPRESSED, UNKNOWN_STATUS, Finding, Report, evaluate
+from .config import Config, find_config, load_config, split_ids
+from .engine import FAIL, PASS, SUPPRESSED, UNKNOWN_STATUS, Finding, Report, evaluate, unknown_patterns
 from .errors import InputError
 from .loaders import NO_PIPE, STDIN, load_path, stdin_is_terminal
 from .loaders.source import pair_sources
 from .model import Model
 from .policy import Policy, load_policy
-from .report import location
+from .report import distinct_notes, location
 
 _STDIN_KEY = pytest.StashKey[object]()
 _STATE_KEY = pytest.StashKey["_State"]()
@@ -44,10 +48,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                          "not record (through locals) and for file:line locations (one for every "
                          "plan, or one per plan in order)")
     group.addoption("--auditgate-policy", metavar="FILE", help="policy file (default: shipped policy)")
-    group.addoption("--auditgate-unknown", choices=("fail", "warn"), default="fail",
+    group.addoption("--auditgate-unknown", choices=("fail", "warn"), default=None,
                     help="unknown-before-apply findings fail (default) or only warn")
-    group.addoption("--tf-var-file", action="append", default=[], metavar="FILE",
+    group.addoption("--tf-var-file", action="append", default=None, metavar="FILE",
                     help="tfvars file for --tf-dir (repeatable)")
+    group.addoption("--auditgate-select", metavar="IDS",
+                    help="only these rules: comma-separated ids or prefixes (CT,RET-001)")
+    group.addoption("--auditgate-skip", metavar="IDS",
+                    help="leave out these rules: comma-separated ids or prefixes")
+    group.addoption("--auditgate-config", metavar="FILE",
+                    help="auditgate configuration file (default: .auditgate.toml or [tool.auditgate] in "
+                         "pyproject.toml, from the invocation directory up)")
+    group.addoption("--audit-log", action="append", default=[], metavar="PATH",
+                    help="application log lines (file or directory) to check like `auditgate logs`: "
+                         "audit-event contract, cleartext PHI, coverage (repeatable)")
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -83,24 +97,57 @@ def _stdin_text(config: pytest.Config) -> str:
     return _decode(data, "<stdin>") if isinstance(data, bytes) else data
 
 
+def _project_config(config: pytest.Config) -> Config:
+    explicit = config.getoption("auditgate_config")
+    if explicit:
+        return load_config(explicit)
+    return find_config(config.invocation_params.dir)
+
+
+def _patterns(config: pytest.Config, project: Config, option: str, key: str) -> list[str]:
+    given = config.getoption(f"auditgate_{key}")
+    patterns = split_ids(given) if given is not None else (project.rule_list(key) or [])
+    bad = unknown_patterns(patterns)
+    if bad:
+        raise InputError(f"--{option}: no rule or prefix {', '.join(bad)}")
+    return patterns
+
+
+def _option(config: pytest.Config, project: Config, name: str, key: str, default=None):
+    value = config.getoption(name)
+    return value if value is not None else project.get(key, default)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     plans, dirs = config.getoption("tfplan"), config.getoption("tf_dir")
-    if not plans and not dirs:
+    logs = config.getoption("audit_log")
+    if not plans and not dirs and not logs:
         return
     try:
-        policy = load_policy(config.getoption("auditgate_policy"))
+        project = _project_config(config)
+        policy = load_policy(_option(config, project, "auditgate_policy", "policy"))
+        select = _patterns(config, project, "auditgate-select", "select")
+        skip = _patterns(config, project, "auditgate-skip", "skip")
+        var_files = _option(config, project, "tf_var_file", "var-files", [])
+        variables = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in project.get("vars", {}).items()}
         models = []
         sources = pair_sources(plans, dirs) if plans else []
         for plan, source_dir in zip(plans, sources):
             stdin_text = _stdin_text(config) if plan == STDIN else None
             models.append(load_path(plan, stdin_text=stdin_text, source_dir=source_dir, find_source=True))
         for directory in dirs if not plans else ():  # with --tfplan, --tf-dir is the plans' source
-            models.append(load_path(directory, var_files=config.getoption("tf_var_file")))
-        reports = [evaluate(model, policy) for model in models]
+            models.append(load_path(directory, var_files=var_files, variables=variables))
+        reports = [evaluate(model, policy, select=select or None, skip=skip or None) for model in models]
+        for log in logs:
+            if log == STDIN:
+                raise InputError("--audit-log reads files and directories, not standard input", "-")
+            from .applogs.checker import check_logs
+
+            reports.append(check_logs([log], policy).report())
     except InputError as exc:
         raise pytest.UsageError(f"auditgate: {exc}") from None
-    config.stash[_STATE_KEY] = _State(models, reports, policy,
-                                      config.getoption("auditgate_unknown") == "fail")
+    unknown = _option(config, project, "auditgate_unknown", "unknown", "fail")
+    config.stash[_STATE_KEY] = _State(models, reports, policy, unknown == "fail")
     config.addinivalue_line("markers", "auditgate: a policy check generated by auditgate")
 
 
@@ -109,8 +156,7 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
     state = config.stash.get(_STATE_KEY, None)
     if state is None:
         return None
-    return [f"auditgate: note: {model.source}: {note}"
-            for model in state.models for note in dict.fromkeys(model.diagnostics)] or None
+    return [f"auditgate: note: {note.text()}" for note in distinct_notes(state.reports)] or None
 
 
 class AuditFailure(Exception):
@@ -127,7 +173,9 @@ class AuditgateItem(pytest.Item):
     def runtest(self) -> None:
         f = self.finding
         if f.status == SUPPRESSED:
-            pytest.skip(f"suppressed: {f.reason}")
+            until = f" until {f.expires}" if f.expires else ""
+            origin = f" ({f.suppressed_by})" if f.suppressed_by else ""
+            pytest.skip(f"suppressed{until}{origin}: {f.reason}")
         if f.status == UNKNOWN_STATUS and not self.unknown_fails:
             warnings.warn(AuditgateUnknownWarning(f"{f.rule_id} {f.resource}: {f.message}"))
             return

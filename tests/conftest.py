@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from .require_terraform import pytest_runtest_makereport  # noqa: F401  (AUDITGATE_REQUIRE_TERRAFORM=1)
+
 
 @pytest.fixture(scope="session")
 def offline_tf(tmp_path_factory):

@@ -155,6 +155,35 @@ class PlanBuilder:
         self._calls: dict[str, dict] = {}  # module address without indexes -> call info
         self._outputs: dict[str, dict] = {}
         self._variables: dict[str, Any] = {}
+        self._providers: dict[str, dict] = {"aws": {"name": "aws",
+                                                    "full_name": "registry.terraform.io/hashicorp/aws"}}
+
+    def provider(self, key: str, *, region: Any = None, allowed_account_ids: Any = None,
+                 assume_role_arn: Any = None, profile: Any = None, module_address: str = "") -> "PlanBuilder":
+        """A ``provider "aws"`` block: ``key`` "aws", "aws.ALIAS" or "module.x:aws".  An argument
+        given as ``["var.x"]`` (a list of one dotted string) is a reference, anything else a constant."""
+        def expr(value):
+            if isinstance(value, list) and len(value) == 1 and isinstance(value[0], str) and value[0].startswith("var."):
+                return {"references": value}
+            return {"constant_value": value}
+
+        expressions: dict[str, Any] = {}
+        for name, value in (("region", region), ("allowed_account_ids", allowed_account_ids),
+                            ("profile", profile)):
+            if value is not None:
+                expressions[name] = expr(value)
+        if assume_role_arn is not None:
+            expressions["assume_role"] = [{"role_arn": expr(assume_role_arn)}]
+        local = key.rsplit(":", 1)[-1]
+        pc: dict[str, Any] = {"name": "aws", "full_name": "registry.terraform.io/hashicorp/aws"}
+        if "." in local:
+            pc["alias"] = local.split(".", 1)[1]
+        if module_address:
+            pc["module_address"] = module_address
+        if expressions:
+            pc["expressions"] = expressions
+        self._providers[key] = pc
+        return self
 
     def variable(self, name: str, value: Any) -> "PlanBuilder":
         self._variables[name] = value
@@ -163,7 +192,7 @@ class PlanBuilder:
     def resource(self, address: str, values: dict | None = None, *, unknown: list[str] = (),
                  refs: dict[str, list[str]] | None = None, sensitive: list[str] = (),
                  actions: list[str] = ("create",), count: bool = False, for_each: Any = False,
-                 before: dict | None = None) -> "PlanBuilder":
+                 before: dict | None = None, provider: str = "aws") -> "PlanBuilder":
         """A managed resource (or ``data.`` for a data source read at plan time).
 
         ``for_each``: True (over ``var.for_each``) or the reference(s) it iterates over, e.g.
@@ -171,7 +200,7 @@ class PlanBuilder:
         self._resources.append(dict(address=address, values=copy.deepcopy(values or {}),
                                     unknown=list(unknown), refs=dict(refs or {}),
                                     sensitive=list(sensitive), actions=list(actions),
-                                    count=count, for_each=for_each, before=before))
+                                    count=count, for_each=for_each, before=before, provider=provider))
         return self
 
     def module_call(self, call_path: str, source: str = "./module", inputs: dict | None = None,
@@ -267,7 +296,7 @@ class PlanBuilder:
                 continue
             seen_config.add(key)
             conf = {"address": key[1], "mode": mode, "type": rtype, "name": name,
-                    "provider_config_key": "aws",
+                    "provider_config_key": spec["provider"],
                     "expressions": _expressions(spec["values"], spec["refs"]),
                     "schema_version": 0}
             if spec["count"]:
@@ -287,8 +316,7 @@ class PlanBuilder:
             "planned_values": {"root_module": planned_root},
             "resource_changes": changes,
             "configuration": {
-                "provider_config": {"aws": {"name": "aws",
-                                            "full_name": "registry.terraform.io/hashicorp/aws"}},
+                "provider_config": copy.deepcopy(self._providers),
                 "root_module": config_root,
             },
             "timestamp": "2026-11-26T12:00:00Z",

@@ -74,8 +74,11 @@ def test_json_report_contract(tmp_path, capsys):
     assert report["version"] == 1
     assert set(report["summary"]) == {"pass", "fail", "unknown", "suppressed"}
     for finding in report["findings"]:
-        assert set(finding) >= {"rule_id", "status", "resource", "file", "line", "message", "clause", "source"}
+        # keys are only ever added (source, account, suppression: 0.1.0)
+        assert set(finding) >= {"rule_id", "status", "resource", "file", "line", "message", "clause", "source",
+                                "account", "suppression"}
         assert finding["status"] in ("pass", "fail", "unknown", "suppressed")
+        assert finding["suppression"] is None
     statuses = {(f["rule_id"], f["resource"]): f["status"] for f in report["findings"]}
     assert statuses == {("CT-005", TRAIL): "unknown", ("CT-006", TRAIL): "pass"}
     assert report["summary"] == {"pass": 1, "fail": 0, "unknown": 1, "suppressed": 0}
@@ -109,7 +112,7 @@ def test_suppression_needs_reason_and_reports_suppressed(tmp_path, capsys):
     assert report["summary"]["suppressed"] == 1 and report["summary"]["fail"] == 0
 
 
-def test_output_file_and_multiple_inputs(tmp_path, capsys):
+def test_output_file_gets_the_report_and_the_terminal_the_text_report(tmp_path, capsys):
     good = write(tmp_path, trail_plan().build(), "a.json")
     bad = write(tmp_path, trail_plan(enable_log_file_validation=False).build(), "b.json")
     report_path = tmp_path / "report.json"
@@ -117,8 +120,12 @@ def test_output_file_and_multiple_inputs(tmp_path, capsys):
                        str(report_path), good, bad)
     assert code == 1
     report = json.loads(report_path.read_text())
-    assert report == json.loads(out)
     assert {(f["file"], f["status"]) for f in report["findings"]} == {(good, "pass"), (bad, "fail")}
+    assert f"{bad}: CT-006 FAIL {TRAIL}" in out  # the text report, not JSON
+    assert out.rstrip().endswith("auditgate: 1 fail, 0 unknown, 0 suppressed, 1 pass")
+    code, out, _ = run(capsys, "check", "--format", "text", "--select", "CT-006", "--output",
+                       str(report_path), good, bad)
+    assert code == 1 and report_path.read_text() == out
 
 
 def test_check_hcl_directory(tmp_path, capsys):

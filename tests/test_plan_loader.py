@@ -921,3 +921,37 @@ def test_each_value_in_a_module_call_over_a_resource():
     for key in ("a", "b"):
         assert model.get(f'module.flow["{key}"].aws_flow_log.this').refs == {
             "vpc_id": (f'aws_vpc.this["{key}"]',)}
+
+
+def _buckets_module(p: PlanBuilder, output_refs: list[str]) -> PlanBuilder:
+    # module "logs" { for_each-ed aws_s3_bucket.this["trail"/"access"] }, output "ids" = output_refs
+    p.module_call("logs")
+    for key in ("trail", "access"):
+        p.resource(f'module.logs.aws_s3_bucket.this["{key}"]', {"bucket": f"acme-{key}"}, for_each=True)
+    p.output("logs", "ids", refs=output_refs)
+    # module "trail" { bucket_name = module.logs.ids["trail"] }: terraform lists the keyed reference,
+    # the output and the call
+    p.module_call("trail", inputs={"bucket_name": ['module.logs.ids["trail"]', "module.logs.ids", "module.logs"]})
+    p.resource("module.trail.aws_cloudtrail.this", {"name": "t"}, unknown=["s3_bucket_name"],
+               refs={"s3_bucket_name": ["var.bucket_name"]})
+    return p
+
+
+def test_an_element_of_a_module_output_over_a_for_each_resource_is_the_instance_of_that_key():
+    # output "ids" { value = { for k, b in aws_s3_bucket.this : k => b.id } }: the plan records only
+    # `aws_s3_bucket.this`; ids["trail"] is the "trail" bucket, not every bucket of the module
+    model = load(_buckets_module(PlanBuilder(), ["aws_s3_bucket.this"]).build())
+    assert model.get("module.trail.aws_cloudtrail.this").refs == {
+        "s3_bucket_name": ('module.logs.aws_s3_bucket.this["trail"]',)}
+
+
+def test_an_element_of_a_module_output_stays_every_target_when_its_keys_are_not_the_resource_keys():
+    # output "ids" { value = { trail = aws_s3_bucket.this["access"].id, ... } }: keyed references
+    # decide, not the element's key
+    model = load(_buckets_module(PlanBuilder(), ['aws_s3_bucket.this["access"].id']).build())
+    assert model.get("module.trail.aws_cloudtrail.this").refs == {
+        "s3_bucket_name": ('module.logs.aws_s3_bucket.this["access"]',)}
+    # output "ids" { value = merge(local.extra, { for k, b in aws_s3_bucket.this : k => b.id }) }
+    model = load(_buckets_module(PlanBuilder(), ["aws_s3_bucket.this", "local.extra"]).build())
+    assert model.get("module.trail.aws_cloudtrail.this").refs == {
+        "s3_bucket_name": ("module.logs.aws_s3_bucket.this",)}

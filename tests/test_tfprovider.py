@@ -21,6 +21,9 @@ from tfprovider.planning import ProviderConfig, plan_create  # noqa: E402
 from tfprovider.provider import configure  # noqa: E402
 from tfprovider.server import MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE  # noqa: E402
 
+# the offline provider must be tested where terraform is (AUDITGATE_REQUIRE_TERRAFORM=1 turns a skip into a failure)
+pytestmark = pytest.mark.terraform
+
 SCHEMA_DIR = shared_dir() / "aws-provider-schema"
 TRIMMED = SCHEMA_DIR / "aws-6.19.0.trimmed.json"
 DEFAULTS = SCHEMA_DIR / "aws-6.19.0.defaults.json"

@@ -28,14 +28,13 @@ def rules() -> list[dict]:
 
 class ScanState:
     def __init__(self, graph: Any):
+        self.error = "" if graph is not None else "checkov gave the check no resource graph (checkov 3 needed)"
         try:
             known_rules = rules()
         except run_auditgate.AuditgateError as exc:
             known_rules, self.error = [], str(exc)
-        else:
-            self.error = "" if graph is not None else "checkov gave the check no resource graph (checkov 3 needed)"
         self.index = ScanIndex(node_attributes(graph) if graph is not None else ())
-        evaluation = run_auditgate.evaluate(self.index.roots)
+        evaluation = run_auditgate.evaluate(self.index.roots if not self.error else [])
         self.verdicts = Verdicts(self.index, evaluation.findings, evaluation.errors, known_rules)
         for source, error in sorted(evaluation.errors.items()):
             LOG.error("auditgate could not evaluate %s: %s", source, error)

@@ -75,15 +75,34 @@ def plan_sources(paths: Sequence[str], source_dirs: Sequence[str], option: str =
 def load_path(path: str, *, stdin_text: str | None = None,
               var_files: Sequence[str] = (), variables: Mapping[str, str] | None = None,
               source_dir: str | None = None, find_source: bool = False) -> Model:
-    """Load a plan file, a ``-`` for stdin, or a Terraform directory into a Model.
+    """Load a plan file, a ``-`` for stdin, or a Terraform directory into a Model, with the
+    inline ``auditgate:skip`` exceptions of its code and the SHA-256 of what was read.
 
     For a plan, ``source_dir`` is the directory of its configuration (``--tf-dir``): the
     references the plan does not record and file:line locations are read from it (see
     :mod:`.source`); with ``find_source``, the current directory is used when it is the
     plan's root module.  Both are ignored for a Terraform directory."""
+    return _finish(_load(path, stdin_text=stdin_text, var_files=var_files, variables=variables,
+                         source_dir=source_dir, find_source=find_source))
+
+
+def _finish(model: Model) -> Model:
+    """What every input gets after its loader: the one place inline exceptions are read (from
+    the .tf files the resources' locations name, so plans read with their source get them too)."""
+    from .inline_suppressions import attach_inline_suppressions
+
+    return attach_inline_suppressions(model)
+
+
+def _load(path: str, *, stdin_text: str | None, var_files: Sequence[str],
+          variables: Mapping[str, str] | None, source_dir: str | None, find_source: bool) -> Model:
+    from .provenance import directory_manifest, manifest_sha256, text_sha256
+
     if path == STDIN:
         text = stdin_text if stdin_text is not None else read_stdin()
-        return _load_plan(text, "<stdin>", source_dir, find_source)
+        model = _load_plan(text, "<stdin>", source_dir, find_source)
+        model.input_sha256 = text_sha256(text)
+        return model
     p = Path(path)
     if not p.exists():
         raise InputError("no such file or directory", path)
@@ -91,12 +110,16 @@ def load_path(path: str, *, stdin_text: str | None = None,
         from .hcl import load_hcl_dir
 
         directory = p if p.is_dir() else p.parent
-        return load_hcl_dir(directory, var_files=var_files, variables=variables or {})
+        model = load_hcl_dir(directory, var_files=var_files, variables=variables or {})
+        model.input_sha256 = manifest_sha256(directory_manifest(directory, model, var_files))
+        return model
     try:
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read file ({exc.strerror})", path) from None
-    return _load_plan(_decode(data, path), path, source_dir, find_source)
+    model = _load_plan(_decode(data, path), path, source_dir, find_source)
+    model.input_sha256 = text_sha256(data)
+    return model
 
 
 def _load_plan(text: str, where: str, source_dir: str | None, find_source: bool) -> Model:

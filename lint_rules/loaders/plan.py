@@ -23,7 +23,14 @@ Building the model (see ``docs/architecture.md``, "The model contract"):
 - data sources read at plan time, from ``prior_state``;
 - ``refs`` from ``configuration``: the references of every attribute of the
   resource's configuration block, followed through module inputs
-  (``var.X``) and module outputs (``module.M.OUT``) to resource addresses.
+  (``var.X``) and module outputs (``module.M.OUT``) to resource addresses;
+- ``Model.providers`` from ``configuration.provider_config`` (region,
+  ``allowed_account_ids``, ``assume_role``, ``profile``: constants, or root
+  variables' values) and each resource's ``provider`` from its
+  ``provider_config_key`` (terraform >= 1.1 already resolves keys passed through
+  module ``providers`` maps to the root configuration; older plans name the module
+  call, ``child:aws``, and such a key is read as the configuration of that module
+  if it declares one, else as the root's).
 """
 from __future__ import annotations
 
@@ -36,7 +43,7 @@ from typing import Any, Iterable, Iterator
 import jsonschema
 
 from ..errors import InputError
-from ..model import UNKNOWN, Model, Resource
+from ..model import UNKNOWN, Model, ProviderConfig, Resource
 
 SCHEMA_FILE = "plan_schema.json"
 SUPPORTED_MAJOR_VERSIONS = (0, 1)
@@ -77,7 +84,10 @@ def load_plan_document(doc: Any, source: str) -> Model:
     check_document_kind(doc, source)
     try:
         validate_plan_schema(doc, source)
-        return _PlanReader(doc, source).model()
+        model = _PlanReader(doc, source).model()
+        version = doc.get("terraform_version")
+        model.terraform_version = version if isinstance(version, str) else None
+        return model
     except RecursionError:
         raise InputError("plan is nested too deeply to read", source) from None
 
@@ -581,6 +591,14 @@ class _Resolver:
         specific_modules = {steps[1][1] for _, steps in parsed
                             if len(steps) > 2 and steps[0] == ("attr", "module")
                             and steps[1][0] == "attr" and any(s[0] == "attr" for s in steps[2:])}
+        # terraform lists `module.m.out["a"]` and also `module.m.out`: the bare form adds nothing then.
+        keyed_outputs = {(steps[1][1], steps[2][1]) for _, steps in parsed
+                         if len(steps) > 3 and steps[0] == ("attr", "module") and steps[1][0] == "attr"
+                         and steps[2][0] == "attr" and steps[3][0] == "key"}
+        if keyed_outputs:
+            parsed = [(ref, steps) for ref, steps in parsed
+                      if not (len(steps) == 3 and steps[0] == ("attr", "module")
+                              and (steps[1][1], steps[2][1]) in keyed_outputs)]
         # terraform lists `X["a"].id`, `X["a"]` and also `X`: the bare form adds nothing then.
         resources = [_resource_ref(steps) for _, steps in parsed]
         keyed = {r[0] for r in resources if r is not None and r[1] is not None}
@@ -644,7 +662,9 @@ class _Resolver:
                 key = _key_text(rest[0][1]) if rest[0][0] == "key" else None
                 rest = rest[1:]
             output = rest[0][1] if rest and rest[0][0] == "attr" else None
-            return self._module_output(inst, steps[1][1], key, output)
+            element = (_key_text(rest[1][1]) if output is not None and len(rest) > 1 and rest[1][0] == "key"
+                       else None)
+            return self._module_output(inst, steps[1][1], key, output, element)
         if root == "data":
             if len(steps) < 3 or steps[2][0] != "attr":
                 return ()
@@ -684,7 +704,13 @@ class _Resolver:
         return self._guarded(("var", inst, name), compute)
 
     def _module_output(self, inst: tuple[Segment, ...], call: str, key: str | None,
-                       output: str | None) -> tuple[str, ...]:
+                       output: str | None, element: str | None = None) -> tuple[str, ...]:
+        """Targets of ``module.CALL[KEY].OUTPUT[ELEMENT]``.
+
+        ``ELEMENT`` narrows an output that refers to a ``for_each`` resource only as a whole
+        (``{ for k, b in aws_s3_bucket.this : k => b.id }``, whose references the plan records, not
+        its keys) to that resource's instance of the same key, where it has one; otherwise every
+        target of the output stands."""
         def compute() -> tuple[str, ...]:
             call_path = tuple(n for n, _ in inst) + (call,)
             outputs = self.config.outputs.get(call_path) or {}
@@ -697,11 +723,27 @@ class _Resolver:
                     out = outputs.get(name)
                     if not isinstance(out, dict):
                         continue
-                    for target in self.resolve_all(_references(out.get("expression")), child):
+                    refs = _references(out.get("expression"))
+                    targets = self.resolve_all(refs, child)
+                    if element is not None:
+                        targets = self._element_of(refs, child, targets, element)
+                    for target in targets:
                         found.setdefault(target, None)
             return tuple(found)
 
-        return self._guarded(("module", inst, call, key, output), compute)
+        return self._guarded(("module", inst, call, key, output, element), compute)
+
+    def _element_of(self, refs: list[str], child: tuple[Segment, ...], targets: tuple[str, ...],
+                    element: str) -> tuple[str, ...]:
+        resources = [_resource_ref(_traversal(ref)) for ref in refs]
+        others = [ref for ref, res in zip(refs, resources)
+                  if res is None and not ref.startswith(("each.", "count.", "path.", "terraform."))]
+        bare = {res[0] for res in resources if res is not None and res[1] is None}
+        if others or len(bare) != 1 or any(res is not None and res[1] is not None for res in resources):
+            return targets
+        (config,) = bare
+        instance = _prefixed(child, config + element)
+        return (instance,) if _prefixed(child, config) in targets and instance in self.addresses else targets
 
 
 def _merge_unknown(value: Any, unknown: Any, path: tuple) -> Any:
@@ -790,7 +832,8 @@ class _PlanReader:
         if incomplete:
             self.diagnostics.append(incomplete)
         return Model(resources=resources, source=self.source, kind="plan",
-                     diagnostics=self.diagnostics, has_references=config.present, incomplete=incomplete)
+                     diagnostics=self.diagnostics, has_references=config.present, incomplete=incomplete,
+                     providers=self._providers)
 
     # --- instances ----------------------------------------------------------
     def _collect(self) -> None:
@@ -860,6 +903,7 @@ class _PlanReader:
 
     # --- references ---------------------------------------------------------
     def _resources(self, config: _Config) -> list[Resource]:
+        self._providers = _provider_configs(self.doc.get("configuration"), self.doc.get("variables"))
         instances: dict[tuple, list[str]] = {}
         for entry in self.entries:
             segments = entry["segments"]
@@ -888,11 +932,106 @@ class _PlanReader:
                         if targets:
                             refs[attr_path] = targets
                 cache[cache_key] = refs
+            provider = _provider_key(conf.get("provider_config_key") if conf is not None else None,
+                                     conf_key[0], self._providers)
             out.append(Resource(address=entry["address"], mode=entry["mode"], type=entry["type"],
                                 name=entry["name"], module_path=entry["module_path"],
                                 index=entry["index"], values=entry["values"], refs=dict(refs),
-                                file=self.source, line=None, actions=entry["actions"]))
+                                file=self.source, line=None, actions=entry["actions"], provider=provider))
         return out
+
+
+# ---------------------------------------------------------------------------
+# provider configurations
+# ---------------------------------------------------------------------------
+
+
+def _is_aws(pc: dict) -> bool:
+    full = pc.get("full_name")
+    if isinstance(full, str) and full:
+        return full.endswith("/hashicorp/aws") or full == "aws"
+    return pc.get("name") == "aws"
+
+
+def _provider_expression(expr: Any, variables: Any, in_root: bool) -> Any:
+    """The value of one provider argument: its constant, the value of the one root variable it
+    refers to, or UNKNOWN; None when not set."""
+    if expr is None:
+        return None
+    if not isinstance(expr, dict):
+        return UNKNOWN
+    if "constant_value" in expr:
+        return expr["constant_value"]
+    refs = [r for r in expr.get("references") or () if isinstance(r, str)]
+    if not refs:
+        return None if not expr else UNKNOWN
+    names = {r for r in refs if r.startswith("var.")}
+    if in_root and len(names) == 1 and len(refs) == 1 and isinstance(variables, dict):
+        var = variables.get(refs[0][4:])
+        if isinstance(var, dict) and "value" in var:
+            return ("var", var["value"])
+    return UNKNOWN
+
+
+def _provider_configs(configuration: Any, variables: Any) -> dict[str, ProviderConfig]:
+    """``configuration.provider_config`` as :class:`ProviderConfig` s (aws only)."""
+    pcs = configuration.get("provider_config") if isinstance(configuration, dict) else None
+    out: dict[str, ProviderConfig] = {}
+    for key, pc in (pcs.items() if isinstance(pcs, dict) else ()):
+        if not isinstance(key, str) or not isinstance(pc, dict) or not _is_aws(pc):
+            continue
+        expressions = pc.get("expressions") if isinstance(pc.get("expressions"), dict) else {}
+        in_root = not pc.get("module_address")
+
+        def value(expr, kind):
+            v = _provider_expression(expr, variables, in_root)
+            if isinstance(v, tuple) and v[:1] == ("var",):
+                v = v[1]
+                if kind == "ids":  # allowed_account_ids = var.ids, or [var.id]
+                    v = [v] if isinstance(v, str) else v
+                elif kind == "arn" and not (isinstance(v, str) and v.startswith("arn:")):
+                    return UNKNOWN  # e.g. "arn:aws:iam::${var.account}:role/x": not the whole ARN
+            if kind == "ids":
+                if v is None:
+                    return ()
+                if isinstance(v, list) and all(isinstance(i, str) for i in v):
+                    return tuple(v)
+                return UNKNOWN
+            if v is None or v is UNKNOWN or isinstance(v, str):
+                return v
+            return UNKNOWN
+
+        role = expressions.get("assume_role")
+        if isinstance(role, list):  # one or more blocks (role chaining: the last one decides)
+            blocks = [b for b in role if isinstance(b, dict)]
+            role_arn = value(blocks[-1].get("role_arn"), "arn") if blocks else None
+        elif isinstance(role, dict) and not _is_expression(role):
+            role_arn = value(role.get("role_arn"), "arn")
+        else:
+            role_arn = None if role is None else UNKNOWN
+        alias = pc.get("alias")
+        out[key] = ProviderConfig(
+            key=key, alias=alias if isinstance(alias, str) and alias else None,
+            region=value(expressions.get("region"), "str"),
+            account_ids=value(expressions.get("allowed_account_ids"), "ids"),
+            assume_role_arn=role_arn, profile=value(expressions.get("profile"), "str"))
+    return out
+
+
+def _provider_key(raw: Any, call_path: tuple, providers: dict[str, ProviderConfig]) -> str:
+    """The root-level key of the provider configuration a resource uses (see the module docstring)."""
+    if not isinstance(raw, str) or not raw:
+        return "aws"
+    if raw in providers:
+        return raw
+    module, sep, local = raw.rpartition(":")
+    if not sep:
+        return raw
+    # terraform < 1.1 names the module call ("child:aws"); newer ones the module ("module.child:aws")
+    declared = ".".join(f"module.{n}" for n in call_path)
+    if declared and f"{declared}:{local}" in providers:
+        return f"{declared}:{local}"
+    return local  # inherited from (or passed by) the root: its configuration of that name
 
 
 # ---------------------------------------------------------------------------

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import json
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -13,12 +16,24 @@ import yaml
 from ..errors import InputError
 
 DEFAULT_POLICY = "default.yaml"
+DEFAULT_MAPPING_TAG = "auditgate:role"
+
+
+def as_globs(value: str | list[str]) -> list[str]:
+    """A policy entry given as one glob or a list of globs, as a list."""
+    return [value] if isinstance(value, str) else list(value)
+
+
+def show_globs(value: str | list[str]) -> str:
+    globs = as_globs(value)
+    return globs[0] if len(globs) == 1 else ", ".join(globs)
 
 
 @dataclass(frozen=True)
 class Policy:
     data: dict
     source: str
+    sha256: str = ""  # of the policy file's text, for the evidence report
 
     # --- the policy's tables --------------------------------------------
     def retention_days(self, source_id: str) -> int:
@@ -42,16 +57,100 @@ class Policy:
         return scope == "all" or any(fnmatch.fnmatchcase(bucket_name, g) for g in scope)
 
     @property
+    def trail_bucket_data_events_required(self) -> bool:
+        """Must a trail record data events of the bucket it delivers to?  (default: optional)"""
+        return self.data["cloudtrail"].get("trail_bucket_data_events", "optional") == "required"
+
+    @property
     def lambda_data_events_if_used(self) -> bool:
         return self.data["cloudtrail"].get("lambda_data_events_if_used", True)
 
     @property
     def application_log_groups(self) -> dict[str, str]:
-        return dict(self.data["application_log_groups"])
+        """{app: its globs, for messages}"""
+        return {app: show_globs(g) for app, g in self.data["application_log_groups"].items()}
+
+    @property
+    def application_log_group_globs(self) -> dict[str, list[str]]:
+        return {app: as_globs(g) for app, g in self.data["application_log_groups"].items()}
+
+    # --- "Application-Level Logging" (defaults: the shipped policy's values) --------
+    def _app_logging(self, *keys: str):
+        node = self.data.get("application_logging") or {}
+        for key in keys:
+            node = node.get(key) if isinstance(node, dict) else None
+        if node is None:
+            node = _shipped_default("application_logging", *keys)
+        return node
+
+    @property
+    def data_protection_identifiers(self) -> list[str]:
+        """Managed data identifiers (``Ssn-US``, ...) an application log group's data
+        protection must audit and mask."""
+        return list(self._app_logging("data_protection", "identifiers"))
+
+    @property
+    def data_protection_findings_source(self) -> str:
+        """The log source whose retention the data protection audit findings must meet."""
+        return self._app_logging("data_protection", "findings_retention")
+
+    @property
+    def metric_filter_events(self) -> list[str]:
+        """Audit-event types that need a metric filter on every application log group."""
+        return list(self._app_logging("metric_filter_events"))
+
+    @property
+    def required_audit_events(self) -> list[str]:
+        """Audit-event types every application must be seen logging (``auditgate logs``)."""
+        return list(self._app_logging("audit_events", "required"))
+
+    def phi_setting(self, key: str):
+        """A setting of the cleartext-PHI scan of ``auditgate logs`` (detectors, patterns, ...)."""
+        return self._app_logging("audit_events", "phi", key)
 
     @property
     def screenshot_bucket(self) -> str:
-        return self.data["screenshot_bucket"]
+        """The screenshot bucket's name globs, for messages."""
+        return show_globs(self.data["screenshot_bucket"])
+
+    @property
+    def screenshot_bucket_globs(self) -> list[str]:
+        return as_globs(self.data["screenshot_bucket"])
+
+    @property
+    def mapping_tag(self) -> str | None:
+        """The tag key that maps a resource to a role of the policy whatever its name
+        (``auditgate:role = devops_admin``); None when the policy switches tag mapping off."""
+        naming = self.data.get("naming") or {}
+        return naming["tag"] if "tag" in naming else DEFAULT_MAPPING_TAG
+
+    @property
+    def cloudtrail_retention_on(self) -> str:
+        """"archive": the trail's S3 bucket must keep logs the policy period, a CloudWatch Logs copy
+        may keep less; "every_destination": every destination must."""
+        return self.data["cloudtrail"].get("retention_on", "archive")
+
+    @property
+    def require_key_rotation(self) -> bool:
+        return bool((self.data.get("kms") or {}).get("require_key_rotation", False))
+
+    @property
+    def config_global_types(self) -> str:
+        """"once_per_account" (one recorder of each account includes global resource types) or
+        "every_recorder"."""
+        return (self.data.get("config") or {}).get("global_resource_types", "once_per_account")
+
+    @property
+    def securityhub_export_required(self) -> bool:
+        return (self.data.get("security_hub") or {}).get("findings_export", "required") == "required"
+
+    @property
+    def own_account_ids(self) -> list[str]:
+        return list(self.data.get("own_account_ids") or [])
+
+    @property
+    def own_organization_ids(self) -> list[str]:
+        return list(self.data.get("own_organization_ids") or [])
 
     @property
     def alerting(self) -> list[dict]:
@@ -59,7 +158,8 @@ class Policy:
 
     @property
     def log_access_roles(self) -> list[dict]:
-        return list(self.data["log_access"]["roles"])
+        """The log-access role entries; ``names`` is the entry's name globs as a list."""
+        return [dict(r, names=as_globs(r["name"])) for r in self.data["log_access"]["roles"]]
 
     @property
     def log_access_services(self) -> list[str]:
@@ -75,6 +175,27 @@ class Policy:
     @property
     def suppressions(self) -> list[dict]:
         return list(self.data.get("suppressions") or [])
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML without implicit timestamps: ``expires: 2027-03-31`` stays the text the schema checks."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> dict:
+    return yaml.safe_load(resources.files(__package__).joinpath(DEFAULT_POLICY).read_text(encoding="utf-8"))
+
+
+def _shipped_default(*keys: str):
+    node = _shipped()
+    for key in keys:
+        node = node[key]
+    return node
 
 
 def _schema() -> dict:
@@ -93,7 +214,7 @@ def load_policy(path: str | Path | None = None) -> Policy:
         except OSError as exc:
             raise InputError(f"cannot read policy file ({exc.strerror})", source) from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark else source
@@ -106,4 +227,23 @@ def load_policy(path: str | Path | None = None) -> Policy:
     if error is not None:
         path_text = "/".join(str(p) for p in error.absolute_path) or "(top level)"
         raise InputError(f"policy file invalid at {path_text}: {error.message}", source)
-    return Policy(data=data, source=source)
+    _check_regexes(data, source)
+    return Policy(data=data, source=source, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
+def _check_regexes(data: dict, source: str) -> None:
+    """The PHI scan's patterns must compile (a bad one is an input error, not a crash later)."""
+    phi = ((data.get("application_logging") or {}).get("audit_events") or {}).get("phi") or {}
+    where = "application_logging/audit_events/phi"
+    found: list[tuple[str, str]] = []
+    if "mrn_pattern" in phi:
+        found.append((f"{where}/mrn_pattern", phi["mrn_pattern"]))
+    for key in ("sensitive_fields", "actor_fields"):
+        found += [(f"{where}/{key}/{i}", r) for i, r in enumerate(phi.get(key) or [])]
+    found += [(f"{where}/patterns/{i}/regex", p["regex"]) for i, p in enumerate(phi.get("patterns") or [])]
+    for path_text, regex in found:
+        try:
+            re.compile(regex)
+        except re.error as exc:
+            raise InputError(f"policy file invalid at {path_text}: not a regular expression ({exc})",
+                             source) from None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from ..engine import Finding, Rule
 from ..model import UNKNOWN, Hole, Model, PartialString, Resource
@@ -167,6 +167,27 @@ class _Kind:
         found = [r for r in self.model.instances(address) if r.type == self.target_type]
         return found or None
 
+    def partial_hits(self, value: PartialString, target: Resource, op: str) -> Any:
+        """Does an exclusion known only in part (``not_starts_with`` / ``not_equals``, HCL) drop any
+        event of ``target``?  True / False / UNKNOWN, or None when the known parts say nothing."""
+        return None
+
+    def ref_hits(self, referenced: list[Resource] | None, target: Resource) -> Any:
+        """Does an exclusion built from the resources it refers to (a plan keeps only the
+        references) drop events of ``target``?  It is taken to name those resources' ARNs or
+        names, so it reaches ``target`` only when ``target`` is one of them or its name starts
+        with one of their names (an ARN prefix without a trailing "/" matches longer names too)."""
+        if referenced is None:
+            return UNKNOWN
+        if target in referenced or any(r.config_address == target.config_address and r.index == target.index
+                                       for r in referenced):
+            return True
+        name = self.name(target)
+        names = [self.name(r) for r in referenced]
+        if name is UNKNOWN or any(n is UNKNOWN for n in names):
+            return UNKNOWN
+        return any(name.startswith(n) for n in names)
+
     def ref_match(self, referenced: list[Resource] | None, target: Resource) -> Any:
         if referenced is None:
             return UNKNOWN
@@ -216,6 +237,29 @@ class S3Kind(_Kind):
         if target not in buckets:
             return False  # another bucket resource is another bucket
         return True if not after.parts else UNKNOWN
+
+    def partial_hits(self, value, target, op):
+        # "${B.arn}/..." or "arn:aws:s3:::${B.bucket}/...": objects of bucket B only (another bucket
+        # resource has another name); without the "/", every bucket whose name starts with B's
+        parts = value.parts
+        buckets = self._hole_targets(parts[0], "arn")
+        rest = parts[1:]
+        if buckets is None and len(parts) >= 2 and parts[0] in self._ARN_HEADS:
+            buckets = self._hole_targets(parts[1], "bucket", "id")
+            rest = parts[2:]
+        if buckets is None:
+            return None
+        if target in buckets:
+            return True
+        if rest and isinstance(rest[0], str) and rest[0].startswith("/"):
+            return False
+        if op == "not_equals":
+            return False  # one exact ARN of B: no object of another bucket
+        name = self.name(target)
+        names = [self.name(b) for b in buckets]
+        if name is UNKNOWN or UNKNOWN in names:
+            return UNKNOWN
+        return any(name.startswith(n) for n in names)
 
     def value_covers(self, value, target):
         m = self._ARN.match(value)
@@ -380,7 +424,7 @@ def _basic_grants(kind: _Kind, trail: Resource) -> list[_Grant]:
 _DATA_FIELDS = ("eventCategory", "resources.type", "readOnly", "resources.ARN")
 
 
-def _advanced_grants(kind: _Kind, trail: Resource) -> list[_Grant]:
+def _advanced_grants(kind: _Kind, trail: Resource, ignore_exclusions: bool = False) -> list[_Grant]:
     grants: list[_Grant] = []
     selectors = trail.values.get("advanced_event_selector")
     if selectors is UNKNOWN:
@@ -410,10 +454,10 @@ def _advanced_grants(kind: _Kind, trail: Resource) -> list[_Grant]:
         referenced = kind.referenced(trail, path)
         partials = [{op: _partial_items(kind.model, trail, f"{path}.field_selector.{j}.{op}",
                                         fs.get(op) if isinstance(fs.get(op), list) else None)
-                     for op in ("starts_with", "equals")}
+                     for op in ("starts_with", "equals", "not_starts_with", "not_equals")}
                     for j, fs in enumerate(sel.get("field_selector") or [])
                     if isinstance(fs, dict) and fs.get("field") == "resources.ARN"]
-        match = _arn_matcher(kind, arn_fields, referenced, partials)
+        match = _arn_matcher(kind, arn_fields, referenced, partials, ignore_exclusions)
         note = f"{label} eventCategory = Data, resources.type = {kind.data_type}"
         if arn_fields:
             note += ", resources.ARN " + "; ".join(
@@ -446,27 +490,38 @@ def _partial_or_ref(kind: _Kind, partial: PartialString | None, op: str, referen
 
 
 def _arn_matcher(kind: _Kind, arn_fields: list[dict], referenced,
-                 partials: list[dict] | None = None) -> Callable[[Resource], Any]:
+                 partials: list[dict] | None = None, ignore_exclusions: bool = False) -> Callable[[Resource], Any]:
     if not arn_fields:
         return lambda target: True
     all_ops = [_ops(fs) for fs in arn_fields]
-    # Unknown values: resolvable through references only when they are confined to starts_with/equals.
-    unknown_elsewhere = any(
-        (v is UNKNOWN or any(not isinstance(x, str) for x in v))
-        for ops in all_ops for op, v in ops.items() if op not in ("starts_with", "equals"))
+
+    def unknown_in(ops_names) -> bool:
+        return any((v is UNKNOWN or any(not isinstance(x, str) for x in v))
+                   for ops in all_ops for op, v in ops.items() if op in ops_names)
+
+    # Values known only after apply resolve through the selector's references, which a plan keeps
+    # for the selector as a whole: they can be told apart only when the unknown values are all on
+    # one side (all selecting, or all excluding).
+    unknown_positive = unknown_in(("starts_with", "equals"))
+    unknown_negative = unknown_in(("not_starts_with", "not_equals"))
+    unknown_elsewhere = unknown_negative or unknown_in(("ends_with", "not_ends_with"))
 
     def positive(values, covers, target, op, forms):
         if values is UNKNOWN:
             return UNKNOWN if unknown_elsewhere else kind.ref_match(referenced, target)
         forms = forms if forms is not None and len(forms) == len(values) else [None] * len(values)
         return tri_any(covers(v, target) if isinstance(v, str)
-                       else (UNKNOWN if unknown_elsewhere else _partial_or_ref(kind, p, op, referenced, target))
+                       else _partial_or_ref(kind, p, op, None if unknown_elsewhere else referenced, target)
                        for v, p in zip(values, forms))
 
-    def negative(values, hits, target):
+    def negative(values, hits, target, op, forms):
         if values is UNKNOWN:
             return UNKNOWN
-        return tri_all(_iam.tri_not(hits(v, target)) if isinstance(v, str) else UNKNOWN for v in values)
+        forms = forms if forms is not None and len(forms) == len(values) else [None] * len(values)
+        return tri_all(_iam.tri_not(hits(v, target)) if isinstance(v, str)
+                       else _iam.tri_not(_partial_or_ref_hits(kind, p, op, None if unknown_positive else referenced,
+                                                             target))
+                       for v, p in zip(values, forms))
 
     if partials is None or len(partials) != len(arn_fields):
         partials = [{} for _ in arn_fields]
@@ -479,10 +534,12 @@ def _arn_matcher(kind: _Kind, arn_fields: list[dict], referenced,
                     results.append(positive(values, kind.starts_with_covers, target, op, forms.get(op)))
                 elif op == "equals":
                     results.append(positive(values, kind.equals_covers, target, op, forms.get(op)))
+                elif ignore_exclusions and op in ("not_starts_with", "not_equals"):
+                    continue
                 elif op == "not_starts_with":
-                    results.append(negative(values, kind.not_starts_with_hits, target))
+                    results.append(negative(values, kind.not_starts_with_hits, target, op, forms.get(op)))
                 elif op == "not_equals":
-                    results.append(negative(values, kind.not_equals_hits, target))
+                    results.append(negative(values, kind.not_equals_hits, target, op, forms.get(op)))
                 else:  # ends_with / not_ends_with select or drop part of the objects
                     results.append(False)
         return tri_all(results)
@@ -490,8 +547,20 @@ def _arn_matcher(kind: _Kind, arn_fields: list[dict], referenced,
     return match
 
 
-def grant_coverage(kind: _Kind, trail: Resource, targets: list[Resource]) -> tuple[dict, list[_Grant]]:
-    grants = _basic_grants(kind, trail) + _advanced_grants(kind, trail)
+def _partial_or_ref_hits(kind: _Kind, partial: PartialString | None, op: str, referenced, target: Resource) -> Any:
+    """Does an exclusion element that is not a known string drop events of ``target``?"""
+    if partial is not None:
+        verdict = kind.partial_hits(partial, target, op)
+        if verdict is not None:
+            return verdict
+    return kind.ref_hits(referenced, target)
+
+
+def grant_coverage(kind: _Kind, trail: Resource, targets: list[Resource],
+                   ignore_exclusions: bool = False) -> tuple[dict, list[_Grant]]:
+    """{target: (reads recorded, writes recorded)}; ``ignore_exclusions``: as if the advanced
+    selectors' not_starts_with / not_equals were not there."""
+    grants = _basic_grants(kind, trail) + _advanced_grants(kind, trail, ignore_exclusions)
     out = {}
     for t in targets:
         matches = [g.match(t) for g in grants]
@@ -514,26 +583,80 @@ def grant_summary(grants: list[_Grant], kind: _Kind, limit: int = 3) -> str:
     return f"selectors: {shown}{more}"
 
 
-def data_event_findings(rule: Rule, kind: _Kind, trail: Resource, targets: list[Resource],
-                         maybe_out_of_scope: set, what: str, describe) -> Finding:
-    coverage, grants = grant_coverage(kind, trail, targets)
-    missing, unsure = [], []
-    for t in targets:
-        read, write = coverage[t]
-        if read is True and write is True:
+def excluded(kind: _Kind, trail: Resource, targets: list[Resource]) -> list[Resource]:
+    """The targets a selector records only because an exclusion (not_starts_with / not_equals)
+    explicitly drops them: recorded without the exclusions, not with them."""
+    if not targets:
+        return []
+    with_, _ = grant_coverage(kind, trail, targets)
+    without, _ = grant_coverage(kind, trail, targets, ignore_exclusions=True)
+    return [t for t in targets if without[t] == (True, True) and with_[t] != (True, True)]
+
+
+def _covers_any(kind: _Kind, trail: Resource) -> bool:
+    """Does the trail record reads and writes of every resource of the kind, even one it cannot
+    see (in a module that was not read): is an unnamed target covered?"""
+    stranger = Resource(address=f"{kind.target_type}.(not read)", mode="managed", type=kind.target_type,
+                        name="(not read)", provider=trail.provider)
+    coverage, _ = grant_coverage(kind, trail, [stranger])
+    return coverage[stranger] == (True, True)
+
+
+def data_event_findings(rule: Rule, model: Model, kind: _Kind, targets: list[Resource], maybe_out_of_scope: set,
+                         what: str, describe, exempt: Callable[[Resource], dict] = lambda trail: {},
+                         nothing: str = "") -> Iterator[Finding]:
+    """One finding per trail: are reads and writes of every target in the accounts it logs recorded?
+
+    A target that another trail logging its account records (a management trail beside a data-event
+    trail) is accepted on this trail with a note saying which; ``exempt(trail)`` ({target: why})
+    names targets the trail need not record.  Fail closed: a pass that rests on the configuration
+    holding no other targets is unknown while a module was not read, unless the selectors record
+    every resource of the kind.
+    """
+    from ._trail import covered_accounts  # noqa: PLC0415  (a cycle: _trail imports nothing from here)
+
+    trails = model.of_type("aws_cloudtrail")
+    scopes = {t.address: covered_accounts(model, t) for t in trails}
+    per_trail = {}
+    for t in trails:
+        mine = [x for x in targets if model.account_of(x) in scopes[t.address]]
+        per_trail[t.address] = (mine,) + grant_coverage(kind, t, mine)
+    for trail in trails:
+        mine, coverage, grants = per_trail[trail.address]
+        summary = grant_summary(grants, kind)
+        absent_in = None if _covers_any(kind, trail) else model
+        if not mine:
+            shown = f" ({summary})" if grants else ""  # "no selector records ..." would read like a failure
+            yield rule.passed(trail, f"{nothing or f'no {what}'} in the account{'s' if len(scopes[trail.address]) > 1 else ''} "
+                                     f"it logs{shown}", absent_in=absent_in)
             continue
-        if t in maybe_out_of_scope or (read is not False and write is not False):
-            unsure.append(f"{describe(t)}: {sides(read, write, UNKNOWN) or sides(read, write, False)}")
+        missing, unsure, notes = [], [], []
+        excused = exempt(trail)
+        for t in mine:
+            read, write = coverage[t]
+            if read is True and write is True:
+                continue
+            others = [o for o in trails if o is not trail and model.account_of(t) in scopes[o.address]]
+            by = [o for o in others if per_trail[o.address][1].get(t) == (True, True)]
+            if by:
+                notes.append(f"{describe(t)} is recorded by {by[0].address}")
+                continue
+            if t in excused:
+                notes.append(f"{describe(t)} is not recorded: {excused[t]}")
+                continue
+            o_read = tri_any([read] + [per_trail[o.address][1].get(t, (False, False))[0] for o in others])
+            o_write = tri_any([write] + [per_trail[o.address][1].get(t, (False, False))[1] for o in others])
+            if t in maybe_out_of_scope or (o_read is not False and o_write is not False):
+                unsure.append(f"{describe(t)}: {sides(o_read, o_write, UNKNOWN) or sides(o_read, o_write, False)}")
+            else:
+                missing.append(f"{describe(t)}: {sides(o_read, o_write, False)}")
+        note = f"; {'; '.join(notes)}" if notes else ""
+        if missing:
+            yield rule.failed(trail, f"{kind.data_type} data events not recorded for {len(missing)} {what}: "
+                                     f"{'; '.join(missing)} ({summary})")
+        elif unsure:
+            yield rule.unknown(trail, f"cannot confirm {kind.data_type} data events for {len(unsure)} {what} "
+                                      f"until apply: {'; '.join(unsure)} ({summary})")
         else:
-            missing.append(f"{describe(t)}: {sides(read, write, False)}")
-    summary = grant_summary(grants, kind)
-    if missing:
-        return rule.failed(trail, f"{kind.data_type} data events not recorded for {len(missing)} {what}: "
-                                  f"{'; '.join(missing)} ({summary})")
-    if unsure:
-        return rule.unknown(trail, f"cannot confirm {kind.data_type} data events for {len(unsure)} {what} "
-                                   f"until apply: {'; '.join(unsure)} ({summary})")
-    return rule.passed(trail, f"{kind.data_type} data events (reads and writes) recorded for all "
-                              f"{len(targets)} {what} ({summary})")
-
-
+            yield rule.passed(trail, f"{kind.data_type} data events (reads and writes) recorded for all "
+                                     f"{len(mine)} {what} ({summary}){note}", absent_in=absent_in)

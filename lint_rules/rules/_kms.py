@@ -1,7 +1,10 @@
-"""Does an attribute name a customer-managed KMS key with rotation on?
+"""Does an attribute name a customer-managed KMS key (with rotation on, when the policy asks)?
 
 Shared by every rule that asks for encryption with a CMK (CloudTrail, log
-groups, buckets, SNS topics, Config, GuardDuty export).
+groups, buckets, SNS topics, Config, GuardDuty export).  The policy text asks for
+a "KMS CMK" and says nothing of rotation: ``kms.require_key_rotation`` in the
+policy file (default false) makes rotation a requirement; otherwise a key with
+rotation off passes and the message says so.
 """
 from __future__ import annotations
 
@@ -22,8 +25,10 @@ def _is_aws_managed(value: str) -> bool:
     return value.startswith("alias/aws/") or ":alias/aws/" in value
 
 
-def check_cmk(model: Model, resource: Resource, path: str) -> KeyCheck:
-    """Follow ``resource.<path>`` to an ``aws_kms_key`` and check it is a CMK with rotation."""
+def check_cmk(model: Model, resource: Resource, path: str, policy=None) -> KeyCheck:
+    """Follow ``resource.<path>`` to an ``aws_kms_key`` and check it is a CMK (with rotation on when
+    ``policy.require_key_rotation``)."""
+    require_rotation = policy is not None and policy.require_key_rotation
     value = resource.get(path)
     if isinstance(value, str) and _is_aws_managed(value):
         # a known value beats references: an expression may mention a CMK and still pick another key
@@ -35,13 +40,18 @@ def check_cmk(model: Model, resource: Resource, path: str) -> KeyCheck:
             return KeyCheck(FAIL, f"{path} uses the AWS-managed key {alias_name}, not a customer-managed key")
         keys.extend(k for k in model.targets(alias, "target_key_id", "aws_kms_key") if k not in keys)
     if keys:
+        rotation_notes = []
         for key in keys:
             rotation = key.values.get("enable_key_rotation")
-            if rotation is UNKNOWN:
+            shown = str(rotation).lower() if rotation is not None and rotation is not UNKNOWN else (
+                "unset" if rotation is None else "(known after apply)")
+            if require_rotation and rotation is UNKNOWN:
                 return KeyCheck(UNKNOWN_STATUS, f"{path} -> {key.address}: key rotation is not known until apply", key)
-            if rotation is not True:
+            if require_rotation and rotation is not True:
                 return KeyCheck(FAIL, f"{path} -> {key.address}: customer-managed key has rotation off "
-                                      f"(enable_key_rotation = {str(rotation).lower() if rotation is not None else 'unset'})", key)
+                                      f"(enable_key_rotation = {shown}; policy kms.require_key_rotation = true)", key)
+            if rotation is not True:
+                rotation_notes.append(f"enable_key_rotation = {shown}, which the policy does not require")
             enabled = key.values.get("is_enabled")
             if enabled is False:
                 return KeyCheck(FAIL, f"{path} -> {key.address}: the key is disabled (is_enabled = false): "
@@ -51,6 +61,8 @@ def check_cmk(model: Model, resource: Resource, path: str) -> KeyCheck:
             spec = key.values.get("customer_master_key_spec")
             if isinstance(spec, str) and spec != "SYMMETRIC_DEFAULT":
                 return KeyCheck(FAIL, f"{path} -> {key.address}: key spec {spec} cannot encrypt logs", key)
+        if rotation_notes:
+            return KeyCheck(PASS, f"{path} -> {keys[0].address}: customer-managed key ({rotation_notes[0]})", keys[0])
         return KeyCheck(PASS, f"{path} -> {keys[0].address}: customer-managed key with rotation on", keys[0])
     if value is None or value == "" or value == []:
         return KeyCheck(FAIL, f"{path} is not set: not encrypted with a customer-managed KMS key")
@@ -64,3 +76,25 @@ def check_cmk(model: Model, resource: Resource, path: str) -> KeyCheck:
         return KeyCheck(UNKNOWN_STATUS, f"{path} is not known until apply and refers to no aws_kms_key")
     return KeyCheck(UNKNOWN_STATUS, f"{path} = {value!r} names a key not defined in this configuration; "
                                     "cannot confirm it is a customer-managed key with rotation")
+
+
+def resolve_keys(model: Model, resource: Resource, path: str) -> tuple[list[Resource], str]:
+    """The ``aws_kms_key`` resources ``resource.<path>`` names (directly or through an aws_kms_alias),
+    and -- when there are none -- why not ("" when the attribute names no customer-managed key at all:
+    unset, or an AWS-managed key, which the ENC rules report)."""
+    value = resource.get(path)
+    if isinstance(value, str) and _is_aws_managed(value):
+        return [], ""
+    keys = [k for k in model.targets(resource, path, "aws_kms_key")]
+    for alias in model.targets(resource, path, "aws_kms_alias"):
+        keys.extend(k for k in model.targets(alias, "target_key_id", "aws_kms_key") if k not in keys)
+    if keys:
+        return keys, ""
+    if value is None or value == "" or value == []:
+        return [], ""
+    dangling = resource.refs_at(path)
+    if dangling:
+        return [], f"{path} refers to {', '.join(dangling)}, which is not a KMS key in this configuration"
+    if value is UNKNOWN:
+        return [], f"{path} is not known until apply and refers to no aws_kms_key"
+    return [], f"{path} = {value!r} names a key not defined in this configuration"

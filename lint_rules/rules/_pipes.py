@@ -43,7 +43,7 @@ def _each(target, what: str, check) -> Answer:
     answers = [(r, check(r)) for r in target.resources]
     if len(answers) == 1:
         return answers[0][1]
-    names = ", ".join(r.address for r, _ in answers)
+    names = ", ".join(r.address for r, _ in answers[:3]) + (f" and {len(answers) - 3} more" if len(answers) > 3 else "")
     bad = [(r, a) for r, a in answers if a.status != PASS]
     if not bad:
         return Answer(PASS, f"{what} names one of {names}, and each delivers: {answers[0][1].text}",
@@ -376,10 +376,10 @@ def access_log_target(model: Model, subject: Resource, path: str, source: Resour
 def _access_log_target(model: Model, subject: Resource, path: str, source: Resource | None,
                        target: Resource) -> Answer:
     checks: list[Answer] = []
-    if target.values.get("object_lock_enabled") is True or _s3.sub_resources(
-            model, target, "aws_s3_bucket_object_lock_configuration"):
-        checks.append(Answer(FAIL, f"{target.address} has S3 Object Lock: AWS does not deliver server access "
-                                   "logs to a bucket with Object Lock"))
+    locked = _s3.object_lock_implied(model, target)
+    if locked is not None:
+        checks.append(Answer(FAIL, f"{target.address} has S3 Object Lock ({locked.address}): AWS does not deliver "
+                                   "server access logs to a bucket with Object Lock"))
     enc = default_encryption(model, target)
     if enc.algorithm is UNKNOWN:
         checks.append(Answer(UNKNOWN_STATUS, f"{enc.text}: cannot tell whether access logs can be delivered"))

@@ -22,6 +22,7 @@ from ..engine import FAIL, PASS, UNKNOWN_STATUS
 from ..model import UNKNOWN, Hole, Model, PartialString, Resource, strip_index
 from . import _s3
 from ._kms import check_cmk
+from ._naming import tagged_as
 
 BUCKET = _s3.BUCKET
 LOG_GROUP = "aws_cloudwatch_log_group"
@@ -42,6 +43,8 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
     days: int | None = None  # how long it keeps logs, when that is a number
     sse_s3: bool = False  # bucket encryption: failing only because it is SSE-S3 (AES256)
+    sources: list = field(default_factory=list)  # the resources a pass rests on
+    absent: bool = False  # the verdict rests on a resource not being in the configuration
 
     @property
     def full_text(self) -> str:
@@ -269,13 +272,10 @@ def _lifecycle_rules(model: Model, bucket: Resource) -> tuple[list[tuple[str, di
             rid = rule.get("id")
             rules.append((f"{lc.address} rule[{i}]" + (f" {fmt(rid)}" if isinstance(rid, str) else ""),
                           rule, False))
-    inline = bucket.values.get("lifecycle_rule")
     # In a plan from provider >= 4, lifecycle_rule of the bucket is a computed mirror of the
     # separate resources (unknown when not written inline); only known inline rules count.
-    if isinstance(inline, list):
-        for i, rule in enumerate(inline):
-            if isinstance(rule, dict):
-                rules.append((f"{bucket.address} lifecycle_rule[{i}]", rule, True))
+    for i, rule in enumerate(_s3.inline(bucket, "lifecycle_rule") or []):
+        rules.append((f"{bucket.address} lifecycle_rule[{i}]", rule, True))
     for lc in unresolved:
         problems.append(Outcome(UNKNOWN_STATUS, f"{bucket.address}: {lc.address} bucket is not known until "
                                                 "apply; it may expire these logs"))
@@ -334,10 +334,9 @@ def _rule_outcomes(bucket: Resource, where: str, rule: dict, legacy: bool, log_p
 def _object_lock_note(model: Model, bucket: Resource, min_days: int) -> str | None:
     locks = sub_resources(model, bucket, OBJECT_LOCK)[0]
     candidates = [(lock.address, r) for lock in locks for r in lock.blocks("rule")]
-    inline = bucket.values.get("object_lock_configuration")
-    if isinstance(inline, list):
-        candidates += [(f"{bucket.address} object_lock_configuration", r)
-                       for c in inline if isinstance(c, dict) for r in c.get("rule") or [] if isinstance(r, dict)]
+    candidates += [(f"{bucket.address} object_lock_configuration", r)
+                   for c in _s3.inline(bucket, "object_lock_configuration") or []
+                   for r in c.get("rule") or [] if isinstance(r, dict)]
     for where, rule in candidates:
         for dr in rule.get("default_retention") or []:
             if not isinstance(dr, dict):
@@ -410,7 +409,7 @@ def key_prefix(value: Any) -> str | None:
 
 
 # --- encryption of a bucket ---------------------------------------------------
-def bucket_encryption(model: Model, bucket: Resource) -> Outcome:
+def bucket_encryption(model: Model, bucket: Resource, policy=None) -> Outcome:
     """Is the bucket's default encryption SSE-KMS with a customer-managed key?"""
     if bucket.mode == "data":
         return Outcome(UNKNOWN_STATUS, f"{bucket.address} is read from outside this configuration; its "
@@ -422,15 +421,16 @@ def bucket_encryption(model: Model, bucket: Resource) -> Outcome:
         if rules is UNKNOWN:
             return Outcome(UNKNOWN_STATUS, f"{bucket.address}: {cfg.address} rule is not known until apply")
         checks.append((cfg, "rule", cfg.blocks("rule")))
-    inline = bucket.values.get("server_side_encryption_configuration")
-    if not configs and isinstance(inline, list) and inline and isinstance(inline[0], dict):
+    inline = _s3.inline(bucket, "server_side_encryption_configuration")
+    if not configs and inline:
         checks.append((bucket, "server_side_encryption_configuration.0.rule", inline[0].get("rule") or []))
     if not checks:
         if unresolved:
             return Outcome(UNKNOWN_STATUS, f"{bucket.address}: {unresolved[0].address} bucket is not known "
                                            "until apply; cannot tell which bucket it encrypts")
         return Outcome(FAIL, f"{bucket.address} has no aws_s3_bucket_server_side_encryption_configuration: "
-                             "default encryption is SSE-S3 (AES256), not a customer-managed KMS key", sse_s3=True)
+                             "default encryption is SSE-S3 (AES256), not a customer-managed KMS key", sse_s3=True,
+                       absent=True)
     outcomes = []
     for holder, base, rules in checks:
         if not rules:
@@ -455,15 +455,31 @@ def bucket_encryption(model: Model, bucket: Resource) -> Outcome:
                 outcomes.append(Outcome(FAIL, f"{holder.address} sse_algorithm = {fmt(algo)} (SSE-S3), not "
                                               "SSE-KMS with a customer-managed key", sse_s3=True))
             else:
-                check = check_cmk(model, holder, f"{path}.kms_master_key_id")
+                check = check_cmk(model, holder, f"{path}.kms_master_key_id", policy)
                 text = check.message.replace(f"{path}.", "")
                 if check.status != PASS and holder.get(f"{path}.kms_master_key_id") in (None, ""):
                     text = (f"sse_algorithm = {fmt(algo)} without kms_master_key_id uses the AWS-managed "
                             "aws/s3 key, not a customer-managed key")
-                outcomes.append(Outcome(check.status, f"{holder.address} {text}"))
+                outcomes.append(Outcome(check.status, f"{holder.address} {text}",
+                                        sources=[holder] + ([check.key] if check.key is not None else [])))
     status, text = combine(outcomes)
     failing = [o for o in outcomes if o.status == FAIL]
-    return Outcome(status, text, sse_s3=bool(failing) and all(o.sse_s3 for o in failing))
+    return Outcome(status, text, sse_s3=bool(failing) and all(o.sse_s3 for o in failing),
+                   sources=[r for o in outcomes if o.status == status for r in o.sources])
+
+
+def bucket_key_paths(model: Model, bucket: Resource) -> list[tuple[Resource, str]]:
+    """[(holder, path of a kms_master_key_id)] of the bucket's default encryption rules (the
+    aws_s3_bucket_server_side_encryption_configuration, else the legacy inline block)."""
+    configs, _ = sub_resources(model, bucket, SSE)
+    out = [(cfg, f"rule.{i}.apply_server_side_encryption_by_default.0.kms_master_key_id")
+           for cfg in configs for i, _ in enumerate(cfg.blocks("rule"))]
+    if not configs:
+        inline = _s3.inline(bucket, "server_side_encryption_configuration")
+        if inline:
+            out += [(bucket, f"server_side_encryption_configuration.0.rule.{i}.apply_server_side_encryption_by_default"
+                             ".0.kms_master_key_id") for i, _ in enumerate(inline[0].get("rule") or [])]
+    return out
 
 
 # --- SSM Session Manager preferences -------------------------------------------
@@ -600,11 +616,10 @@ def log_bucket_uses(model: Model) -> list[LogBucketUse]:
     for lg in model.of_type(LOGGING):
         uses.append(LogBucketUse(lg, ACCESS_LOG, "target_bucket"))
     for b in model.of_type(BUCKET):
-        inline = b.values.get("logging")
-        if isinstance(inline, list):
-            for i, block in enumerate(inline):
-                if isinstance(block, dict) and is_set(block.get("target_bucket")):
-                    uses.append(LogBucketUse(b, ACCESS_LOG, f"logging.{i}.target_bucket"))
+        # a legacy inline logging block makes its target a log bucket exactly as aws_s3_bucket_logging does
+        if _s3.inline(b, "logging") and not _s3.sub_resources(model, b, LOGGING):
+            for holder, prefix in _s3.logging_targets(model, b)[0]:
+                uses.append(LogBucketUse(holder, ACCESS_LOG, f"{prefix}target_bucket"))
     return uses
 
 
@@ -621,29 +636,41 @@ def partial_name(resource: Resource, attr: str, prefix_attr: str) -> PartialStri
     return None
 
 
-def screenshot_buckets(model: Model, policy) -> tuple[list[Resource], list[Resource]]:
-    """(buckets matching the policy's screenshot-bucket glob, buckets whose name is not known).
+SCREENSHOT_BUCKET = "screenshot_bucket"  # its id for the mapping tag
 
-    A name known only in part counts when every value it can take matches the glob
-    (``"acme-screenshots-${account_id}"`` for ``*screenshot*``) and is left out when none can.
+
+def _glob_verdict(name: Any, prefix: Any, form: PartialString | None, globs: list[str]) -> Any:
+    """Does a name (or name prefix, or name known only in part) match one of ``globs``?"""
+    if isinstance(name, str) and name:
+        return any(fnmatch.fnmatchcase(name, g) for g in globs)
+    if isinstance(prefix, str) and prefix:
+        return any(fnmatch.fnmatchcase(prefix, g) for g in globs)
+    if form is None:
+        return UNKNOWN
+    verdicts = [form.could_match(g) for g in globs]
+    return True if True in verdicts else (False if all(v is False for v in verdicts) else UNKNOWN)
+
+
+def screenshot_buckets(model: Model, policy) -> tuple[list[Resource], list[Resource]]:
+    """(buckets that are the screenshot bucket, buckets whose name is not known).
+
+    A bucket is the screenshot bucket when its name matches one of the policy's screenshot_bucket
+    globs or it is tagged ``<naming.tag> = screenshot_bucket``.  A name known only in part counts
+    when every value it can take matches a glob (``"acme-screenshots-${account_id}"`` for
+    ``*screenshot*``) and is left out when none can.
     """
-    glob = policy.screenshot_bucket
+    globs = policy.screenshot_bucket_globs
     matches, unnamed = [], []
     for b in model.of_type(BUCKET):
-        name = b.values.get("bucket")
-        prefix = b.values.get("bucket_prefix")
-        if isinstance(name, str) and name:
-            if fnmatch.fnmatchcase(name, glob):
-                matches.append(b)
-        elif isinstance(prefix, str) and prefix and fnmatch.fnmatchcase(prefix, glob):
+        if tagged_as(b, policy, SCREENSHOT_BUCKET):
             matches.append(b)
-        else:
-            form = partial_name(b, "bucket", "bucket_prefix")
-            verdict = form.could_match(glob) if form is not None else UNKNOWN
-            if verdict is True:
-                matches.append(b)
-            elif verdict is not False:
-                unnamed.append(b)
+            continue
+        verdict = _glob_verdict(b.values.get("bucket"), b.values.get("bucket_prefix"),
+                                partial_name(b, "bucket", "bucket_prefix"), globs)
+        if verdict is True:
+            matches.append(b)
+        elif verdict is not False:
+            unnamed.append(b)
     return matches, unnamed
 
 
@@ -653,26 +680,27 @@ def vpc_flow_logs(model: Model) -> list[Resource]:
             or f.refs_at("vpc_id")]
 
 
-def app_log_groups(groups: list[Resource], glob: str) -> tuple[list[Resource], list[Resource]]:
-    """(log groups whose name -- or name_prefix -- matches ``glob``, log groups whose name is not known).
+def app_log_groups(groups: list[Resource], globs: list[str] | str, policy=None,
+                   app: str | None = None) -> tuple[list[Resource], list[Resource]]:
+    """(log groups of application ``app``: whose name -- or name_prefix -- matches one of ``globs``,
+    or tagged ``<naming.tag> = app``; log groups whose name is not known).
 
-    A name known only in part counts when every value it can take matches ``glob`` and is
-    left out when none can.
+    A name known only in part counts when every value it can take matches a glob and is left out
+    when none can.
     """
+    globs = [globs] if isinstance(globs, str) else list(globs)
     matched, unnamed = [], []
     for g in groups:
+        if policy is not None and app is not None and tagged_as(g, policy, app):
+            matched.append(g)
+            continue
         name, prefix = g.values.get("name"), g.values.get("name_prefix")
-        if isinstance(name, str) and name:
-            if fnmatch.fnmatchcase(name, glob):
-                matched.append(g)
-        elif isinstance(prefix, str) and prefix:
-            if fnmatch.fnmatchcase(prefix, glob):
-                matched.append(g)
-        elif name is UNKNOWN or prefix is UNKNOWN:
-            form = partial_name(g, "name", "name_prefix")
-            verdict = form.could_match(glob) if form is not None else UNKNOWN
-            if verdict is True:
-                matched.append(g)
-            elif verdict is not False:
-                unnamed.append(g)
+        if not (isinstance(name, str) and name) and not (isinstance(prefix, str) and prefix) \
+                and name is not UNKNOWN and prefix is not UNKNOWN:
+            continue  # neither set: the provider generates a name that matches nothing
+        verdict = _glob_verdict(name, prefix, partial_name(g, "name", "name_prefix"), globs)
+        if verdict is True:
+            matched.append(g)
+        elif verdict is not False:
+            unnamed.append(g)
     return matched, unnamed

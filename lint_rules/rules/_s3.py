@@ -2,10 +2,14 @@
 
 Since AWS provider v4 a bucket's settings live in separate resources
 (``aws_s3_bucket_versioning``, ``aws_s3_bucket_public_access_block``,
-``aws_s3_bucket_policy``, ...) whose ``bucket`` argument names the bucket;
-older configurations set them inline on ``aws_s3_bucket``.  These helpers
-look at both and answer in the engine's statuses (fail closed: what cannot be
-tied to the bucket or is not known until apply is ``unknown``, never ``pass``).
+``aws_s3_bucket_policy``, ``aws_s3_bucket_logging``, ...) whose ``bucket`` argument names the
+bucket; older configurations set them inline on ``aws_s3_bucket`` (``versioning``, ``logging``,
+``server_side_encryption_configuration``, ``lifecycle_rule``, ``object_lock_configuration``,
+``policy``, ``acl`` / ``grant``).  Both are read here, once, so that every rule sees the same
+settings: :func:`inline` is the one reader of a legacy block (in a plan from provider >= 4 such an
+attribute of a bucket that does not write it is computed, i.e. unknown, and reads as absent).
+These helpers answer in the engine's statuses (fail closed: what cannot be tied to the bucket or is
+not known until apply is ``unknown``, never ``pass``).
 """
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from typing import Any
 from ..engine import FAIL, PASS, UNKNOWN_STATUS
 from ..model import UNKNOWN, Model, Resource
 from . import _iam
+from ._naming import tagged_as
 
 BUCKET = "aws_s3_bucket"
 PAB_FLAGS = ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
@@ -25,7 +30,8 @@ PAB_FLAGS = ("block_public_acls", "block_public_policy", "ignore_public_acls", "
 class Check:
     status: str  # PASS, FAIL or UNKNOWN_STATUS
     message: str
-    sources: list[Resource] = field(default_factory=list)
+    sources: list[Resource] = field(default_factory=list)  # the resources a pass rests on
+    absent: bool = False  # the verdict rests on a sub-resource not being in the configuration
 
 
 def worst(statuses) -> str:
@@ -78,8 +84,8 @@ def _tied_or_untied(model: Model, bucket: Resource, rtype: str) -> tuple[list[Re
     return found, ([] if found else untied_sub_resources(model, rtype))
 
 
-def _legacy_block(bucket: Resource, name: str) -> list[dict] | None:
-    """Inline block ``name`` on the bucket; None when absent or computed-and-unset (UNKNOWN)."""
+def inline(bucket: Resource, name: str) -> list[dict] | None:
+    """Legacy inline block ``name`` of an aws_s3_bucket; None when absent or computed-and-unset (UNKNOWN)."""
     value = bucket.values.get(name)
     if value is UNKNOWN or value is None:
         return None
@@ -87,13 +93,47 @@ def _legacy_block(bucket: Resource, name: str) -> list[dict] | None:
     return blocks or None
 
 
+_legacy_block = inline  # the former name
+
+
+OBJECT_LOCK = "aws_s3_bucket_object_lock_configuration"
+LOGGING = "aws_s3_bucket_logging"
+
+
+def object_lock_implied(model: Model, bucket: Resource) -> Resource | None:
+    """What shows Object Lock is on (S3 then keeps versioning on for good): ``object_lock_enabled =
+    true`` or an inline ``object_lock_configuration`` enabled, or an aws_s3_bucket_object_lock_configuration
+    of the bucket (which needs it); the resource that shows it, else None."""
+    if bucket.values.get("object_lock_enabled") is True:
+        return bucket
+    for block in inline(bucket, "object_lock_configuration") or []:
+        if block.get("object_lock_enabled") == "Enabled":
+            return bucket
+    locks = sub_resources(model, bucket, OBJECT_LOCK)
+    return locks[0] if locks else None
+
+
+# --- server access logging ---------------------------------------------------------
+def logging_targets(model: Model, bucket: Resource) -> tuple[list[tuple[Resource, str]], list[Resource]]:
+    """Where the bucket's server access logs go: [(holder, path prefix)] -- an aws_s3_bucket_logging
+    that refers to it (path prefix ``""``), else each legacy inline ``logging`` block
+    (``logging.N.``); the holder's ``<prefix>target_bucket`` / ``<prefix>target_prefix`` name the
+    target.  Second: logging resources whose bucket is not known (they could be this bucket's)."""
+    configs, untied = _tied_or_untied(model, bucket, LOGGING)
+    out = [(cfg, "") for cfg in configs]
+    if not configs:
+        for i, block in enumerate(inline(bucket, "logging") or []):
+            if block.get("target_bucket") is not None or bucket.refs_under(f"logging.{i}.target_bucket"):
+                out.append((bucket, f"logging.{i}."))
+    return out, ([] if out else untied)
+
+
 # --- versioning ----------------------------------------------------------------
 def versioning(model: Model, bucket: Resource) -> Check:
-    """Is versioning Enabled (``aws_s3_bucket_versioning`` or legacy ``versioning { enabled = true }``)?"""
-    if bucket.values.get("object_lock_enabled") is True:
-        # S3 turns versioning on for an Object Lock bucket and refuses to suspend it
-        return Check(PASS, f"{bucket.address}: object_lock_enabled = true keeps versioning on (S3 cannot "
-                           "suspend it)", [bucket])
+    """Is versioning Enabled?  Stated, not inferred: an ``aws_s3_bucket_versioning`` (or legacy
+    ``versioning { enabled = ... }``) decides; Object Lock implies versioning only where nothing
+    else is said (an explicit ``status = "Suspended"`` fails even on a locked bucket -- AWS would
+    reject that change anyway)."""
     found, untied = _tied_or_untied(model, bucket, "aws_s3_bucket_versioning")
     if found:
         results = []
@@ -109,26 +149,33 @@ def versioning(model: Model, bucket: Resource) -> Check:
                 results.append(Check(FAIL, f"{v.address}: versioning_configuration.status = {shown}, "
                                            "not \"Enabled\"", [v]))
         return _combine(results)
-    legacy = _legacy_block(bucket, "versioning")
+    legacy = inline(bucket, "versioning")
     if legacy:
         enabled = legacy[0].get("enabled")
         if enabled is UNKNOWN:
             return Check(UNKNOWN_STATUS, f"{bucket.address}: versioning.enabled is not known until apply")
         if enabled is True:
-            return Check(PASS, f"{bucket.address}: versioning.enabled = true")
-        return Check(FAIL, f"{bucket.address}: versioning.enabled = {str(enabled).lower() if enabled is not None else 'unset'}")
+            return Check(PASS, f"{bucket.address}: versioning.enabled = true", [bucket])
+        if enabled is False or object_lock_implied(model, bucket) is None:
+            return Check(FAIL, f"{bucket.address}: versioning.enabled = "
+                               f"{str(enabled).lower() if enabled is not None else 'unset'}")
+    lock = object_lock_implied(model, bucket)
+    if lock is not None:
+        how = ("object_lock_enabled = true" if lock is bucket else f"{lock.address} (Object Lock)")
+        return Check(PASS, f"{bucket.address}: {how} keeps versioning on (S3 cannot suspend it), and no "
+                           "versioning setting says otherwise", [lock])
     if untied:
         return Check(UNKNOWN_STATUS, f"no aws_s3_bucket_versioning refers to {bucket.address}, but "
                                      f"{untied[0].address} names a bucket not known until apply")
     return Check(FAIL, f"no aws_s3_bucket_versioning refers to {bucket.address} and it has no "
-                       "versioning block: versioning is disabled")
+                       "versioning block: versioning is disabled", absent=True)
 
 
 def _combine(results: list[Check]) -> Check:
     status = worst(r.status for r in results)
     chosen = [r for r in results if r.status == status]
     return Check(status, "; ".join(r.message for r in chosen),
-                 [s for r in chosen for s in r.sources])
+                 [s for r in chosen for s in r.sources], absent=any(r.absent for r in chosen))
 
 
 # --- public access block ---------------------------------------------------------
@@ -140,7 +187,8 @@ def public_access_flags(model: Model, bucket: Resource) -> tuple[dict[str, Any],
     bucket a block belongs to) is not known until apply.
     """
     found, untied = _tied_or_untied(model, bucket, "aws_s3_bucket_public_access_block")
-    accounts = model.of_type("aws_s3_account_public_access_block")
+    home = model.account_of(bucket)  # an account-level block covers the buckets of its own account
+    accounts = [a for a in model.of_type("aws_s3_account_public_access_block") if model.account_of(a) == home]
     flags: dict[str, Any] = {}
     for flag in PAB_FLAGS:
         values = [r.values.get(flag) for r in found + accounts]
@@ -157,7 +205,7 @@ def public_access(model: Model, bucket: Resource) -> Check:
     unknown = [f for f, v in flags.items() if v is UNKNOWN]
     if not found and not accounts and len(off) == len(PAB_FLAGS):
         return Check(FAIL, f"no aws_s3_bucket_public_access_block refers to {bucket.address} and there is no "
-                           "aws_s3_account_public_access_block: public access is not blocked")
+                           "aws_s3_account_public_access_block: public access is not blocked", absent=True)
     if off:
         shown = ", ".join(f"{f} = {_show_flag(found + accounts, f)}" for f in off)
         return Check(FAIL, f"public access not fully blocked for {bucket.address} ({where or 'no block'}): {shown}",
@@ -251,13 +299,18 @@ def acl_exposure(model: Model, bucket: Resource) -> Check:
 
 
 # --- what else the bucket is used for ----------------------------------------------
-def non_log_uses(model: Model, bucket: Resource, screenshot_glob: str | None = None) -> list[str]:
+def non_log_uses(model: Model, bucket: Resource, policy=None) -> list[str]:
     """Signs that the bucket holds more than logs: objects managed in it, website or CORS
-    configuration, or its name matching the screenshot bucket glob of the policy."""
+    configuration, or its being the screenshot bucket of the policy (name glob or naming tag)."""
     uses: list[str] = []
     name = bucket_name(bucket)
-    if screenshot_glob and isinstance(name, str) and fnmatch.fnmatchcase(name, screenshot_glob):
-        uses.append(f"bucket {name!r} is the screenshot bucket (matches {screenshot_glob!r})")
+    if policy is not None:
+        glob = next((g for g in policy.screenshot_bucket_globs
+                     if isinstance(name, str) and fnmatch.fnmatchcase(name, g)), None)
+        if glob:
+            uses.append(f"bucket {name!r} is the screenshot bucket (matches {glob!r})")
+        elif tagged_as(bucket, policy, "screenshot_bucket"):
+            uses.append(f"{bucket.address} is the screenshot bucket (tagged {policy.mapping_tag} = screenshot_bucket)")
     for r in sub_resources(model, bucket, "aws_s3_object", "aws_s3_bucket_object"):
         uses.append(f"{r.address} stores an object in it")
     for r in sub_resources(model, bucket, "aws_s3_bucket_website_configuration"):

@@ -24,9 +24,11 @@ asks for the route, and a compliant plan must not turn unknown over a document t
 show.  And one misconfiguration gets one failing rule: a stopped trail, a trail without management
 events or a topic under the AWS-managed key are CT-001 / CT-002 / ENC-003 failures, not ALR ones.
 
-Each rule reports once per configuration (ALR-003: once per screenshot bucket): on the alarm /
-rule that proves the alert, or -- when none does -- on the nearest candidate, or on ``account``
-when there is none at all.  Several alternatives are combined "any one will do"; the parts of one
+Each rule reports once per configuration (ALR-003: once per screenshot bucket) -- once per account
+when the configuration manages several (an alarm on an organization trail's log group covers every
+account; an EventBridge rule in the Security Hub administrator account covers every account): on the
+alarm / rule that proves the alert, or -- when none does -- on the nearest candidate, or on
+``account`` when there is none at all.  Several alternatives are combined "any one will do"; the parts of one
 alert path "all must hold".
 """
 from __future__ import annotations
@@ -37,7 +39,8 @@ from typing import Any
 
 from ..engine import ACCOUNT, FAIL, PASS, UNKNOWN_STATUS, Rule, register
 from ..model import UNKNOWN, Model, Resource
-from . import _s3
+from . import _accounts, _s3
+from ._trail import covered_accounts
 from ._alarms import (ALARM, BUCKET_METRIC, CLOUDWATCH, EVENT_RULE, EVENT_TARGET, EVENTBRIDGE, METRIC_FILTER,
                       _RANK, actions_enabled, as_eventbridge, cloudtrail_api_call, console_sign_in,
                       delivery_outcome, event_pattern_matches, filter_matches, guardduty_event, parse_event_pattern,
@@ -66,6 +69,7 @@ class Chain:
     outcome: Outcome  # the path's own verdict, whatever it matches
     matches: dict[str, Any] = field(default_factory=dict)  # label -> True / False / UNKNOWN
     partial: dict[str, str] = field(default_factory=dict)  # label -> why it matches only some of its events
+    flt: Resource | None = None  # the metric filter of a CloudWatch alarm path
 
     def status_for(self, label: str) -> str:
         m = self.matches.get(label, False)
@@ -128,6 +132,7 @@ class _TrailLink:
 
     def __init__(self, model: Model):
         self.model = model
+        self.matched: dict[str, Resource] = {}  # metric filter address -> the trail whose log group it reads
         self.trails = model.of_type(TRAIL)
         self.info = []  # (trail, group resources, group name, resolution)
         for t in self.trails:
@@ -158,6 +163,7 @@ class _TrailLink:
             same = same or bool(name and name in fgroup_names)
             same = same or any(g.values.get("name") in fgroup_names for g in groups)
             if same:
+                self.matched[flt.address] = trail
                 role = trail.values.get("cloud_watch_logs_role_arn")
                 if not is_set(role) and not trail.refs_at("cloud_watch_logs_role_arn"):
                     if role is UNKNOWN:
@@ -332,10 +338,31 @@ class _LogAlarmRule(Rule):
                 chain.partial = partial
                 chains.append(chain)
         condition = row["condition"]
-        status, subject, message = _select_and_report(
-            chains, labels, f"{' and '.join(labels)} {'raise' if len(labels) > 1 else 'raises'} a CloudWatch alarm → SNS",
-            self._nothing_matches(model, link, condition))
-        yield self._finding(status, subject, message)
+        pass_prefix = f"{' and '.join(labels)} {'raise' if len(labels) > 1 else 'raises'} a CloudWatch alarm → SNS"
+        fallback = self._nothing_matches(model, link, condition)
+        if not _accounts.several(model):
+            status, subject, message = _select_and_report(chains, labels, pass_prefix, fallback)
+            yield self._alert_finding(model, status, subject, message, chains)
+            return
+        # several accounts: each needs the alert; a path reads a trail's log group and covers the
+        # accounts that trail logs (an organization trail: every account)
+        covers = {}
+        for chain in chains:
+            trail = link.matched.get(chain.flt.address) if chain.flt is not None else None
+            covers[id(chain)] = (covered_accounts(model, trail) if trail is not None
+                                 else [model.account_of(chain.subject)])
+        for account in model.accounts():
+            mine = [c for c in chains if account in covers[id(c)]]
+            status, subject, message = _select_and_report(mine, labels, pass_prefix, fallback)
+            yield self._alert_finding(model, status, subject, _accounts.prefix(model, account) + message, mine,
+                                      account=account)
+
+    def _alert_finding(self, model, status, subject, message, chains, account=None):
+        """The rule's finding; "nothing matches" rests on the absence of a filter or alarm."""
+        evidence = [c.subject for c in chains if c.subject is subject] + [
+            c.flt for c in chains if c.subject is subject and c.flt is not None]
+        absent_in = model if subject == ACCOUNT or not chains else None
+        return self._finding(status, subject, message, evidence=evidence, absent_in=absent_in, account=account)
 
     def _nothing_matches(self, model, link, condition) -> str:
         base = (f"no CloudWatch Logs metric filter on a trail's log group matches a {{label}}, so \"{condition}\" "
@@ -373,13 +400,13 @@ class _LogAlarmRule(Rule):
             else:
                 parts.append(Outcome(FAIL, f"{flt.address} counts matching events in metric {metric}, but no "
                                            "aws_cloudwatch_metric_alarm watches that metric: nothing is alerted"))
-            return [Chain(flt, stage, _combine_parts(parts), matches)]
+            return [Chain(flt, stage, _combine_parts(parts), matches, flt=flt)]
         chains = []
         for alarm in alarms:
             delivery = delivery_outcome(model, alarm, "alarm_actions", CLOUDWATCH, f"alarm {alarm.address}")
             alarm_parts = parts + [_dimensions_outcome(alarm, flt), _fires_on_one_event(alarm, flt, value, self.what),
                                    actions_enabled(alarm), delivery]
-            chains.append(Chain(alarm, stage + 1, _combine_parts(alarm_parts), matches))
+            chains.append(Chain(alarm, stage + 1, _combine_parts(alarm_parts), matches, flt=flt))
         return chains
 
 
@@ -645,8 +672,8 @@ class ScreenshotBucketAnomalyAlarm(Rule):
                  "aws_s3_bucket_metric enabling request metrics on the whole bucket (S3 publishes no request metrics "
                  "without one), compared with GreaterThanUpperThreshold or LessThanLowerOrGreaterThanUpperThreshold "
                  "(an alarm only on less traffic misses a surge), and its alarm_actions must reach an SNS topic with a "
-                 "subscription.  Without a screenshot bucket in the configuration the alert cannot be proven "
-                 "(unknown).")
+                 "subscription.  A missing screenshot bucket is S3L-001's finding, not repeated here; the alarm "
+                 "must be in the bucket's account (S3 publishes its request metrics there).")
     fix = ("Add aws_s3_bucket_metric (no filter) on the screenshot bucket and an aws_cloudwatch_metric_alarm with "
            "comparison_operator = \"GreaterThanUpperThreshold\", threshold_metric_id = the ANOMALY_DETECTION_BAND query "
            "over AWS/S3 AllRequests (BucketName, FilterId) and alarm_actions = [an SNS topic].")
@@ -694,26 +721,25 @@ resource "aws_cloudwatch_metric_alarm" "screenshots" {
         row = alert_row(policy, "unusual_s3_access")
         if row is None:
             return
-        buckets, unnamed = screenshot_buckets(model, policy)
-        if not buckets:
-            names = f" (names not known: {', '.join(b.address for b in unnamed)})" if unnamed else ""
-            yield self.unknown(ACCOUNT, f"no aws_s3_bucket with bucket matching {policy.screenshot_bucket!r} in this "
-                                        f"configuration{names}: cannot prove \"{row['condition']}\" raises a "
-                                        "CloudWatch anomaly alarm → SNS")
-            return
+        buckets, _ = screenshot_buckets(model, policy)
+        # no screenshot bucket: S3L-001's finding ("reported once, not under two rules")
         alarms = model.of_type(ALARM)
         for bucket in buckets:
             results = []
             for alarm in alarms:
+                if model.account_of(alarm) != model.account_of(bucket):
+                    continue  # S3 request metrics are published in the bucket's own account
                 judged = _anomaly_outcome(model, alarm, bucket)
                 if judged:
                     results.append((judged[0], judged[1], alarm))
             if not results:
-                yield self.failed(bucket, "no aws_cloudwatch_metric_alarm watches an AWS/S3 request metric of the "
-                                          "screenshot bucket: unusual access raises no CloudWatch anomaly alarm → SNS")
+                yield self.absent(model, FAIL, bucket, "no aws_cloudwatch_metric_alarm watches an AWS/S3 request "
+                                                       "metric of the screenshot bucket: unusual access raises no "
+                                                       "CloudWatch anomaly alarm → SNS")
                 continue
-            outcome, _, _ = max(results, key=lambda r: (_RANK[r[0].status], r[1]))
-            yield self._finding(outcome.status, bucket, f"screenshot bucket {_s3.describe(bucket)}: {outcome.full_text}")
+            outcome, _, alarm = max(results, key=lambda r: (_RANK[r[0].status], r[1]))
+            yield self._finding(outcome.status, bucket, f"screenshot bucket {_s3.describe(bucket)}: {outcome.full_text}",
+                                evidence=[alarm])
 
 
 # =============================================================================
@@ -752,6 +778,18 @@ def _rule_enabled(model: Model, rule: Resource) -> Outcome:
         return Outcome(FAIL, f"{rule.address} event_bus_name = {fmt(bus)}: Security Hub findings arrive on the "
                              "default event bus only, so the rule never matches")
     return Outcome(PASS, "")
+
+
+def _securityhub_admin_accounts(model: Model) -> list[str]:
+    """Accounts whose Security Hub aggregates the organization's findings: the account of an
+    aws_securityhub_finding_aggregator, or the delegated administrator an
+    aws_securityhub_organization_admin_account names (when it is one of this configuration's)."""
+    out = [model.account_of(r) for r in model.of_type("aws_securityhub_finding_aggregator")]
+    for r in model.of_type("aws_securityhub_organization_admin_account"):
+        admin = r.values.get("admin_account_id")
+        if isinstance(admin, str) and admin in model.accounts():
+            out.append(admin)
+    return out
 
 
 def _targets_of(model: Model, rule: Resource) -> tuple[list[Resource], list[Resource]]:
@@ -836,9 +874,21 @@ resource "aws_cloudwatch_event_target" "gd" {
         if direct:
             fallback_text += (f"; {direct[0].address} forwards native GuardDuty events (source aws.guardduty), "
                               "bypassing Security Hub, which the policy names as the route")
-        status, subject, message = _select_and_report(
-            chains, labels, "GuardDuty HIGH findings imported into Security Hub reach SNS", fallback_text)
-        yield self._finding(status, subject, message)
+        prefix = "GuardDuty HIGH findings imported into Security Hub reach SNS"
+        if not _accounts.several(model):
+            status, subject, message = _select_and_report(chains, labels, prefix, fallback_text)
+            yield self._finding(status, subject, message, evidence=[subject] if subject != ACCOUNT else (),
+                                absent_in=model if not chains else None)
+            return
+        # several accounts: a rule receives the findings of its own account, or of every account when it
+        # is in the Security Hub administrator (aggregating) account
+        admins = _securityhub_admin_accounts(model)
+        for account in model.accounts():
+            mine = [c for c in chains if model.account_of(c.subject) in (account, *admins)]
+            status, subject, message = _select_and_report(mine, labels, prefix, fallback_text)
+            yield self._finding(status, subject, _accounts.prefix(model, account) + message, account=account,
+                                evidence=[subject] if subject != ACCOUNT else (),
+                                absent_in=model if not mine else None)
 
     def _chains(self, model, rule, matches, targets, untied, pattern) -> list[Chain]:
         parts = [_rule_enabled(model, rule)]

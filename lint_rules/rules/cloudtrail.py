@@ -8,8 +8,9 @@ from typing import Iterable
 
 from ..engine import ACCOUNT, PASS, UNKNOWN_STATUS, Finding, register
 from ..model import UNKNOWN, Model
+from . import _accounts
 from ._kms import check_cmk
-from ._trail import TRAIL, NO_TRAIL, show, TrailRule
+from ._trail import TRAIL, NO_TRAIL, coverage, is_organization_trail, show, TrailRule
 
 # =============================================================================
 # CT-001
@@ -20,7 +21,10 @@ class TrailMultiRegion(TrailRule):
     title = "A multi-region CloudTrail trail is logging"
     clause = "Multi-region trail enabled in both NVS and NHC accounts"
     rationale = ("API activity in every region must reach the audit trail; a single-region or stopped trail "
-                 "leaves activity in other regions, or all activity, unrecorded.")
+                 "leaves activity in other regions, or all activity, unrecorded.  Judged per account: every account "
+                 "the configuration manages needs a multi-region trail of its own, or an organization trail "
+                 "(is_organization_trail = true, created in the management account), which is taken to cover every "
+                 "account of the configuration; a trail created with another account's provider does not count.")
     fix = "Set is_multi_region_trail = true on the trail and leave enable_logging true."
     example_fail = '''resource "aws_cloudtrail" "main" {
   name                  = "org-trail"
@@ -37,20 +41,34 @@ class TrailMultiRegion(TrailRule):
     no_trail_message = NO_TRAIL + ": no multi-region trail is logging"
 
     def evaluate(self, model: Model, policy) -> Iterable[Finding]:
-        trails = model.of_type(TRAIL)
-        if not trails:
-            yield self.no_trail(model, policy)
-            return
-        findings = [f for trail in trails for f in self.check(model, policy, trail)]
-        yield from findings
-        statuses = {f.status for f in findings}
-        if PASS not in statuses:
-            if UNKNOWN_STATUS in statuses:
-                yield self.unknown(ACCOUNT, "no trail is known to be multi-region and logging until apply "
-                                            "(is_multi_region_trail / enable_logging known after apply)")
+        by_trail: dict[str, Finding] = {}
+        for trail in model.of_type(TRAIL):
+            for f in self.check(model, policy, trail):
+                by_trail[trail.address] = f
+                yield f
+        several = _accounts.several(model)
+        for account, cov in coverage(model).items():
+            where = _accounts.prefix(model, account)
+            if not cov.trails:
+                yield self.without_trail(model, policy, cov)
+                continue
+            statuses = {by_trail[t.address].status for t in cov.trails}
+            if PASS in statuses:
+                good = next(t for t in cov.trails if by_trail[t.address].status == PASS)
+                if several and good not in cov.own:
+                    yield self.passed(ACCOUNT, f"{where}logged by the organization trail {good.address} (is_organization_"
+                                               f"trail = true, created in {_accounts.label(model.account_of(good))})",
+                                      account=account, evidence=[good])
+            elif UNKNOWN_STATUS in statuses:
+                absent = [t for t in cov.trails if t.maybe_absent]
+                why = (f"{absent[0].address} may not exist ({absent[0].maybe_absent})" if absent
+                       else "is_multi_region_trail / enable_logging known after apply")
+                yield self.unknown(ACCOUNT, f"{where}no trail is known to be multi-region and logging ({why})",
+                                   account=account)
             else:
-                yield self.failed(ACCOUNT, f"none of the {len(trails)} aws_cloudtrail trail(s) is multi-region "
-                                           "with logging enabled (is_multi_region_trail = true, enable_logging != false)")
+                yield self.failed(ACCOUNT, f"{where}none of the {len(cov.trails)} aws_cloudtrail trail(s) logging it "
+                                           "is multi-region with logging enabled (is_multi_region_trail = true, "
+                                           "enable_logging != false)", account=account)
 
     def check(self, model, policy, trail):
         multi = trail.values.get("is_multi_region_trail")
@@ -65,8 +83,10 @@ class TrailMultiRegion(TrailRule):
         elif logging is UNKNOWN:
             yield self.unknown(trail, "enable_logging is not known until apply")
         else:
-            yield self.passed(trail, f"multi-region trail is logging (is_multi_region_trail = true, "
-                                     f"enable_logging = {show(logging) if logging is not None else 'unset, default true'})")
+            org = " organization" if is_organization_trail(trail) is True else ""
+            yield self.passed(trail, f"multi-region{org} trail is logging (is_multi_region_trail = true, "
+                                     f"enable_logging = {show(logging) if logging is not None else 'unset, default true'})",
+                              evidence=[trail])
 
 
 
@@ -79,8 +99,11 @@ class TrailKmsEncryption(TrailRule):
     title = "CloudTrail log files are encrypted with a customer-managed KMS key"
     clause = "CloudTrail log files encrypted with KMS CMK"
     rationale = ("A customer-managed key lets the organisation control and audit who can decrypt audit logs "
-                 "and revoke access; SSE-S3 or an AWS-managed key gives no such control.")
-    fix = "Set kms_key_id to the ARN of an aws_kms_key with enable_key_rotation = true."
+                 "and revoke access; SSE-S3 or an AWS-managed key gives no such control.  The policy line asks for "
+                 "a KMS CMK, not for rotation: a CMK with enable_key_rotation off passes (the message says so) "
+                 "unless the policy file sets kms.require_key_rotation: true, which then applies to every CMK "
+                 "that protects logs (CT-005, ENC-001 .. ENC-005).")
+    fix = "Set kms_key_id to the ARN of an aws_kms_key (a customer-managed key; enable_key_rotation = true is good practice)."
     example_fail = '''resource "aws_cloudtrail" "main" {
   name           = "org-trail"
   s3_bucket_name = aws_s3_bucket.trail.id
@@ -96,7 +119,7 @@ resource "aws_cloudtrail" "main" {
     no_trail_message = NO_TRAIL + ": no trail log files are encrypted with a CMK"
 
     def check(self, model, policy, trail):
-        result = check_cmk(model, trail, "kms_key_id")
+        result = check_cmk(model, trail, "kms_key_id", policy)
         yield self.finding(result.status, trail, result.message)
 
 

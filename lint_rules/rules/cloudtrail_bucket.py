@@ -34,7 +34,7 @@ class TrailBucketDedicated(BucketRule):
     def check_bucket(self, model, policy, trail, bucket):
         problems: list[str] = []
         unsure: list[str] = []
-        uses = _s3.non_log_uses(model, bucket, policy.screenshot_bucket)
+        uses = _s3.non_log_uses(model, bucket, policy)
         if uses:
             problems.append(f"not dedicated to logs: {'; '.join(uses)}")
         acl = _s3.acl_exposure(model, bucket)
@@ -57,11 +57,12 @@ class TrailBucketDedicated(BucketRule):
             unsure.extend(f"bucket policy {where}: {m}" for m in maybe)
         subject = _s3.describe(bucket)
         if problems:
-            return _s3.Check(FAIL, f"{subject}: {'; '.join(problems)}")
+            only_absence = statements is None and len(problems) == 1  # only "no bucket policy"
+            return _s3.Check(FAIL, f"{subject}: {'; '.join(problems)}", absent=only_absence)
         if unsure:
             return _s3.Check(UNKNOWN_STATUS, f"{subject}: {'; '.join(unsure)}")
         return _s3.Check(PASS, f"{subject} is used for logs only; its policy ({where}) lets no principal but "
-                               f"{', '.join(allowed)} write and none is public")
+                               f"{', '.join(allowed)} write and none is public", list(sources))
 
 
 def _stmt_label(stmt: dict, i: int) -> str:

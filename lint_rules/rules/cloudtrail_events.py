@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..engine import ACCOUNT, register
+from ..engine import ACCOUNT, PASS, register
 from ..model import UNKNOWN
 from . import _s3
 from ._iam import tri_any
-from ._trail import TRAIL, NO_TRAIL, show, tri_and, TrailRule
-from ._event_selectors import (advanced_read_write, grant_coverage, data_event_findings, equals_only,
+from ._trail import TRAIL, NO_TRAIL, show, trail_buckets, tri_and, TrailRule
+from ._event_selectors import (advanced_read_write, grant_coverage, data_event_findings, equals_only, excluded,
                                field_selectors, grant_summary, LambdaKind, read_write, S3Kind, sides)
 
 # =============================================================================
@@ -116,7 +116,12 @@ class TrailS3DataEvents(TrailRule):
     title = "CloudTrail records S3 data events (reads and writes) for every in-scope bucket"
     clause = "Data events: S3 (all buckets in scope), Lambda if used"
     rationale = ("Reads of PHI objects are only visible as S3 data events; without them nobody can say who "
-                 "downloaded a record. Both reads (GetObject) and writes must be recorded.")
+                 "downloaded a record. Both reads (GetObject) and writes must be recorded, for every in-scope bucket "
+                 "of the accounts the trail logs (an organization trail: every account).  A bucket another trail of "
+                 "its account records is accepted, the message names that trail.  A selector may exclude the "
+                 "trail's own log bucket (not_starts_with = [\"${aws_s3_bucket.trail.arn}/\"]), as AWS advises: "
+                 "recording it would record the trail's own deliveries (policy cloudtrail.trail_bucket_data_events "
+                 "= required forbids it).  With a module not read, a pass needs selectors that record every bucket.")
     fix = ("Add an event_selector with read_write_type = \"All\" and data_resource { type = \"AWS::S3::Object\", "
            "values = [\"arn:aws:s3\"] } (or an advanced_event_selector for eventCategory Data / AWS::S3::Object).")
     example_fail = '''resource "aws_cloudtrail" "main" {
@@ -144,7 +149,7 @@ class TrailS3DataEvents(TrailRule):
 
     no_trail_message = NO_TRAIL + ": S3 data events are not recorded"
 
-    def check(self, model, policy, trail):
+    def evaluate(self, model, policy):
         kind = S3Kind(model)
         targets, maybe = [], set()
         for bucket in model.of_type("aws_s3_bucket"):
@@ -155,13 +160,18 @@ class TrailS3DataEvents(TrailRule):
                 targets.append(bucket)
             elif policy.bucket_in_data_event_scope(name):
                 targets.append(bucket)
-        if not targets:
-            coverage, grants = grant_coverage(kind, trail, [])
-            yield self.passed(trail, "no in-scope aws_s3_bucket in this configuration "
-                                     f"(s3_data_event_buckets = {show(policy.s3_data_event_buckets)}; "
-                                     f"{grant_summary(grants, kind)})")
-            return
-        yield data_event_findings(self, kind, trail, targets, maybe, "in-scope bucket(s)", _s3.describe)
+
+        def exempt(trail):
+            if policy.trail_bucket_data_events_required:
+                return {}
+            why = ("a selector excludes it, and it is this trail's own log bucket (recording its data events "
+                   "would record the trail's own deliveries; policy cloudtrail.trail_bucket_data_events = optional)")
+            return {b: why for b in excluded(kind, trail, trail_buckets(model, trail)[0])}
+
+        scope = show(policy.s3_data_event_buckets)
+        yield from data_event_findings(self, model, kind, targets, maybe, "in-scope bucket(s)", _s3.describe,
+                                       exempt=exempt, nothing=f"no in-scope aws_s3_bucket (s3_data_event_buckets = {scope})")
+        yield from self.uncovered(model, policy)
 
 
 # =============================================================================
@@ -200,21 +210,17 @@ resource "aws_cloudtrail" "main" {
         if not policy.lambda_data_events_if_used:
             yield self.passed(ACCOUNT, "not applicable: policy lambda_data_events_if_used = false")
             return
-        if not functions:
-            trails = model.of_type(TRAIL)
-            for subject in trails or [ACCOUNT]:
-                yield self.passed(subject, "not applicable: no aws_lambda_function in this configuration")
+        if not functions and not model.of_type(TRAIL):
+            yield self.absent(model, PASS, ACCOUNT, "not applicable: no aws_lambda_function in this configuration")
             return
-        yield from super().evaluate(model, policy)
-
-    def check(self, model, policy, trail):
-        functions = model.of_type("aws_lambda_function")
 
         def describe(fn):
             name = fn.values.get("function_name")
             return f"{fn.address} ({name!r})" if isinstance(name, str) else fn.address
 
-        yield data_event_findings(self, LambdaKind(model), trail, functions, set(), "Lambda function(s)",
-                                   describe)
-
-
+        yield from data_event_findings(self, model, LambdaKind(model), functions, set(), "Lambda function(s)",
+                                       describe, nothing="not applicable: no aws_lambda_function")
+        used = {model.account_of(f) for f in functions}
+        for f in self.uncovered(model, policy):
+            if f.account in used:
+                yield f

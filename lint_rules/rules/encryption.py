@@ -29,7 +29,7 @@ class LogGroupEncryption(_EncryptionRule):
 
     def evaluate(self, model, policy):
         for group in model.of_type("aws_cloudwatch_log_group"):
-            check = check_cmk(model, group, "kms_key_id")
+            check = check_cmk(model, group, "kms_key_id", policy)
             yield self._finding(check.status, group, check.message)
 
 
@@ -73,15 +73,18 @@ class LogBucketEncryption(_EncryptionRule):
             for b in res.targets:
                 buckets.setdefault(b.address, (b, []))[1].append((use.label, use.source.address))
         for bucket, users in buckets.values():
-            outcome = bucket_encryption(model, bucket)
+            outcome = bucket_encryption(model, bucket, policy)
             status, text = outcome.status, outcome.text
+            absent = outcome.absent
             if status == FAIL and outcome.sse_s3 and all(label == ACCESS_LOG for label, _ in users):
                 # AWS delivers server access logs only to SSE-S3 buckets: SSE-KMS default
                 # encryption on the target bucket silently stops the log delivery.
-                status, text = PASS, (f"{text}; accepted: SSE-S3 is the only default encryption AWS supports "
-                                      "on a server access log target bucket")
+                status, absent = PASS, False
+                text = ("SSE-S3 (AES256) default encryption, accepted: it is the only default encryption AWS "
+                        "supports on a bucket receiving server access logs (a KMS default would stop the delivery)")
             yield self._finding(status, bucket,
-                                f"log bucket of {', '.join(f'{label} {a}' for label, a in users)}: {text}")
+                                f"log bucket of {', '.join(f'{label} {a}' for label, a in users)}: {text}",
+                                evidence=outcome.sources, absent_in=model if absent else None)
 
 
 def _alert_topic_refs(model):
@@ -98,6 +101,32 @@ def _is_sns(value) -> bool:
     return isinstance(value, str) and ":sns:" in value
 
 
+def alert_topics(model) -> tuple[dict[str, tuple], list[tuple]]:
+    """({topic address: (topic, [addresses of the alarms / event targets sending to it])},
+    [(source, path, [topics it names that are not in the configuration])])."""
+    topics: dict[str, tuple] = {}
+    dangling_out = []
+    for source, path in _alert_topic_refs(model):
+        found = []
+        for address in source.refs_under(path):
+            found += [t for t in model.instances(address) if t.type == "aws_sns_topic" and t not in found]
+        dangling = [a for a in source.refs_under(path)
+                    if strip_index(a).split(".")[-2:-1] == ["aws_sns_topic"] and not model.instances(a)]
+        value = source.get(path)
+        literals = [v for v in (value if isinstance(value, list) else [value]) if _is_sns(v)]
+        for v in literals:
+            match = resolve(model, source, path, "aws_sns_topic", v, kind="SNS topic").targets
+            if match:
+                found += [t for t in match if t not in found]
+            elif not found:
+                dangling.append(v)
+        for t in found:
+            topics.setdefault(t.address, (t, []))[1].append(source.address)
+        if dangling and not found:
+            dangling_out.append((source, path, dangling))
+    return topics, dangling_out
+
+
 @register
 class AlertTopicEncryption(_EncryptionRule):
     id = "ENC-003"
@@ -110,32 +139,16 @@ class AlertTopicEncryption(_EncryptionRule):
     example_pass = '''resource "aws_sns_topic" "alerts" { name = "alerts"  kms_master_key_id = aws_kms_key.alerts.arn }'''
 
     def evaluate(self, model, policy):
-        topics: dict[str, tuple] = {}
-        for source, path in _alert_topic_refs(model):
-            found = []
-            for address in source.refs_under(path):
-                found += [t for t in model.instances(address) if t.type == "aws_sns_topic" and t not in found]
-            dangling = [a for a in source.refs_under(path)
-                        if strip_index(a).split(".")[-2:-1] == ["aws_sns_topic"] and not model.instances(a)]
-            value = source.get(path)
-            literals = [v for v in (value if isinstance(value, list) else [value]) if _is_sns(v)]
-            for v in literals:
-                match = resolve(model, source, path, "aws_sns_topic", v, kind="SNS topic").targets
-                if match:
-                    found += [t for t in match if t not in found]
-                elif not found:
-                    dangling.append(v)
-            for t in found:
-                topics.setdefault(t.address, (t, []))[1].append(source.address)
-            if dangling and not found:
-                yield self.unknown(source, f"{path} sends alerts to {', '.join(dangling)}, an SNS topic not defined "
-                                           "in this configuration; cannot confirm it is encrypted with a CMK")
+        topics, dangling = alert_topics(model)
+        for source, path, names in dangling:
+            yield self.unknown(source, f"{path} sends alerts to {', '.join(names)}, an SNS topic not defined "
+                                       "in this configuration; cannot confirm it is encrypted with a CMK")
         for topic, sources in topics.values():
             if topic.mode == "data":
                 yield self.unknown(topic, f"alert topic of {', '.join(sources)} is read from outside this "
                                           "configuration; its encryption is not known")
                 continue
-            check = check_cmk(model, topic, "kms_master_key_id")
+            check = check_cmk(model, topic, "kms_master_key_id", policy)
             yield self._finding(check.status, topic, f"alert topic of {', '.join(sources)}: {check.message}")
 
 
@@ -157,7 +170,7 @@ class ConfigDeliveryEncryption(_EncryptionRule):
         for ch in model.of_type("aws_config_delivery_channel"):
             value = ch.values.get("s3_kms_key_arn")
             if is_set(value) or value is UNKNOWN or ch.refs_at("s3_kms_key_arn"):
-                check = check_cmk(model, ch, "s3_kms_key_arn")
+                check = check_cmk(model, ch, "s3_kms_key_arn", policy)
                 yield self._finding(check.status, ch, check.message)
                 continue
             res = resolve(model, ch, "s3_bucket_name", BUCKET, kind="bucket")
@@ -165,7 +178,7 @@ class ConfigDeliveryEncryption(_EncryptionRule):
                 yield self.unknown(ch, f"s3_kms_key_arn is not set and the delivery bucket is not known "
                                        f"({res.problem}); cannot confirm a CMK encrypts Config deliveries")
                 continue
-            outcomes = [bucket_encryption(model, b) for b in res.targets]
+            outcomes = [bucket_encryption(model, b, policy) for b in res.targets]
             status = worst(o.status for o in outcomes)
             texts = "; ".join(o.text for o in outcomes)
             yield self._finding(status, ch, f"s3_kms_key_arn is not set, so the bucket's default encryption "
@@ -177,12 +190,13 @@ class GuardDutyExportEncryption(_EncryptionRule):
     id = "ENC-005"
     title = "GuardDuty findings export is encrypted with a customer-managed KMS key"
     rationale = ("Exported GuardDuty findings describe threats against PHI systems; the publishing destination "
-                 "encrypts them with kms_key_arn, which must be a customer-managed key with rotation. " + SCOPE)
+                 "encrypts them with kms_key_arn, which must be a customer-managed key (with rotation when the policy "
+                 "sets kms.require_key_rotation). " + SCOPE)
     fix = "Set kms_key_arn = aws_kms_key.<findings>.arn (enable_key_rotation = true)."
     example_fail = '''resource "aws_guardduty_publishing_destination" "p" { kms_key_arn = "arn:aws:kms:us-east-1:111122223333:alias/aws/s3" ... }'''
     example_pass = '''resource "aws_guardduty_publishing_destination" "p" { kms_key_arn = aws_kms_key.findings.arn ... }'''
 
     def evaluate(self, model, policy):
         for dest in model.of_type("aws_guardduty_publishing_destination"):
-            check = check_cmk(model, dest, "kms_key_arn")
+            check = check_cmk(model, dest, "kms_key_arn", policy)
             yield self._finding(check.status, dest, check.message)

@@ -1,7 +1,8 @@
 """Security findings: GuardDuty on and exporting, Security Hub on with a standard."""
 from __future__ import annotations
 
-from ..engine import ACCOUNT, Rule, register
+from ..engine import ACCOUNT, FAIL, Rule, register
+from . import _accounts
 from ..model import UNKNOWN
 from ._event_exports import event_exports
 from ._retention import fmt
@@ -24,19 +25,20 @@ class GuardDutyEnabled(Rule):
     example_pass = '''resource "aws_guardduty_detector" "d" { enable = true }'''
 
     def evaluate(self, model, policy):
-        detectors = model.of_type(DETECTOR)
-        if not detectors:
-            yield self.failed(ACCOUNT, "no aws_guardduty_detector in this configuration: GuardDuty findings "
-                                       "are not produced")
-            return
-        for d in detectors:
+        for account, detectors in _accounts.split(model, model.of_type(DETECTOR)).items():
+            if not detectors:
+                yield self.absent(model, FAIL, ACCOUNT, f"no aws_guardduty_detector{_accounts.suffix(model, account)} "
+                                                        "in this configuration: GuardDuty findings are not produced",
+                                  account=account, fix="Create an aws_guardduty_detector (enable = true) in this account.")
+        for d in model.of_type(DETECTOR):
             value = d.values.get("enable")
             if value is UNKNOWN:
                 yield self.unknown(d, "enable is not known until apply")
             elif value is False:
                 yield self.failed(d, "enable = false: the detector is suspended and produces no findings")
             else:
-                yield self.passed(d, f"enable = {fmt(value) if value is not None else 'unset (default true)'}")
+                yield self.passed(d, f"enable = {fmt(value) if value is not None else 'unset (default true)'}",
+                                  evidence=[d])
 
 
 @register
@@ -51,18 +53,18 @@ class SecurityHubEnabled(Rule):
     example_pass = '''resource "aws_securityhub_account" "this" {}'''
 
     def evaluate(self, model, policy):
-        hubs = model.of_type("aws_securityhub_account")
-        if not hubs:
-            yield self.failed(ACCOUNT, "no aws_securityhub_account in this configuration: Security Hub is not "
-                                       "enabled")
-            return
-        subscriptions = model.of_type("aws_securityhub_standards_subscription")
-        for hub in hubs:
-            default = hub.values.get("enable_default_standards")
-            note = ""
-            if default is False and not subscriptions:
-                note = " (enable_default_standards = false and no standards subscription: see FND-003)"
-            yield self.passed(hub, f"Security Hub is enabled{note}")
+        subscriptions = _accounts.split(model, model.of_type("aws_securityhub_standards_subscription"))
+        for account, hubs in _accounts.split(model, model.of_type("aws_securityhub_account")).items():
+            if not hubs:
+                yield self.absent(model, FAIL, ACCOUNT, f"no aws_securityhub_account{_accounts.suffix(model, account)} "
+                                                        "in this configuration: Security Hub is not enabled",
+                                  account=account, fix="Create an aws_securityhub_account in this account.")
+            for hub in hubs:
+                default = hub.values.get("enable_default_standards")
+                note = ""
+                if default is False and not subscriptions.get(account):
+                    note = " (enable_default_standards = false and no standards subscription: see FND-003)"
+                yield self.passed(hub, f"Security Hub is enabled{note}", evidence=[hub])
 
 
 @register
@@ -82,28 +84,32 @@ class SecurityHubStandard(Rule):
 }'''
 
     def evaluate(self, model, policy):
-        subscriptions = model.of_type("aws_securityhub_standards_subscription")
-        if not subscriptions:
-            hubs = model.of_type("aws_securityhub_account")
+        hubs_by = _accounts.split(model, model.of_type("aws_securityhub_account"))
+        for account, subscriptions in _accounts.split(model, model.of_type("aws_securityhub_standards_subscription")).items():
+            if subscriptions:
+                for s in subscriptions:
+                    arn = s.values.get("standards_arn")
+                    if arn is UNKNOWN and not s.refs_at("standards_arn"):
+                        yield self.unknown(s, "standards_arn is not known until apply")
+                    else:
+                        shown = fmt(arn) if arn is not UNKNOWN else ", ".join(s.refs_at("standards_arn"))
+                        yield self.passed(s, f"standards_arn = {shown}", evidence=[s])
+                continue
+            hubs = hubs_by.get(account, [])
             defaults = [h.values.get("enable_default_standards") for h in hubs]
+            where = _accounts.suffix(model, account)
             if any(d is True or d is None for d in defaults):
                 hub = hubs[[d is True or d is None for d in defaults].index(True)]
                 yield self.passed(hub, "enable_default_standards is true (the default): Security Hub subscribes "
-                                       "the AWS Foundational Security Best Practices and CIS standards")
+                                       "the AWS Foundational Security Best Practices and CIS standards", evidence=[hub])
             elif UNKNOWN in defaults:
                 yield self.unknown(hubs[defaults.index(UNKNOWN)], "enable_default_standards is not known until "
                                                                   "apply and no standard is subscribed explicitly")
             else:
-                yield self.failed(ACCOUNT, "no aws_securityhub_standards_subscription in this configuration and "
-                                           "no aws_securityhub_account with enable_default_standards = true: no "
-                                           "Security Hub standard is subscribed")
-            return
-        for s in subscriptions:
-            arn = s.values.get("standards_arn")
-            if arn is UNKNOWN and not s.refs_at("standards_arn"):
-                yield self.unknown(s, "standards_arn is not known until apply")
-            else:
-                yield self.passed(s, f"standards_arn = {fmt(arn) if arn is not UNKNOWN else ', '.join(s.refs_at('standards_arn'))}")
+                yield self.absent(model, FAIL, ACCOUNT, f"no aws_securityhub_standards_subscription{where} in this "
+                                                        "configuration and no aws_securityhub_account with "
+                                                        "enable_default_standards = true: no Security Hub standard is "
+                                                        "subscribed", account=account)
 
 
 @register
@@ -123,21 +129,24 @@ class GuardDutyFindingsExported(Rule):
 }'''
 
     def evaluate(self, model, policy):
-        detectors = model.of_type(DETECTOR)
         destinations = model.of_type(PUBLISHING)
-        if not detectors:
-            yield self.failed(ACCOUNT, "no aws_guardduty_detector in this configuration: no findings are exported")
-            return
         exports, _ = event_exports(model, "aws.guardduty", policy.retention_days("security_findings"))
-        for d in detectors:
+        exports_by = _accounts.split(model, [e.target for e in exports])
+        for account, detectors in _accounts.split(model, model.of_type(DETECTOR)).items():
+            if not detectors:
+                yield self.absent(model, FAIL, ACCOUNT, f"no aws_guardduty_detector{_accounts.suffix(model, account)} "
+                                                        "in this configuration: no findings are exported",
+                                  account=account, fix="Create an aws_guardduty_detector and export its findings.")
+        for d in model.of_type(DETECTOR):
             mine = model.referrers(d, [PUBLISHING], "detector_id")
             if mine:
-                yield self.passed(d, f"findings exported by {', '.join(p.address for p in mine)}")
+                yield self.passed(d, f"findings exported by {', '.join(p.address for p in mine)}", evidence=mine)
                 continue
-            if exports:
-                # an EventBridge rule for aws.guardduty receives the findings of every detector of the account
+            theirs = exports_by.get(model.account_of(d))
+            if theirs:
+                # an EventBridge rule for aws.guardduty receives the findings of every detector of its account
                 yield self.passed(d, f"findings exported by EventBridge to a log group via "
-                                     f"{', '.join(e.target.address for e in exports)}")
+                                     f"{', '.join(t.address for t in theirs)}", evidence=theirs)
                 continue
             unresolved = [p for p in destinations if p.values.get("detector_id") is UNKNOWN
                           and not any(model.instances(a) for a in p.refs_at("detector_id"))]
@@ -145,5 +154,6 @@ class GuardDutyFindingsExported(Rule):
                 yield self.unknown(d, f"detector_id of {unresolved[0].address} is not known until apply; cannot "
                                       "tell whether it exports this detector's findings")
             else:
-                yield self.failed(d, "no aws_guardduty_publishing_destination has detector_id referring to this "
-                                     "detector: findings are kept only 90 days")
+                yield self.absent(model, FAIL, d, "no aws_guardduty_publishing_destination has detector_id referring "
+                                                  "to this detector, and no EventBridge rule stores aws.guardduty "
+                                                  "findings in a log group: findings are kept only 90 days")

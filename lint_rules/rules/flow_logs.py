@@ -120,7 +120,9 @@ class _FlowLogAttributeRule(Rule):
                             and keys[f.address] == key and _compliant(model, f)]
                 if siblings:
                     status = PASS
-                    message += f" (additional flow log: the VPC also has compliant {siblings[0].address})"
+                    message = (f"accepted as an additional copy: {siblings[0].address} already logs this VPC's "
+                               "traffic to CloudWatch Logs (all traffic, default format), as the policy asks; "
+                               f"this one differs ({message})")
             yield self._finding(status, flow, message)
 
 
@@ -161,7 +163,7 @@ resource "aws_flow_log" "main" {
             mine = flows_of.get(vpc.address, [])
             covered.update(f.address for f in mine)
             if mine:
-                yield self.passed(vpc, f"VPC has flow log {', '.join(f.address for f in mine)}")
+                yield self.passed(vpc, f"VPC has flow log {', '.join(f.address for f in mine)}", evidence=mine)
                 continue
             if unresolved:
                 yield self.unknown(vpc, f"no aws_flow_log has vpc_id = {vpc.address}.id; vpc_id of "
@@ -170,7 +172,8 @@ resource "aws_flow_log" "main" {
                 yield self.unknown(vpc, "VPC is read from outside this configuration and no aws_flow_log here "
                                         "has vpc_id referring to it; cannot confirm it has flow logs")
             else:
-                yield self.failed(vpc, f"no aws_flow_log has vpc_id referring to this VPC ({vpc.address}.id)")
+                yield self.absent(model, FAIL, vpc, f"no aws_flow_log has vpc_id referring to this VPC "
+                                                    f"({vpc.address}.id)")
         for flow in flows:
             if flow.address in covered:
                 continue

@@ -10,28 +10,34 @@ GuardDuty publishing destination, flow logs to S3, the Session Manager preferenc
 access logging -- to its bucket (the same resolution ENC-002 and the retention rules use) and asks
 for versioning ``Enabled`` or an object lock default retention.
 
-INT-002 reads "non-admin roles" as the roles people can assume: every ``aws_iam_role`` whose name
-does not match the policy's ``delete_trail_exempt_roles`` needs a Deny of ``cloudtrail:DeleteTrail``
+INT-002 reads "non-admin roles" as every role but the admin one: each ``aws_iam_role`` that is not
+the DevOps admin (break-glass) role of ``log_access`` (by its name globs or the naming tag) and does
+not match the policy's ``delete_trail_exempt_roles`` needs a Deny of ``cloudtrail:DeleteTrail``
 reaching it -- an inline or attached identity policy, a permissions boundary, or an attached service
-control policy -- except service roles, whose trust policy lets only AWS service principals
-(``config.amazonaws.com``, ``vpc-flow-logs.amazonaws.com``, ``lambda.amazonaws.com`` ...) assume them:
-no person can assume those.  Any role, service roles included, that a policy explicitly allows
-``cloudtrail:DeleteTrail`` or ``cloudtrail:StopLogging`` with no Deny of it fails.  A role whose
-name is not known, or whose trust policy or policies are not known, is ``unknown`` unless a denial
-is certain.
+control policy.  Roles assumed by AWS services (EC2 instance profiles, Lambda and ECS task roles,
+``config.amazonaws.com`` ...) are included: code running on an instance acts through its role.  Only
+service-linked roles (``aws_iam_service_linked_role``, path ``/aws-service-role/``), which accept no
+customer policies, are exempt.  An attached SCP covers every account of the configuration (an
+attachment to a literal account id only that account); auditgate cannot tell the management account,
+which SCPs never restrict, from a member account.  A role whose name is not known, or whose
+policies are not known, is ``unknown`` unless a denial is certain.
 """
 from __future__ import annotations
 
 from ..engine import ACCOUNT, FAIL, PASS, UNKNOWN_STATUS, Rule, register
 from ..model import UNKNOWN
+from . import _accounts
 from . import _principals as P
 from ._iam import grants_action, tri_all
 from ._retention import BUCKET, LogBucketUse, as_int, fmt, log_bucket_uses, resolve, sub_resources
+from ._naming import describe_entry, entry_for_role
 from ._s3 import Check, _legacy_block, versioning, worst
 
 SECTION = "Log Integrity"
 OBJECT_LOCK = "aws_s3_bucket_object_lock_configuration"
 DELETE_TRAIL = "cloudtrail:DeleteTrail"
+SERVICE_LINKED_PATH = "/aws-service-role/"
+BREAK_GLASS = "devops_admin"
 STOP_LOGGING = "cloudtrail:StopLogging"
 
 
@@ -102,7 +108,7 @@ def object_lock(model, bucket) -> Check:
         if not blocks:
             results.append(Check(FAIL, f"{lock.address} has no rule: object lock without a default retention "
                                        "locks no new object"))
-        results += [_default_retention(lock.address, r) for r in blocks]
+        results += [_with_source(_default_retention(lock.address, r), lock) for r in blocks]
     for block in _legacy_block(bucket, "object_lock_configuration") or []:
         where = f"{bucket.address} object_lock_configuration"
         enabled = block.get("object_lock_enabled")
@@ -115,13 +121,19 @@ def object_lock(model, bucket) -> Check:
             if not rules:
                 results.append(Check(FAIL, f"{where} has no rule: object lock without a default retention locks "
                                            "no new object"))
-            results += [_default_retention(where, r) for r in rules]
+            results += [_with_source(_default_retention(where, r), bucket) for r in rules]
     if not results:
         if untied:
             return Check(UNKNOWN_STATUS, f"{untied[0].address} locks a bucket not known until apply")
-        return Check(FAIL, f"no {OBJECT_LOCK} refers to {bucket.address}: no object lock")
+        return Check(FAIL, f"no {OBJECT_LOCK} refers to {bucket.address}: no object lock", absent=True)
     status = PASS if any(r.status == PASS for r in results) else worst(r.status for r in results)
-    return Check(status, "; ".join(r.message for r in results if r.status == status))
+    chosen = [r for r in results if r.status == status]
+    return Check(status, "; ".join(r.message for r in chosen), [s for r in chosen for s in r.sources])
+
+
+def _with_source(check: Check, source) -> Check:
+    check.sources.append(source)
+    return check
 
 
 def deletion_protection(model, bucket) -> Check:
@@ -132,10 +144,12 @@ def deletion_protection(model, bucket) -> Check:
     ver = versioning(model, bucket)
     lock = object_lock(model, bucket)
     if ver.status == PASS or lock.status == PASS:
-        return Check(PASS, "; ".join(c.message for c in (ver, lock) if c.status == PASS))
+        good = [c for c in (ver, lock) if c.status == PASS]
+        return Check(PASS, "; ".join(c.message for c in good), good[0].sources)
     if UNKNOWN_STATUS in (ver.status, lock.status):
         return Check(UNKNOWN_STATUS, "; ".join(c.message for c in (ver, lock)))
-    return Check(FAIL, f"{ver.message}; {lock.message}: a deleted or overwritten log is lost")
+    return Check(FAIL, f"{ver.message}; {lock.message}: a deleted or overwritten log is lost",
+                 absent=ver.absent and lock.absent)
 
 
 @register
@@ -172,9 +186,11 @@ resource "aws_s3_bucket_versioning" "config" {
                                                f"define ({problem}); cannot confirm versioning or object lock")
         for bucket, users in buckets.values():
             check = deletion_protection(model, bucket)
-            yield self._finding(check.status, bucket, f"log bucket of {', '.join(users)}: {check.message}")
+            yield self._finding(check.status, bucket, f"log bucket of {', '.join(users)}: {check.message}",
+                                evidence=check.sources, absent_in=model if check.absent else None)
         if not buckets and not unresolved:
-            yield self.passed(ACCOUNT, "no log source in this configuration delivers to an S3 bucket")
+            yield self.absent(model, PASS, ACCOUNT, "nothing to check: no log source in this configuration delivers "
+                                                    "to an S3 bucket")
 
 
 # =============================================================================
@@ -198,6 +214,26 @@ def _denies(stmt: dict, action: str, name, trails, role=None, origin=None, model
     return verdict, why or "its Action or Resource is not known until apply"
 
 
+def _maybe_absent(pol: P.Attached) -> str:
+    """Why a policy reaching a role may not exist (its attachment or the policy itself), else ""."""
+    for r in (pol.source, pol.where[0] if pol.where else None):
+        if r is not None and getattr(r, "maybe_absent", None):
+            return f"{r.address} may not exist ({r.maybe_absent})"
+    return ""
+
+
+def _scp_over(model, scp: P.AttachedScp, account: str) -> object:
+    """Is the role's account under the SCP?  An attachment to the organization root, an OU, or a
+    target not known until apply is taken to cover every account of the configuration; one to a
+    literal account id covers that account (UNKNOWN when the role's account id is not known)."""
+    target = scp.attachment.values.get("target_id")
+    if not (isinstance(target, str) and target.isdigit() and len(target) == 12):
+        return True
+    if account.isdigit():
+        return account == target
+    return UNKNOWN
+
+
 class _Evidence:
     """What the policies reaching one role say about one action."""
 
@@ -211,10 +247,15 @@ class _Evidence:
 
 def _collect(model, index: P.IamIndex, scps, role, name, trails) -> dict[str, _Evidence]:
     evidence = {DELETE_TRAIL: _Evidence(), STOP_LOGGING: _Evidence()}
-    sources = list(index.policies(role)) + [
-        P.Attached(f"SCP {s.policy.address} (attached by {s.attachment.address})", s.statements, s.attachment,
-                   s.definite, f"{s.policy.address} content is not known until apply", boundary=True,
-                   where=(s.policy, "content")) for s in scps]
+    sources = list(index.policies(role))
+    for s in scps:
+        over = _scp_over(model, s, model.account_of(role))
+        if over is False:
+            continue
+        sources.append(P.Attached(f"SCP {s.policy.address} (attached by {s.attachment.address})", s.statements,
+                                  s.attachment, s.definite and over is True,
+                                  f"{s.policy.address} content is not known until apply", boundary=True,
+                                  where=(s.policy, "content")))
     for pol in sources:
         for action, ev in evidence.items():
             if pol.statements is UNKNOWN:
@@ -225,7 +266,10 @@ def _collect(model, index: P.IamIndex, scps, role, name, trails) -> dict[str, _E
                 origin = pol.origin(model, stmt) if stmt.get("Condition") else None
                 verdict, reason = _denies(stmt, action, name, trails, role, origin, model)
                 if verdict is True:
-                    (ev.denied if pol.definite else ev.maybe_denied).append(where)
+                    doubtful = _maybe_absent(pol)
+                    if doubtful:
+                        ev.not_counted.append(f"{where}: {doubtful}")
+                    (ev.denied if pol.definite and not doubtful else ev.maybe_denied).append(where)
                 elif verdict is UNKNOWN:
                     ev.maybe_denied.append(where)
                     ev.not_counted.append(f"{where}: {reason}")
@@ -246,11 +290,12 @@ class DeleteTrailDenied(Rule):
     # the policy file runs "DeleteTrail" into "for" (a lost code span); clauses are compared ignoring spaces
     clause = "IAM policy denies DeleteTrail for all non-admin roles"
     rationale = ("Deleting (or stopping) the trail ends the audit record of everything that follows, including "
-                 "the deletion itself.  Only the break-glass admin role may do it; every other role people can "
-                 "assume -- through SSO, another account, CI federation -- needs an explicit Deny of "
-                 "cloudtrail:DeleteTrail (an attached IAM policy or an organization SCP), which no Allow can "
-                 "override.  Service roles, which only AWS services can assume, are exempt unless a policy "
-                 "allows them DeleteTrail or StopLogging.")
+                 "the deletion itself.  Only the break-glass admin role may do it; every other role -- those people "
+                 "assume through SSO, another account or CI federation, and those AWS services assume for code: EC2 "
+                 "instance profiles, Lambda and ECS task roles, whose credentials anyone on the instance can use -- "
+                 "needs an explicit Deny of cloudtrail:DeleteTrail (an attached IAM policy, a permissions boundary "
+                 "or an organization SCP over the account), which no Allow can override.  Only service-linked roles "
+                 "(path /aws-service-role/), which accept no customer policies, are exempt.")
     fix = ("Attach a policy with a Deny of cloudtrail:DeleteTrail and cloudtrail:StopLogging on \"*\" to every "
            "non-admin role (or attach an SCP denying them except for the admin role's ARN).")
     example_fail = '''resource "aws_iam_role" "ci" {
@@ -273,20 +318,31 @@ resource "aws_iam_role_policy_attachment" "ci" {
         roles = model.of_type(P.ROLE)
         for role in roles:
             status, message = self.check_role(model, policy, index, scps, trails, role)
-            yield self._finding(status, role, message)
+            # "no attached policy denies it": a module not read may attach the denial (by role name)
+            absent = status == FAIL and "no attached policy or SCP denying" in message
+            yield self._finding(status, role, message, absent_in=model if absent else None)
         external = list(self.external_roles(index, policy, trails))
         yield from external
-        if not roles and not external:
-            yield from self.no_roles(model, index, scps, trails)
+        with_roles = {model.account_of(r) for r in roles} | {model.account_of(model.get(f.resource))
+                                                             for f in external if model.get(f.resource)}
+        for account in model.accounts():
+            if account not in with_roles:
+                yield from self.no_roles(model, index, scps, trails, account)
 
     def check_role(self, model, policy, index, scps, trails, role):
         name = P.role_name(role)
         shown = P.shown_name(role)
+        if role.values.get("path") == SERVICE_LINKED_PATH:
+            return PASS, (f"role {shown} has path {SERVICE_LINKED_PATH}: a service-linked role, which accepts no "
+                          "customer policy, is exempt")
         if name is not UNKNOWN:
             glob = P.matching_glob(name, policy.delete_trail_exempt_roles)
             if glob:
                 return PASS, (f"role {shown} matches delete_trail_exempt_roles {glob!r}: the admin role is exempt "
                               "from the DeleteTrail denial")
+        entry, how = entry_for_role(policy, role)
+        if entry is not None and entry["id"] == BREAK_GLASS:
+            return PASS, f"role {shown} is the {describe_entry(entry)} ({how}): the admin role is exempt"
         ev = _collect(model, index, scps, role, name, trails)
         delete, stop = ev[DELETE_TRAIL], ev[STOP_LOGGING]
         stop_allowed = [a for a in stop.allowed] if not stop.denied else []
@@ -297,14 +353,7 @@ resource "aws_iam_role_policy_attachment" "ci" {
                               f"and nothing denies {STOP_LOGGING}")
             return PASS, f"role {shown}: {DELETE_TRAIL} denied by {delete.denied[0]}"
         trusted = P.trust(model, role)
-        service = trusted.services_only()  # any AWS service principal: no person can assume the role
-        if service is True:
-            bad = delete_allowed + stop_allowed
-            if bad:
-                return FAIL, (f"role {shown} is a service role of {', '.join(trusted.services())}, but {bad[0]} "
-                              "with no Deny")
-            return PASS, (f"role {shown} can be assumed only by {', '.join(trusted.services())} "
-                          "(assume_role_policy): a service role no person can assume, exempt from the DeleteTrail denial")
+        service = trusted.services_only()  # only AWS services assume it: code running as it acts through it
         if delete_allowed or stop_allowed:
             bad = (delete_allowed + stop_allowed)[0]
             return FAIL, f"role {shown}: {bad}, and no attached policy or SCP denies it"
@@ -314,14 +363,17 @@ resource "aws_iam_role_policy_attachment" "ci" {
         if delete.maybe_denied:
             doubts.append(delete.not_counted[0] if delete.not_counted else f"{delete.maybe_denied[0]} may deny it")
         doubts += delete.unknown[:1]
-        if service is UNKNOWN:
-            doubts.append("its assume_role_policy is not known until apply (it may be a service role)")
         if doubts:
             return UNKNOWN_STATUS, (f"role {shown}: no attached policy is known to deny {DELETE_TRAIL}; "
                                     + "; ".join(doubts))
+        note = f" ({delete.not_counted[0]})" if delete.not_counted else ""
+        if service is True:
+            return FAIL, (f"role {shown}, a service role of {', '.join(trusted.services())}, has no attached policy "
+                          f"or SCP denying {DELETE_TRAIL}{note}: whatever acts through it (the service, or code on "
+                          "an instance, in a function or task) could delete the trail; only service-linked roles "
+                          "are exempt")
         who = ", ".join(f"{k} {P._show(i) if i is UNKNOWN else i}" for k, i in trusted.principals[:2]) or \
             "no principal"
-        note = f" ({delete.not_counted[0]})" if delete.not_counted else ""
         return FAIL, (f"role {shown} (assumable by {who}) has no attached policy or SCP denying "
                       f"{DELETE_TRAIL}{note}")
 
@@ -339,25 +391,34 @@ resource "aws_iam_role_policy_attachment" "ci" {
                                                            f"{P.statement_label(stmt, i)}")
                     break
 
-    def no_roles(self, model, index, scps, trails):
-        """No role is defined here: an attached SCP denial covers the account; a denial policy attached
-        to no role of this configuration cannot be confirmed; nothing at all fails."""
+    def no_roles(self, model, index, scps, trails, account):
+        """No role of this account is defined here: an attached SCP denial over the account covers it; a
+        denial policy attached to no role of this configuration cannot be confirmed; nothing at all fails."""
+        where = _accounts.prefix(model, account)
         for s in scps:
-            for stmt in s.statements if isinstance(s.statements, list) else []:
-                if s.definite and _denies(stmt, DELETE_TRAIL, "__non_admin__", trails)[0] is True:
-                    yield self.passed(ACCOUNT, f"no aws_iam_role in this configuration; SCP {s.policy.address} "
-                                               f"(attached by {s.attachment.address}) denies {DELETE_TRAIL}")
-                    return
+            if s.definite and _scp_over(model, s, account) is True:
+                for stmt in s.statements if isinstance(s.statements, list) else []:
+                    if _denies(stmt, DELETE_TRAIL, "__non_admin__", trails)[0] is True:
+                        yield self.passed(ACCOUNT, f"{where}no aws_iam_role in this configuration; SCP "
+                                                   f"{s.policy.address} (attached by {s.attachment.address}) denies "
+                                                   f"{DELETE_TRAIL}", account=account, evidence=[s.attachment])
+                        return
         denials = [g.policy.label for g in index.grants if isinstance(g.policy.statements, list)
+                   and model.account_of(g.policy.source) == account
                    and any(_denies(st, DELETE_TRAIL, UNKNOWN, trails)[0] is not False for st in g.policy.statements)]
         for pol in model.of_type(P.POLICY):
+            if model.account_of(pol) != account:
+                continue
             stmts = P.policy_statements(model, pol, "policy")
             if isinstance(stmts, list) and any(_denies(st, DELETE_TRAIL, UNKNOWN, trails)[0] is not False
                                                for st in stmts):
                 denials.append(pol.address)
         if denials:
-            yield self.unknown(ACCOUNT, f"no aws_iam_role in this configuration; {denials[0]} denies {DELETE_TRAIL} "
-                                        "but reaches no role defined here: cannot confirm every non-admin role has it")
+            yield self.unknown(ACCOUNT, f"{where}no aws_iam_role in this configuration; {denials[0]} denies "
+                                        f"{DELETE_TRAIL} but reaches no role defined here: cannot confirm every "
+                                        "non-admin role has it", account=account)
         else:
-            yield self.failed(ACCOUNT, f"no aws_iam_role and no IAM policy or SCP denying {DELETE_TRAIL} in this "
-                                       "configuration")
+            yield self.absent(model, FAIL, ACCOUNT, f"{where}no aws_iam_role and no IAM policy or SCP denying "
+                                                    f"{DELETE_TRAIL} in this configuration", account=account)
+
+

@@ -18,7 +18,8 @@ IAM compares role names -- case-insensitively -- and ignoring separators and wor
 - ACC-004: the break-glass DevOps admin role can be assumed only with MFA.
 - ACC-005: each log-access role of the policy exists in the configuration.
 
-Not covered: KMS key policies (who may decrypt), S3 access points, CloudWatch Logs resource policies
+KMS key policies (who may decrypt) are ACC-006's (``log_access_keys``).  Not covered: S3 access
+points, CloudWatch Logs resource policies
 and subscription filters copying logs elsewhere.
 """
 from __future__ import annotations
@@ -28,8 +29,10 @@ import re
 from ..engine import ACCOUNT, FAIL, PASS, UNKNOWN_STATUS, Rule, register
 from ..model import UNKNOWN
 from . import _principals as P
-from . import _s3
+from . import _accounts, _s3
 from ._iam import grants_any_action, principal_entries
+from ._naming import (describe_entry, entry_for_name, entry_for_role, missing_role_fix, missing_role_message,
+                      role_entry, roles_for, show_entry_globs)
 from ._retention import parse_s3_arn
 from .integrity import log_buckets
 
@@ -42,32 +45,17 @@ READ_ONLY_ROLE = "security_investigation"
 # =============================================================================
 # who is allowed
 # =============================================================================
-def role_entry(policy, role_id: str) -> dict | None:
-    for r in policy.log_access_roles:
-        if r["id"] == role_id:
-            return r
-    return None
-
-
-def describe_entry(entry: dict) -> str:
-    return entry.get("description") or entry["id"]
-
-
 def allowed_name(policy, name: str) -> dict | None:
-    """The log-access role entry of the policy whose name glob matches ``name``."""
-    for r in policy.log_access_roles:
-        if P.name_matches(name, r["name"]):
-            return r
-    return None
+    """The log-access role entry of the policy whose name globs match ``name``."""
+    return entry_for_name(policy, name)[0]
 
 
 def allowed_role(model, policy, role) -> tuple:
     """(True / False / UNKNOWN, why) -- may this aws_iam_role read logs?"""
     name = P.role_name(role)
-    if name is not UNKNOWN:
-        entry = allowed_name(policy, name)
-        if entry:
-            return True, f"role {name!r} is the {describe_entry(entry)} (matches {entry['name']!r})"
+    entry, how = entry_for_role(policy, role)
+    if entry:
+        return True, f"role {P.shown_name(role)} is the {describe_entry(entry)} ({how})"
     trusted = P.trust(model, role)
     services = trusted.services_only(policy.log_access_services)
     if services is True:
@@ -77,22 +65,8 @@ def allowed_role(model, policy, role) -> tuple:
         return UNKNOWN, "its name is not known until apply"
     if services is UNKNOWN:
         return UNKNOWN, f"role {name!r} matches no log-access role and its assume_role_policy is not known"
-    return False, f"role {name!r}, which matches no log-access role ({', '.join(r['name'] for r in policy.log_access_roles)})"
-
-
-def roles_for(model, policy, role_id: str):
-    """(the policy entry, roles of the model matching it, roles whose name is not known)."""
-    entry = role_entry(policy, role_id)
-    if entry is None:
-        return None, [], []
-    matched, unnamed = [], []
-    for role in model.of_type(P.ROLE):
-        name = P.role_name(role)
-        if name is UNKNOWN:
-            unnamed.append(role)
-        elif P.name_matches(name, entry["name"]):
-            matched.append(role)
-    return entry, matched, unnamed
+    globs = ", ".join(g for r in policy.log_access_roles for g in r["names"])
+    return False, f"role {name!r}, which matches no log-access role ({globs})"
 
 
 def _log_bucket_names(model):
@@ -264,9 +238,9 @@ class _PrincipalCheck:
         if name is None:
             return False, f"{arn!r}, not a log-access role"
         if "*" in name or "?" in name:
-            entry = next((r for r in self.policy.log_access_roles
-                          if re.fullmatch(re.escape(r["name"]).replace(r"\*", ".*"), name, re.I)
-                          or r["name"].lower() == name.lower()), None)
+            entry = next((r for r in self.policy.log_access_roles for g in r["names"]
+                          if re.fullmatch(re.escape(g).replace(r"\*", ".*"), name, re.I)
+                          or g.lower() == name.lower()), None)
             if entry is None:
                 return False, f"pattern {arn!r}, which could match roles other than the log-access roles"
             return True, ""
@@ -363,9 +337,12 @@ class LogBucketReaders(_AccessRule):
                                                f"({problem}); cannot tell who may read it")
         for bucket, _ in buckets.values():
             status, message = _bucket_check(model, policy, bucket)
-            yield self._finding(status, bucket, message)
+            # a pass without any bucket policy rests on none being attached (a module not read may attach one)
+            absent = status == PASS and "no bucket policy" in message
+            yield self._finding(status, bucket, message, absent_in=model if absent else None)
         if not buckets and not unresolved:
-            yield self.passed(ACCOUNT, "no log source in this configuration delivers to an S3 bucket")
+            yield self.absent(model, PASS, ACCOUNT, "nothing to check: no log source in this configuration delivers "
+                                                    "to an S3 bucket")
 
 
 # =============================================================================
@@ -431,7 +408,7 @@ class IdentityLogReaders(_AccessRule):
                 allowed, why = allowed_role(model, policy, principal)
             else:
                 allowed, why = False, f"a {kind} is not a log-access role"
-            yield self._verdict(principal, kind, allowed, why, reads, maybe)
+            yield self._verdict(principal, kind, allowed, why, reads, maybe, model=model)
         for grant, name in index.external_grants():
             if grant.kind == P.ROLE and allowed_name(policy, name):
                 continue
@@ -455,7 +432,7 @@ class IdentityLogReaders(_AccessRule):
                 yield self.unknown(pol, f"{(reads + maybe)[0]}; the policy is attached to no principal in this "
                                         "configuration, so who receives it is not known")
 
-    def _verdict(self, subject, kind, allowed, why, reads, maybe, named=False):
+    def _verdict(self, subject, kind, allowed, why, reads, maybe, named=False, model=None):
         if allowed is True:
             return self.passed(subject, f"{why}: allowed to read logs")
         who = kind if named else f"{kind} {P.shown_name(subject)}"
@@ -463,7 +440,8 @@ class IdentityLogReaders(_AccessRule):
             return self.failed(subject, f"{who} is not a log-access role, but {reads[0]}")
         if reads or maybe:
             return self.unknown(subject, f"{who}: {why}; {(reads + maybe)[0]}")
-        return self.passed(subject, f"{who}: no policy grants it a log read")
+        # resting on no other policy reaching it: a module not read may attach one
+        return self.passed(subject, f"{who}: no policy grants it a log read", absent_in=model)
 
 
 # =============================================================================
@@ -471,24 +449,19 @@ class IdentityLogReaders(_AccessRule):
 # =============================================================================
 class _NamedRoleRule(_AccessRule):
     role_id = ""
+    pass_rests_on_absence = False  # a pass that rests on no other policy reaching the role
 
     def evaluate(self, model, policy):
         entry, roles, unnamed = roles_for(model, policy, self.role_id)
         if entry is None:
             yield self.passed(ACCOUNT, f"the policy lists no {self.role_id!r} log-access role")
             return
-        if not roles:
-            if unnamed:
-                yield self.unknown(ACCOUNT, f"no role matching {entry['name']!r} ({describe_entry(entry)}); "
-                                            f"the name of {unnamed[0].address} is not known until apply")
-            else:
-                yield self.failed(ACCOUNT, f"no aws_iam_role matches {entry['name']!r}: the "
-                                           f"{describe_entry(entry)} does not exist")
-            return
+        # a missing role is ACC-005's finding: reported once, not under two rules
         index = P.IamIndex(model)
         for role in roles:
             status, message = self.check(model, policy, index, role)
-            yield self._finding(status, role, message)
+            absent = status == PASS and self.pass_rests_on_absence
+            yield self._finding(status, role, message, absent_in=model if absent else None)
 
     def check(self, model, policy, index, role):
         raise NotImplementedError
@@ -500,6 +473,7 @@ class InvestigationRoleReadOnly(_NamedRoleRule):
     title = "The security investigation role is read-only"
     clause = "Security investigation role (read-only, CloudWatch Logs Insights)"
     role_id = READ_ONLY_ROLE
+    pass_rests_on_absence = True
     rationale = ("The investigation role reads every audit log; if it could also write or delete (s3:Put*, "
                  "s3:Delete*, logs:Delete*, logs:Put*, or a wildcard like \"*\", \"s3:*\", \"logs:*\"), the "
                  "person investigating could alter the evidence.  Every action its policies allow must be a "
@@ -679,8 +653,12 @@ class LogAccessRolesExist(_AccessRule):
     title = "The log-access roles of the policy exist"
     rationale = ("Log access is restricted to named roles; if the break-glass admin role or the security "
                  "investigation role is missing, logs can only be read by someone outside the policy (or not "
-                 "at all in an investigation).  Each role the policy lists must be created by the baseline.")
-    fix = "Create the missing role (e.g. \"<prefix>-devops-admin\", \"<prefix>-security-investigation\") with its policies."
+                 "at all in an investigation).  Each role the policy lists must exist in every account the "
+                 "configuration manages.  Naming is the organisation's: a role is recognised by the policy's "
+                 "log_access.roles name globs (defaults accept common spellings such as *break-glass*, "
+                 "*devops-admin*, *incident-response*) or by the naming tag (auditgate:role = devops_admin).")
+    fix = ("Create the missing role (e.g. \"<prefix>-devops-admin\", \"<prefix>-security-investigation\"), or map an "
+           "existing one: add its name to log_access.roles in the policy file or tag it auditgate:role = <id>.")
     example_fail = '''# no aws_iam_role named like "*security-investigation*"'''
     example_pass = '''resource "aws_iam_role" "security_investigation" {
   name               = "nvs-security-investigation"
@@ -690,13 +668,20 @@ class LogAccessRolesExist(_AccessRule):
     def evaluate(self, model, policy):
         for entry in policy.log_access_roles:
             _, roles, unnamed = roles_for(model, policy, entry["id"])
-            if roles:
-                for role in roles:
-                    yield self.passed(role, f"role {P.shown_name(role)} is the {describe_entry(entry)} "
-                                            f"(matches {entry['name']!r})")
-            elif unnamed:
-                yield self.unknown(ACCOUNT, f"no role matching {entry['name']!r} ({describe_entry(entry)}); the name "
-                                            f"of {unnamed[0].address} is not known until apply")
-            else:
-                yield self.failed(ACCOUNT, f"no aws_iam_role matches {entry['name']!r}: the {describe_entry(entry)} "
-                                           "does not exist")
+            for role in roles:
+                _, how = entry_for_role(policy, role)
+                yield self.passed(role, f"role {P.shown_name(role)} is the {describe_entry(entry)} ({how})",
+                                  evidence=[role])
+            mine, maybe = _accounts.split(model, roles), _accounts.split(model, unnamed)
+            for account in model.accounts():
+                if mine.get(account):
+                    continue
+                where = _accounts.prefix(model, account)
+                fix = missing_role_fix(policy, entry)
+                if maybe.get(account):
+                    yield self.unknown(ACCOUNT, f"{where}{missing_role_message(policy, entry)}; the name of "
+                                                f"{maybe[account][0].address} is not known until apply",
+                                       account=account, fix=fix)
+                else:
+                    yield self.absent(model, FAIL, ACCOUNT, f"{where}{missing_role_message(policy, entry)}: it "
+                                                            "does not exist", account=account, fix=fix)

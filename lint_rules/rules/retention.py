@@ -11,6 +11,8 @@ from __future__ import annotations
 
 
 from ..engine import ACCOUNT, FAIL, UNKNOWN_STATUS, Rule, register
+from . import _accounts, _s3
+from ._trail import NO_TRAIL_FIX, accounts_without_trail
 from ..model import UNKNOWN
 from ._event_exports import event_exports
 from ._retention import (BUCKET, app_log_groups, FROM_ARN, LOG_GROUP, LOGGING, Outcome, bucket_keeps, combine,
@@ -24,9 +26,9 @@ class _RetentionRule(Rule):
     section = SECTION
     source_id: str = ""
 
-    def report(self, subject, label: str, outcomes: list[Outcome], req: str):
+    def report(self, subject, label: str, outcomes: list[Outcome], req: str, evidence=()):
         status, text = combine(outcomes)
-        return self._finding(status, subject, f"{label} {subject.address} → {text}; {req}")
+        return self._finding(status, subject, f"{label} {subject.address} → {text}; {req}", evidence=evidence)
 
 
 @register
@@ -35,11 +37,15 @@ class CloudTrailRetention(_RetentionRule):
     title = "CloudTrail logs are kept for 7 years"
     clause = "| AWS API activity | CloudTrail (multi-region) | 7 years |"
     source_id = "cloudtrail"
-    rationale = ("API activity is the primary audit trail for PHI systems; if the trail's S3 archive or its "
-                 "CloudWatch Logs group deletes events before the policy's retention period, an investigation "
-                 "or audit covering that period cannot be answered.")
-    fix = ("Remove or lengthen lifecycle expiration (current and noncurrent versions) on the trail bucket and "
-           "set retention_in_days ≥ 2557 (or 0) on the trail's log group.")
+    rationale = ("API activity is the primary audit trail for PHI systems; if the trail's S3 archive deletes "
+                 "events before the policy's retention period, an investigation or audit covering that period "
+                 "cannot be answered.  The trail's S3 bucket -- the copy with the digest files that prove it "
+                 "complete -- is the system of record and must keep logs 7 years (lifecycle expiration of current "
+                 "and noncurrent versions); a CloudWatch Logs copy that feeds the alarms may keep less, and the "
+                 "finding says how long it keeps.  Policy cloudtrail.retention_on = every_destination makes the "
+                 "log group count too.  An account no trail covers (its own, or an organization trail) fails.")
+    fix = ("Remove or lengthen lifecycle expiration (current and noncurrent versions) on the trail bucket to "
+           "≥ 2557 days.")
     example_fail = '''resource "aws_cloudtrail" "t" { s3_bucket_name = aws_s3_bucket.trail.id ... }
 resource "aws_s3_bucket_lifecycle_configuration" "trail" {
   bucket = aws_s3_bucket.trail.id
@@ -61,16 +67,28 @@ resource "aws_s3_bucket_lifecycle_configuration" "trail" {
 
     def evaluate(self, model, policy):
         days, req = requirement(policy, self.source_id)
-        trails = model.of_type("aws_cloudtrail")
-        if not trails:
-            yield self.failed(ACCOUNT, f"no aws_cloudtrail in this configuration: nothing keeps AWS API activity; {req}")
-            return
-        for trail in trails:
+        every = policy.cloudtrail_retention_on == "every_destination"
+        for trail in model.of_type("aws_cloudtrail"):
             outcomes = destination_outcomes(model, trail, "s3_bucket_name", BUCKET, days,
                                             log_prefix=key_prefix(trail.values.get("s3_key_prefix")))
-            outcomes += destination_outcomes(model, trail, "cloud_watch_logs_group_arn", LOG_GROUP, days,
-                                             required=False)
+            copies = destination_outcomes(model, trail, "cloud_watch_logs_group_arn", LOG_GROUP, days,
+                                          required=False)
+            if every:
+                outcomes += copies
+            elif copies and outcomes:
+                for o in copies:
+                    outcomes[0].notes.append(f"CloudWatch Logs copy: {o.text} -- it feeds the alarms; the S3 archive "
+                                             "is the system of record (cloudtrail.retention_on = archive)")
             yield self.report(trail, "CloudTrail trail", outcomes, req)
+        for cov in accounts_without_trail(model):
+            where = _accounts.prefix(model, cov.account)
+            if cov.maybe_org:
+                yield self.unknown(ACCOUNT, f"{where}no aws_cloudtrail of its own, and whether {cov.maybe_org[0].address} "
+                                            f"is an organization trail covering it is not known until apply; {req}",
+                                   account=cov.account)
+            else:
+                yield self.absent(model, FAIL, ACCOUNT, f"{where}no aws_cloudtrail covers it: nothing keeps AWS API "
+                                                        f"activity; {req}", account=cov.account, fix=NO_TRAIL_FIX)
 
 
 def _flow_log_outcomes(model, flow, days):
@@ -107,18 +125,24 @@ resource "aws_flow_log" "x" { vpc_id = aws_vpc.main.id  log_destination = aws_cl
 
     def evaluate(self, model, policy):
         days, req = requirement(policy, self.source_id)
-        flows = model.of_type("aws_flow_log")
-        if not flows:
-            vpcs = model.of_type("aws_vpc", "aws_default_vpc") + model.data("aws_vpc")
-            if vpcs:
-                yield self.failed(ACCOUNT, f"no aws_flow_log in this configuration ({len(vpcs)} VPC(s)): network "
-                                           f"traffic is not logged or kept; {req}")
-            else:
-                yield self.unknown(ACCOUNT, "no aws_vpc and no aws_flow_log in this configuration: cannot confirm "
-                                            f"network traffic logs are kept; {req}")
-            return
-        for flow in flows:
+        flows_by = _accounts.split(model, model.of_type("aws_flow_log"))
+        vpcs_by = _accounts.split(model, model.of_type("aws_vpc", "aws_default_vpc") + model.data("aws_vpc"))
+        if not any(flows_by.values()) and not any(vpcs_by.values()):
+            yield self.absent(model, UNKNOWN_STATUS, ACCOUNT, "no aws_vpc and no aws_flow_log in this configuration: "
+                                                              f"cannot confirm network traffic logs are kept; {req}")
+        for account, flows in flows_by.items():
+            vpcs = vpcs_by.get(account, [])
+            if not flows and vpcs:
+                yield self.absent(model, FAIL, ACCOUNT, f"no aws_flow_log{_accounts.suffix(model, account)} in this "
+                                                        f"configuration ({len(vpcs)} VPC(s)): network traffic is not "
+                                                        f"logged or kept; {req}", account=account,
+                                  fix=VpcFlowLogsFix)
+        for flow in model.of_type("aws_flow_log"):
             yield self.report(flow, "VPC flow log", _flow_log_outcomes(model, flow, days), req)
+
+
+VpcFlowLogsFix = ("Add an aws_flow_log for each VPC (traffic_type = \"ALL\") to a CloudWatch log group whose "
+                  "retention_in_days ≥ 365 (or 0).")
 
 
 @register
@@ -136,11 +160,13 @@ class ConfigRetention(_RetentionRule):
 
     def evaluate(self, model, policy):
         days, req = requirement(policy, self.source_id)
-        channels = model.of_type("aws_config_delivery_channel")
-        if not channels:
-            yield self.failed(ACCOUNT, "no aws_config_delivery_channel in this configuration: configuration "
-                                       f"history is not delivered to a bucket; {req}")
-        for ch in channels:
+        for account, channels in _accounts.split(model, model.of_type("aws_config_delivery_channel")).items():
+            if not channels:
+                yield self.absent(model, FAIL, ACCOUNT, f"no aws_config_delivery_channel{_accounts.suffix(model, account)} "
+                                                        "in this configuration: configuration history is not "
+                                                        f"delivered to a bucket; {req}", account=account,
+                                  fix="Add an aws_config_delivery_channel to a bucket that keeps objects ≥ 2557 days.")
+        for ch in model.of_type("aws_config_delivery_channel"):
             outcomes = destination_outcomes(model, ch, "s3_bucket_name", BUCKET, days,
                                             log_prefix=key_prefix(ch.values.get("s3_key_prefix")))
             yield self.report(ch, "AWS Config delivery channel", outcomes, req)
@@ -180,25 +206,32 @@ class GuardDutyFindingsRetention(_RetentionRule):
         dests = model.of_type("aws_guardduty_publishing_destination")
         exports, unsure = event_exports(model, "aws.guardduty", days)
         for export in exports:
-            yield self.report(export.target, "GuardDuty findings export (EventBridge)", export.outcomes, req)
-        if not dests and not exports:
-            detectors = model.of_type("aws_guardduty_detector")
+            yield self.report(export.target, "GuardDuty findings export (EventBridge)", export.outcomes, req,
+                              evidence=[export.target])
+        dests_by = _accounts.split(model, dests)
+        exports_by = _accounts.split(model, [e.target for e in exports])
+        unsure_by = _accounts.split(model, unsure)
+        for account, detectors in _accounts.split(model, model.of_type("aws_guardduty_detector")).items():
+            if dests_by.get(account) or exports_by.get(account):
+                continue
+            where = _accounts.prefix(model, account)
             what = (f"{len(detectors)} GuardDuty detector(s) but no aws_guardduty_publishing_destination"
                     if detectors else "no aws_guardduty_detector and no aws_guardduty_publishing_destination")
-            if unsure:
-                yield self.unknown(ACCOUNT, f"{what}; event_pattern of the rule of {unsure[0].address} is not "
-                                            f"known: cannot tell whether it exports GuardDuty findings; {req}")
+            if unsure_by.get(account):
+                yield self.unknown(ACCOUNT, f"{where}{what}; event_pattern of the rule of "
+                                            f"{unsure_by[account][0].address} is not known: cannot tell whether it "
+                                            f"exports GuardDuty findings; {req}", account=account)
             else:
-                yield self.failed(ACCOUNT, f"{what} and no EventBridge rule storing aws.guardduty findings in a "
-                                           f"log group: GuardDuty keeps findings only 90 days; {req}")
-            return
+                yield self.absent(model, FAIL, ACCOUNT, f"{where}{what} and no EventBridge rule storing aws.guardduty "
+                                                        "findings in a log group: GuardDuty keeps findings only 90 "
+                                                        f"days; {req}", account=account)
         for dest in dests:
             dtype = dest.values.get("destination_type")
             if dtype not in (None, "S3"):
                 outcomes = [Outcome(UNKNOWN_STATUS, f"destination_type = {fmt(dtype)}: retention not visible")]
             else:
                 outcomes = destination_outcomes(model, dest, "destination_arn", BUCKET, days, log_prefix=FROM_ARN)
-            yield self.report(dest, "GuardDuty findings export", outcomes, req)
+            yield self.report(dest, "GuardDuty findings export", outcomes, req, evidence=[dest])
 
 
 @register
@@ -207,11 +240,13 @@ class SecurityHubFindingsRetention(_RetentionRule):
     title = "Security Hub findings are kept for 1 year"
     clause = "| Security findings | Security Hub / GuardDuty | 1 year |"
     source_id = "security_findings"
-    rationale = ("Security Hub deletes findings 90 days after their last update. An EventBridge rule sending them "
-                 "to a log group must keep them for the policy period; without such an export the findings are "
-                 "kept through the GuardDuty publishing destination (the findings Security Hub aggregates from "
-                 "GuardDuty, RET-004), and control findings are re-derived from AWS Config history (RET-003). "
-                 "With neither export the rule fails.")
+    rationale = ("Security Hub deletes findings 90 days after their last update, and the policy keeps security "
+                 "findings 1 year: an EventBridge rule matching aws.securityhub must send them to a log group that "
+                 "keeps them for the policy period, in every account with Security Hub.  Without such an export "
+                 "the rule fails.  Organisations that read the GuardDuty publishing destination (RET-004) plus AWS "
+                 "Config history (RET-003, from which Security Hub's control findings are re-derived) as enough "
+                 "set security_hub.findings_export = guardduty_export_suffices in the policy file; then a GuardDuty "
+                 "export of the same account passes instead.")
     fix = ("Add an aws_cloudwatch_event_rule matching source aws.securityhub with an aws_cloudwatch_event_target "
            "to a log group whose retention_in_days ≥ 365 (or 0).")
     example_fail = '''resource "aws_securityhub_account" "this" {}   # findings are never exported'''
@@ -226,30 +261,38 @@ resource "aws_cloudwatch_log_group" "findings" { name = "/aws/events/securityhub
 
     def evaluate(self, model, policy):
         days, req = requirement(policy, self.source_id)
-        hubs = model.of_type("aws_securityhub_account")
-        if not hubs:
-            yield self.failed(ACCOUNT, f"no aws_securityhub_account in this configuration: Security Hub "
-                                       f"findings are neither collected nor kept; {req}")
-            return
         exports, unsure = event_exports(model, "aws.securityhub", days)
         for export in exports:
-            yield self.report(export.target, "Security Hub findings export", export.outcomes, req)
-        found = bool(exports)
-        if not found:
-            if unsure:
-                yield self.unknown(ACCOUNT, f"event_pattern of the rule of {unsure[0].address} is not known; cannot "
-                                            f"tell whether Security Hub findings are exported; {req}")
-            elif model.of_type("aws_guardduty_publishing_destination"):
-                # The schema this baseline is held to has no log-group resource policy, so an
-                # EventBridge export cannot be built; the findings' evidence is still kept:
-                # GuardDuty's through its export (RET-004), the standards' through AWS Config.
-                yield self.passed(ACCOUNT, "no separate Security Hub export; GuardDuty findings are kept through "
-                                           "their publishing destination (RET-004) and control findings are "
-                                           "re-derived from AWS Config history (RET-003)")
+            yield self.report(export.target, "Security Hub findings export", export.outcomes, req,
+                              evidence=[export.target])
+        exports_by = _accounts.split(model, [e.target for e in exports])
+        unsure_by = _accounts.split(model, unsure)
+        gd_by = _accounts.split(model, model.of_type("aws_guardduty_publishing_destination"))
+        for account, hubs in _accounts.split(model, model.of_type("aws_securityhub_account")).items():
+            where = _accounts.prefix(model, account)
+            if not hubs:
+                yield self.absent(model, FAIL, ACCOUNT, f"{where}no aws_securityhub_account in this configuration: "
+                                                        f"Security Hub findings are neither collected nor kept; {req}",
+                                  account=account, fix="Create an aws_securityhub_account and export its findings.")
+                continue
+            if exports_by.get(account):
+                continue
+            if unsure_by.get(account):
+                yield self.unknown(ACCOUNT, f"{where}event_pattern of the rule of {unsure_by[account][0].address} is "
+                                            f"not known; cannot tell whether Security Hub findings are exported; {req}",
+                                   account=account)
+            elif not policy.securityhub_export_required and gd_by.get(account):
+                yield self.passed(ACCOUNT, f"{where}no separate Security Hub export; accepted by the policy "
+                                           "(security_hub.findings_export = guardduty_export_suffices): GuardDuty "
+                                           "findings are kept through their publishing destination (RET-004) and "
+                                           "control findings are re-derived from AWS Config history (RET-003)",
+                                  account=account, evidence=gd_by[account])
             else:
-                yield self.failed(ACCOUNT, "neither Security Hub findings (EventBridge rule → log group) nor "
-                                           "GuardDuty findings (publishing destination) are exported: Security "
-                                           f"Hub keeps findings only 90 days; {req}")
+                why = ("" if policy.securityhub_export_required or gd_by.get(account)
+                       else " nor GuardDuty findings (publishing destination)")
+                yield self.absent(model, FAIL, ACCOUNT, f"{where}no EventBridge rule sends Security Hub findings "
+                                                        f"(source aws.securityhub) to a log group{why}: Security Hub "
+                                                        f"keeps findings only 90 days; {req}", account=account)
 
 
 @register
@@ -259,7 +302,9 @@ class ApplicationLogRetention(_RetentionRule):
     clause = "| Application access logs | CloudWatch Logs (Django/Laravel) | 1 year |"
     source_id = "application_logs"
     rationale = ("Application logs record who accessed or changed which PHI record; they must be kept for "
-                 "the policy period to answer access investigations.")
+                 "the policy period to answer access investigations.  Each application log group (recognised "
+                 "as APP-001 does: application_log_groups globs or the naming tag) must keep events that long; "
+                 "a missing group is APP-001's finding, not repeated here.")
     fix = "Set retention_in_days ≥ 365 (or 0) on each application log group."
     example_fail = '''resource "aws_cloudwatch_log_group" "django" { name = "/app/django"  retention_in_days = 30 }'''
     example_pass = '''resource "aws_cloudwatch_log_group" "django" { name = "/app/django"  retention_in_days = 365 }'''
@@ -267,18 +312,12 @@ class ApplicationLogRetention(_RetentionRule):
     def evaluate(self, model, policy):
         days, req = requirement(policy, self.source_id)
         groups = model.of_type(LOG_GROUP)
-        for app, glob in policy.application_log_groups.items():
-            matched, unnamed = app_log_groups(groups, glob)
+        for app, globs in policy.application_log_group_globs.items():
+            matched, _ = app_log_groups(groups, globs, policy, app)
+            # a missing log group is APP-001's finding: reported once, not under two rules
             for g in matched:
                 status, text = combine([log_group_keeps(g, days)])
                 yield self._finding(status, g, f"{app} application log group → {text}; {req}")
-            if not matched:
-                if unnamed:
-                    yield self.unknown(ACCOUNT, f"no log group named {glob!r} for {app}; the names of "
-                                                f"{', '.join(g.address for g in unnamed)} are not known; {req}")
-                else:
-                    yield self.failed(ACCOUNT, f"no aws_cloudwatch_log_group named {glob!r}: {app} application "
-                                               f"logs are not kept; {req}")
 
 
 @register
@@ -288,7 +327,9 @@ class AccessLogRetention(_RetentionRule):
     clause = "| S3 access (screenshot bucket) | S3 Server Access Logging | 1 year |"
     source_id = "s3_access_logs"
     rationale = ("Server access logs are the only per-request record of who read or wrote PHI screenshots; "
-                 "the target bucket must keep them for the policy period.")
+                 "the target bucket (of an aws_s3_bucket_logging or a legacy inline logging block) must keep them "
+                 "for the policy period.  A missing screenshot bucket or missing logging is S3L-001's finding, "
+                 "not repeated here.")
     fix = "Remove or lengthen lifecycle expiration on the access-log target bucket to ≥ 365 days."
     example_fail = '''resource "aws_s3_bucket_logging" "shots" {
   bucket = aws_s3_bucket.screenshots.id  target_bucket = aws_s3_bucket.access_logs.id  target_prefix = "s3/"
@@ -304,33 +345,18 @@ resource "aws_s3_bucket_lifecycle_configuration" "access_logs" {
 
     def evaluate(self, model, policy):
         days, req = requirement(policy, self.source_id)
-        buckets, unnamed = screenshot_buckets(model, policy)
-        if not buckets:
-            yield self.unknown(ACCOUNT, f"no aws_s3_bucket named {policy.screenshot_bucket!r} in this configuration"
-                                        f"{' (bucket names not known: ' + ', '.join(b.address for b in unnamed) + ')' if unnamed else ''}"
-                                        f": cannot confirm the screenshot bucket's access logs are kept; {req}")
-            return
+        buckets, _ = screenshot_buckets(model, policy)
+        # no screenshot bucket, or none logged: S3L-001's finding, not repeated here
         for b in buckets:
-            configs, unresolved = sub_resources(model, b, LOGGING)
+            targets, _ = _s3.logging_targets(model, b)
             outcomes: list[Outcome] = []
-            for cfg in configs:
-                outcomes += [Outcome(o.status, f"{cfg.address} → {o.full_text}") for o in
-                             destination_outcomes(model, cfg, "target_bucket", BUCKET, days,
-                                                  log_prefix=key_prefix(cfg.values.get("target_prefix")))]
-            inline = b.values.get("logging")
-            if not configs and isinstance(inline, list):
-                for i, block in enumerate(inline):
-                    if isinstance(block, dict) and is_set(block.get("target_bucket")):
-                        outcomes += destination_outcomes(model, b, f"logging.{i}.target_bucket", BUCKET, days,
-                                                         log_prefix=key_prefix(block.get("target_prefix")))
-            if not outcomes:
-                if unresolved:
-                    outcomes = [Outcome(UNKNOWN_STATUS, f"bucket of {unresolved[0].address} is not known until "
-                                                        "apply; cannot tell whether it logs this bucket")]
-                else:
-                    outcomes = [Outcome(FAIL, "no aws_s3_bucket_logging: access to the screenshot bucket is not "
-                                              "logged, so nothing is kept")]
-            yield self.report(b, "screenshot bucket", outcomes, req)
+            for holder, prefix in targets:
+                found = destination_outcomes(model, holder, f"{prefix}target_bucket", BUCKET, days,
+                                             log_prefix=key_prefix(holder.get(f"{prefix}target_prefix")))
+                outcomes += [Outcome(o.status, f"{holder.address} → {o.full_text}" if holder is not b else o.full_text)
+                             for o in found]
+            if outcomes:
+                yield self.report(b, "screenshot bucket", outcomes, req)
 
 
 @register
@@ -355,8 +381,8 @@ resource "aws_cloudwatch_log_group" "sessions" { name = "/ssm/sessions"  retenti
         days, req = requirement(policy, self.source_id)
         docs = session_documents(model)
         if not docs:
-            yield self.failed(ACCOUNT, "no aws_ssm_document with document_type = \"Session\": Session Manager "
-                                       f"preferences do not send session logs anywhere; {req}")
+            yield self.absent(model, FAIL, ACCOUNT, "no aws_ssm_document with document_type = \"Session\": Session "
+                                                    f"Manager preferences do not send session logs anywhere; {req}")
             return
         for doc in docs:
             inputs, problem = session_inputs(doc)

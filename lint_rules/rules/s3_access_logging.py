@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from ..engine import ACCOUNT, FAIL, PASS, UNKNOWN_STATUS, Rule, register
-from ._retention import LOGGING, Outcome, combine, fmt, resolve, screenshot_buckets, sub_resources
+from . import _s3
+from ._naming import how_to_map
+from ._retention import SCREENSHOT_BUCKET, Outcome, combine, fmt, resolve, screenshot_buckets
 
 
 def _target_outcome(model, bucket, holder, path) -> Outcome:
@@ -39,7 +41,10 @@ class ScreenshotBucketAccessLogging(Rule):
     clause = "| S3 access (screenshot bucket) | S3 Server Access Logging | 1 year |"
     rationale = ("The screenshot bucket holds PHI; server access logs are the per-request record of who read "
                  "or wrote each object.  Logging a bucket into itself creates a write loop and lets anyone who "
-                 "can delete screenshots also delete the evidence.")
+                 "can delete screenshots also delete the evidence.  The screenshot bucket is recognised by the "
+                 "policy's screenshot_bucket globs or the naming tag (auditgate:role = screenshot_bucket); its "
+                 "logging by an aws_s3_bucket_logging or a legacy inline logging block (whose target then is a log "
+                 "bucket for every other rule).  A missing screenshot bucket is reported here only.")
     fix = ("Add aws_s3_bucket_logging with bucket = the screenshot bucket and target_bucket = a separate "
            "access-log bucket.")
     example_fail = '''resource "aws_s3_bucket" "screenshots" { bucket = "nvs-screenshots" }   # no aws_s3_bucket_logging'''
@@ -53,24 +58,27 @@ class ScreenshotBucketAccessLogging(Rule):
         buckets, unnamed = screenshot_buckets(model, policy)
         if not buckets:
             names = f" (names not known: {', '.join(b.address for b in unnamed)})" if unnamed else ""
-            yield self.unknown(ACCOUNT, f"no aws_s3_bucket with bucket matching {policy.screenshot_bucket!r} in "
-                                        f"this configuration{names}: cannot confirm the screenshot bucket's access "
-                                        "is logged")
+            wanted = f"named like {policy.screenshot_bucket}"
+            if policy.mapping_tag:
+                wanted += f" or tagged {policy.mapping_tag} = {SCREENSHOT_BUCKET}"
+            fix = how_to_map(policy, SCREENSHOT_BUCKET, "screenshot bucket (aws_s3_bucket)", "screenshot_bucket")
+            message = (f"no aws_s3_bucket {wanted} in this configuration{names}: cannot confirm the screenshot "
+                       "bucket's access is logged")
+            if unnamed:
+                yield self.unknown(ACCOUNT, message, fix=fix)
+            else:  # nothing to check is a verdict only when every module was read
+                yield self.absent(model, UNKNOWN_STATUS, ACCOUNT, message, fix=fix)
             return
         for b in buckets:
-            configs, unresolved = sub_resources(model, b, LOGGING)
-            outcomes = [_target_outcome(model, b, cfg, "target_bucket") for cfg in configs]
-            inline = b.values.get("logging")
-            if not configs and isinstance(inline, list):
-                outcomes += [_target_outcome(model, b, b, f"logging.{i}.target_bucket")
-                             for i, block in enumerate(inline)
-                             if isinstance(block, dict) and block.get("target_bucket") is not None]
+            targets, unresolved = _s3.logging_targets(model, b)
+            outcomes = [_target_outcome(model, b, holder, f"{prefix}target_bucket") for holder, prefix in targets]
             if not outcomes:
                 if unresolved:
                     outcomes = [Outcome(UNKNOWN_STATUS, f"bucket of {unresolved[0].address} is not known until "
                                                         "apply; cannot tell whether it logs this bucket")]
                 else:
-                    outcomes = [Outcome(FAIL, "no aws_s3_bucket_logging (or logging block) for the screenshot "
-                                              "bucket: server access logging is off")]
+                    yield self.absent(model, FAIL, b, "no aws_s3_bucket_logging (or logging block) for the "
+                                                      "screenshot bucket: server access logging is off")
+                    continue
             status, text = combine(outcomes)
-            yield self._finding(status, b, text)
+            yield self._finding(status, b, text, evidence=[h for h, _ in targets])

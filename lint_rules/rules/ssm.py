@@ -78,12 +78,12 @@ class SessionManagerLogging(Rule):
     def evaluate(self, model, policy):
         docs = session_documents(model)
         if not docs:
-            yield self.failed(ACCOUNT, "no aws_ssm_document with document_type = \"Session\" in this configuration: "
-                                       "Session Manager does not log sessions")
+            yield self.absent(model, FAIL, ACCOUNT, "no aws_ssm_document with document_type = \"Session\" in this "
+                                                    "configuration: Session Manager does not log sessions")
             return
         for doc in docs:
             status, text = combine(_doc_outcomes(doc))
-            yield self._finding(status, doc, text)
+            yield self._finding(status, doc, text, evidence=[doc])
         # Session Manager applies the preferences document SSM-SessionManagerRunShell to every session
         # started without --document-name; another name only covers sessions that ask for it.
         if not any(d.values.get("name") == SESSION_DEFAULT_DOCUMENT for d in docs):

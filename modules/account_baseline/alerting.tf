@@ -22,7 +22,10 @@ module "iam_guardrails" {
     module.cloudtrail.cloudwatch_role_name,
     module.flow_logs.iam_role_name,
     module.config.iam_role_name,
-  ])
+    ], compact([
+      # code on a managed instance acts through its role: it needs the denial too
+      module.ssm_session_logging.instance_role_name,
+  ]))
   manage_organization_scp = var.manage_organization_scp
   scp_target_ids          = var.scp_target_ids
 }

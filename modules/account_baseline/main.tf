@@ -146,6 +146,7 @@ module "config" {
 module "security_findings" {
   source = "../security_findings"
 
+  name_prefix         = var.name_prefix
   findings_bucket_arn = module.findings_bucket.bucket_arn
   kms_key_arn         = module.kms.key_arn
 }

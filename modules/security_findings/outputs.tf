@@ -17,3 +17,8 @@ output "securityhub_standards_arns" {
   description = "ARNs of the Security Hub standards subscribed to."
   value       = [aws_securityhub_standards_subscription.fsbp.standards_arn, aws_securityhub_standards_subscription.cis.standards_arn]
 }
+
+output "securityhub_findings_log_group_name" {
+  description = "Name of the log group keeping a copy of every Security Hub finding."
+  value       = aws_cloudwatch_log_group.securityhub_findings.name
+}

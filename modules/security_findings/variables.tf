@@ -1,3 +1,13 @@
+variable "name_prefix" {
+  description = "Prefix of the names of the findings log group, EventBridge rule and log resource policy."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9-]{0,30}$", var.name_prefix))
+    error_message = "name_prefix must be 1-31 lowercase letters, digits or hyphens, starting with a letter or digit."
+  }
+}
+
 variable "findings_bucket_arn" {
   description = "ARN of the KMS-encrypted log archive bucket (kept at least 365 days) receiving exported GuardDuty findings; its policy must allow GuardDuty delivery."
   type        = string
@@ -40,8 +50,19 @@ variable "cis_benchmark_version" {
   }
 }
 
+variable "findings_retention_days" {
+  description = "Days the log group keeps the Security Hub findings EventBridge copies into it (the policy keeps security findings 1 year)."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = contains([365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.findings_retention_days)
+    error_message = "findings_retention_days must be a CloudWatch Logs retention of at least 365 days."
+  }
+}
+
 variable "tags" {
-  description = "Tags added to the GuardDuty detector."
+  description = "Tags added to the GuardDuty detector, the findings log group and the EventBridge rule."
   type        = map(string)
   default     = {}
 }

@@ -27,3 +27,8 @@ output "instance_role_arn" {
   description = "ARN of the managed instances' IAM role (null when create_instance_profile is false)."
   value       = try(aws_iam_role.instance[0].arn, null)
 }
+
+output "instance_role_name" {
+  description = "Name of the managed instances' IAM role (null when create_instance_profile is false); a non-admin role that needs the DeleteTrail denial."
+  value       = try(aws_iam_role.instance[0].name, null)
+}

@@ -44,6 +44,11 @@ resource "aws_iam_role" "lambda" {
   })
 }
 
+resource "aws_iam_role_policy_attachment" "lambda_deny_trail_tampering" {
+  role       = aws_iam_role.lambda.name
+  policy_arn = aws_iam_policy.deny_trail_tampering.arn
+}
+
 resource "aws_lambda_function" "thumbnailer" {
   function_name = "acme-phi-thumbnailer"
   role          = aws_iam_role.lambda.arn
@@ -183,6 +188,21 @@ NONCOMPLIANT = {
     # Application logs
     "no_django_log_group": ([("drop", 'resource "aws_cloudwatch_log_group" "django"')], ["APP-001", "django"]),
     "no_laravel_log_group": ([("drop", 'resource "aws_cloudwatch_log_group" "laravel"')], ["APP-001", "laravel"]),
+    # Application-Level Logging: PHI masked (data protection), audit events counted (metric filters)
+    "app_logs_audited_not_masked": ([("sub", '      {\n        Sid            = "mask"\n        DataIdentifier = local.phi_identifiers\n'
+                                             '        Operation      = { Deidentify = { MaskConfig = {} } }\n      },\n', "")],
+                                    ["APP-002", "Deidentify"]),
+    "app_logs_ssn_not_masked": ([("sub", '"DateOfBirth", "Ssn-US", ', '"DateOfBirth", ')], ["APP-002", "Ssn-US"]),
+    "app_logs_no_data_protection": ([("drop", 'resource "aws_cloudwatch_log_account_policy" "phi"')],
+                                    ["APP-002", "no data protection policy"]),
+    "app_logs_findings_kept_30_days": ([("sub", 'name              = "/audit/data-protection-findings"\n  retention_in_days = 365',
+                                         'name              = "/audit/data-protection-findings"\n  retention_in_days = 30')],
+                                       ["APP-002", "30 days"]),
+    "app_logs_no_login_failure_metric": ([("drop", 'resource "aws_cloudwatch_log_metric_filter" "laravel_login_failures"')],
+                                         ["APP-003", "auth.login.failure"]),
+    "app_logs_metric_filters_on_wrong_group": ([("sub", "  laravel_log_group = aws_cloudwatch_log_group.laravel.name",
+                                                 "  laravel_log_group = aws_cloudwatch_log_group.django.name")],
+                                               ["APP-003", "laravel"]),
     # Screenshot bucket access logging
     "screenshot_bucket_not_logged": ([("drop", 'resource "aws_s3_bucket_logging" "screenshots"')], ["S3L-001"]),
     "screenshot_bucket_logs_to_itself": ([("sub", "target_bucket = aws_s3_bucket.access_logs.id", "target_bucket = aws_s3_bucket.screenshots.id")], ["S3L-001"]),
@@ -267,7 +287,11 @@ COMPLIANT_VARIANTS = {
   name              = each.key
   retention_in_days = 365
   kms_key_id        = aws_kms_key.logs.arn
-}''')],
+}'''),
+                                ("sub", "  django_log_group  = aws_cloudwatch_log_group.django.name\n"
+                                        "  laravel_log_group = aws_cloudwatch_log_group.laravel.name\n",
+                                 '  django_log_group  = aws_cloudwatch_log_group.app["/app/django/patient-portal"].name\n'
+                                 '  laravel_log_group = aws_cloudwatch_log_group.app["/app/laravel/billing"].name\n')],
     "screenshot_bucket_prefix": [("sub", 'bucket = "acme-phi-screenshots-prod"', 'bucket_prefix = "acme-phi-screenshots-"')],
     "lambda_with_data_events": [("add", "lambda.tf", LAMBDA_FN)],
     # (to a CMK-encrypted log bucket: the access-log target is SSE-S3, the only encryption its own pipe allows)
@@ -481,6 +505,36 @@ NONCOMPLIANT.update({
                                            'bucket = aws_s3_bucket.config.id\n  rule {\n    apply_server_side_encryption_by_default {\n      sse_algorithm     = "AES256"')], ["ENC-004", "ENC-002"]),
 })
 
+# Issue 7, "CloudTrail retention is judged on the archive": the trail's S3 bucket is the system of record;
+# the CloudWatch Logs copy that feeds the alarms may keep less.  The log group keeping 6 years is
+# compliant by default, and a break only under a policy file with cloudtrail.retention_on: every_destination.
+EVERY_DESTINATION_ONLY = {"trail_log_group_2192_days": NONCOMPLIANT.pop("trail_log_group_2192_days")}
+COMPLIANT_VARIANTS["trail_log_group_2192_days"] = EVERY_DESTINATION_ONLY["trail_log_group_2192_days"][0]
+
+NONCOMPLIANT.update({
+    # Issue 7 item 8: a role AWS services assume (here the app's EC2 instance role) needs the denial too
+    "instance_role_without_trail_denial": ([("sub", "    app_instance          = aws_iam_role.app_instance.name\n", "")],
+                                           ["INT-002", "app_instance"]),
+})
+
+NONCOMPLIANT.update({
+    # ACC-006: the trail key lets any principal decrypt the log files (no narrowing condition)
+    "trail_key_decrypt_open_to_everyone": ([("sub", """        Principal = {
+          AWS = [
+            aws_iam_role.devops_admin.arn,
+            aws_iam_role.security_investigator.arn,
+          ]
+        }
+        Action   = ["kms:Decrypt", "kms:ReEncryptFrom"]
+        Resource = "*"
+        Condition = {
+          StringEquals = { "kms:CallerAccount" = data.aws_caller_identity.current.account_id }
+          StringLike = {""", """        Principal = { AWS = "*" }
+        Action    = ["kms:Decrypt", "kms:ReEncryptFrom"]
+        Resource  = "*"
+        Condition = {
+          StringLike = {""")], ["ACC-006", "aws_kms_key.cloudtrail"]),
+})
 
 # Logs that actually arrive (DLV): one break per log pipe -- the writer may no longer write
 SSM_INSTANCE_WITHOUT_LOGGING = '''

@@ -73,6 +73,37 @@ def _log_group(p: PlanBuilder, name: str, log_name: str, days: int) -> None:
                refs={"kms_key_id": ["aws_kms_key.logs.arn"]})
 
 
+PHI_IDENTIFIERS = ["Name", "Address", "EmailAddress", "PhoneNumber-US", "DateOfBirth", "Ssn-US", "DriversLicense-US",
+                   "HealthInsuranceClaimNumber-US", "MedicareBeneficiaryNumber-US", "NationalDrugCode-US",
+                   "NationalProviderId-US", "HealthcareProcedureCode-US", "DrugEnforcementAgencyNumber-US"]
+
+
+def _app_protection(p: PlanBuilder) -> None:
+    """app_protection.tf: an account-level data protection policy and audit-event metric filters."""
+    _log_group(p, "data_protection_findings", "/audit/data-protection-findings", 365)
+    ids = [f"arn:aws:dataprotection::aws:data-identifier/{i}" for i in PHI_IDENTIFIERS]
+    document = {"Name": "phi-data-protection", "Statement": [
+        {"DataIdentifier": ids, "Operation": {"Audit": {"FindingsDestination": {
+            "CloudWatchLogs": {"LogGroup": "/audit/data-protection-findings"}}}}, "Sid": "audit"},
+        {"DataIdentifier": ids, "Operation": {"Deidentify": {"MaskConfig": {}}}, "Sid": "mask"}],
+        "Version": "2021-06-01"}
+    p.resource("aws_cloudwatch_log_account_policy.phi",
+               {"policy_name": "phi-data-protection", "policy_type": "DATA_PROTECTION_POLICY", "scope": "ALL",
+                "selection_criteria": None, "policy_document": json.dumps(document, separators=(",", ":"))},
+               unknown=["id", "region"],
+               refs={"policy_document": ["local.phi_identifiers", "aws_cloudwatch_log_group.data_protection_findings.name"]})
+    for app, group in (("django", "/app/django/patient-portal"), ("laravel", "/app/laravel/billing")):
+        for name, event, metric in (("login_failures", "auth.login.failure", "LoginFailures"),
+                                    ("authz_denied", "authz.denied", "AuthorizationDenials")):
+            p.resource(f"aws_cloudwatch_log_metric_filter.{app}_{name}",
+                       {"name": f"{app}-{name.replace('_', '-')}", "log_group_name": group,
+                        "pattern": f'{{ $.event = "{event}" }}', "apply_on_transformed_logs": False,
+                        "metric_transformation": [{"name": f"{app.capitalize()}{metric}",
+                                                   "namespace": "Application/Audit", "value": "1",
+                                                   "default_value": None, "dimensions": None, "unit": "None"}]},
+                       unknown=["id", "region"], refs={"log_group_name": [f"local.{app}_log_group"]})
+
+
 def _policy_doc(p: PlanBuilder, name: str, statements: list[dict], refs: dict, unknown: list[str]) -> None:
     """A deferred aws_iam_policy_document (inputs unknown at plan time)."""
     p.resource(f"data.aws_iam_policy_document.{name}",
@@ -368,6 +399,7 @@ def build_compliant_plan(as_written: bool = False) -> dict:
     # --- Application logs, screenshot bucket, access logs -----------------------------------
     _log_group(p, "django", "/app/django/patient-portal", 365)
     _log_group(p, "laravel", "/app/laravel/billing", 365)
+    _app_protection(p)
     _bucket(p, "screenshots", f"{PREFIX}-screenshots-{acct}" if as_written else f"{PREFIX}-screenshots-prod",
             kms="logs", expire=None)
     p.resource("aws_s3_bucket_logging.screenshots", {"target_prefix": "screenshots/", "expected_bucket_owner": None,
@@ -596,7 +628,13 @@ PLAN_NONCOMPLIANT = {
         "aws_securityhub_account.main", "aws_securityhub_standards_subscription.fsbp",
         "aws_securityhub_standards_subscription.cis", "aws_securityhub_product_subscription.guardduty")]), ["FND-002"]),
     "no_django_log_group": (lambda d: drop_resource(d, "aws_cloudwatch_log_group.django"), ["APP-001"]),
+    "no_data_protection": (lambda d: drop_resource(d, "aws_cloudwatch_log_account_policy.phi"), ["APP-002"]),
+    "no_login_failure_metric": (lambda d: drop_resource(d, "aws_cloudwatch_log_metric_filter.laravel_login_failures"),
+                                ["APP-003"]),
     "screenshot_not_logged": (lambda d: drop_resource(d, "aws_s3_bucket_logging.screenshots"), ["S3L-001"]),
     "ssm_not_encrypted": (lambda d: _ssm_content(d, cloudWatchEncryptionEnabled=False), ["SSM-001"]),
     "log_group_without_kms": (lambda d: set_known(d, "aws_cloudwatch_log_group.laravel", "kms_key_id", None), ["ENC-001"]),
 }
+
+# Issue 7: the trail's CloudWatch Logs copy may keep less than the S3 archive (cloudtrail.retention_on).
+PLAN_EVERY_DESTINATION_ONLY = {"trail_log_group_2192_days": PLAN_NONCOMPLIANT.pop("trail_log_group_2192_days")}

@@ -111,10 +111,7 @@ def test_each_idiom_alone_is_accepted(tmp_path, idiom):
     assert_clean(*check(H.write_dir(files, tmp_path / idiom)))
 
 
-COMPLIANT_FPS = {
-    "s3_data_events_exclude_trail_bucket": "CT-003 unknown for every bucket when an advanced selector excludes only the "
-                                           "trail's own bucket (not_starts_with = [\"${aws_s3_bucket.cloudtrail.arn}/\"])",
-}
+COMPLIANT_FPS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("variant", [
@@ -123,13 +120,29 @@ def test_compliant_variant(tmp_path, variant):
     assert_clean(*check(H.write_dir(H.apply(base_files(), T.COMPLIANT_VARIANTS[variant]), tmp_path / variant)))
 
 
+def every_destination_policy(tmp_path) -> Path:
+    import yaml
+
+    from lint_rules.policy import load_policy
+
+    data = load_policy().data
+    data["cloudtrail"]["retention_on"] = "every_destination"
+    path = tmp_path / "every-destination.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    return path
+
+
+@pytest.mark.parametrize("variant", list(T.EVERY_DESTINATION_ONLY))
+def test_break_only_when_every_destination_counts(tmp_path, variant):
+    ops, needles = T.EVERY_DESTINATION_ONLY[variant]
+    root = H.write_dir(H.apply(base_files(), ops), tmp_path / variant)
+    assert_caught(*check(root, None, "--policy", str(every_destination_policy(tmp_path))), needles)
+
+
 # ---------------------------------------------------------------------------
 # 3. One break per policy line
 # ---------------------------------------------------------------------------
-NONCOMPLIANT_FNS = {
-    "securityhub_findings_not_exported": "RET-005 passes with no Security Hub export at all ('re-derived from Config "
-                                         "history'); Security Hub drops findings after 90 days, policy wants 1 year",
-}
+NONCOMPLIANT_FNS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("variant", [
@@ -144,7 +157,8 @@ def test_noncompliant_variants_cover_every_rule():
     (ENC-005 cannot be broken validly: GuardDuty export requires a customer-managed key;
     PLN-001 judges the plan document, not the configuration: see test_unfinished_plan_never_passes)."""
     proc = run(["rules"])
-    ids = {line.split()[0] for line in proc.stdout.decode().splitlines() if line.strip()}
+    ids = {line.split()[0] for line in proc.stdout.decode().splitlines()
+           if line.strip() and "(auditgate logs)" not in line}  # log-line rules read logs, not Terraform
     targeted = {n for _, ns in T.NONCOMPLIANT.values() for n in ns}
     assert ids and ids - targeted == {"ENC-005", "PLN-001"}, sorted(ids - targeted)
 
@@ -161,7 +175,9 @@ def test_stored_plans_match_builder():
 # around computed ARNs: "(known after apply)" in a plan, so who may read the logs cannot be proven.
 PLAN_ACCESS_UNPROVABLE = {("ACC-001", "unknown", "aws_s3_bucket.findings"),
                           ("ACC-001", "unknown", "aws_s3_bucket.access_logs"),
-                          ("ACC-003", "unknown", "aws_iam_role.security_investigator")}
+                          ("ACC-003", "unknown", "aws_iam_role.security_investigator"),
+                          # the trail key's policy is a jsonencode() around the log readers' role ARNs
+                          ("ACC-006", "unknown", "aws_kms_key.cloudtrail")}
 # The same documents decide whether each log service may write: a bucket, key or role policy built from the
 # ARN of a bucket or log group created in the same plan is read only at apply (the plan lists the ARN's
 # references, not the template around it), so delivery cannot be proven from the plan.
@@ -216,6 +232,14 @@ def test_plan_as_written_reports_unknown_not_pass_for_jsonencode():
 def test_plan_noncompliant_variant(variant):
     fn, needles = P.PLAN_NONCOMPLIANT[variant]
     assert_caught(*check("-", json.dumps(fn(P.build_compliant_plan()))), needles)
+
+
+@pytest.mark.parametrize("variant", list(P.PLAN_EVERY_DESTINATION_ONLY))
+def test_plan_break_only_when_every_destination_counts(tmp_path, variant):
+    fn, needles = P.PLAN_EVERY_DESTINATION_ONLY[variant]
+    doc = json.dumps(fn(P.build_compliant_plan()))
+    assert_only_unprovable(*check("-", doc), PLAN_ACCESS_UNPROVABLE)
+    assert_caught(*check("-", doc, "--policy", str(every_destination_policy(tmp_path))), needles)
 
 
 @pytest.mark.parametrize("flags", [

@@ -8,6 +8,6 @@ from .env import ADAPTER
 if str(ADAPTER) not in sys.path:
     sys.path.insert(0, str(ADAPTER))
 
-from auditgate_bridge import run_auditgate, scan_index, verdicts  # noqa: E402
+from auditgate_bridge import run_auditgate, scan_index, scan_state, verdicts  # noqa: E402
 
-__all__ = ["run_auditgate", "scan_index", "verdicts"]
+__all__ = ["run_auditgate", "scan_index", "scan_state", "verdicts"]

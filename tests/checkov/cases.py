@@ -49,10 +49,19 @@ def build_hcl_tree(dest: Path) -> list[str]:
     return roots + [NO_PROVIDER]
 
 
-def build_plan_dir(dest: Path) -> list[str]:
-    """Write the plans under ``dest``; their file names."""
+def planned_roots() -> list[Path]:
+    """The configurations with no stored plan whose real plans the offline terraform can make: every
+    example but the one in tests/fixtures/plans, and the acceptance cases."""
+    examples = [p for p in sorted((REPO / "terraform/examples").iterdir())
+                if any(p.glob("*.tf")) and p.name != "noncompliant"]
+    return examples + [c for c in sorted(REPO.glob("tests/acceptance*/cases/*")) if c.is_dir() and any(c.glob("*.tf"))]
+
+
+def build_plan_dir(dest: Path, real_plans: dict[str, dict] | None = None) -> list[str]:
+    """Write the plans under ``dest`` (with ``real_plans``: name -> plan made by terraform); their
+    file names."""
     dest.mkdir(parents=True)
-    plans: dict[str, dict] = {}
+    plans: dict[str, dict] = {f"real_{name}": doc for name, doc in (real_plans or {}).items()}
     for path in sorted((REPO / "tests/fixtures/plans").glob("*.json")):
         plans[f"fixture_{path.stem}"] = json.loads(path.read_text())
     for path in sorted(REPO.glob("tests/acceptance*/cases/*.json")):

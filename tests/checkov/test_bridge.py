@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .bridge import run_auditgate, scan_index, verdicts
+from .bridge import run_auditgate, scan_index, scan_state, verdicts
 
 ScanIndex, Verdicts = scan_index.ScanIndex, verdicts.Verdicts
 block_addresses, detail_line = verdicts.block_addresses, verdicts.detail_line
@@ -245,3 +245,11 @@ def test_list_rules_reads_the_real_cli(monkeypatch):
     monkeypatch.setenv("AUDITGATE_BIN", " ".join(auditgate_command()))
     from lint_rules.engine import all_rules
     assert [r["id"] for r in run_auditgate.list_rules()] == [r.id for r in all_rules()]
+
+
+def test_scan_without_auditgate_fails_every_block_with_the_reason(monkeypatch, tmp_path):
+    monkeypatch.setattr(scan_state, "_RULES", None)
+    monkeypatch.setenv("AUDITGATE_BIN", str(tmp_path / "no-auditgate"))
+    state = scan_state.ScanState(graph=None)
+    got = state.verdict("CT-001", {"__address__": "aws_s3_bucket.b"}, "resource", "")
+    assert got.result == "FAILED" and "cannot run" in got.details[0]

@@ -1,6 +1,7 @@
 """checkov, through the adapter in checkov_adapter/, reaches auditgate's verdict on every finding.
 
-One checkov run per form over every case (baseline roots, examples, acceptance cases; their plans):
+One checkov run per form over every case (baseline roots, examples, acceptance cases; their plans:
+the stored ones, and real terraform plans of the others where the offline terraform runs):
 each auditgate finding must come back as a line of exactly one checkov record of the same rule, on
 the finding's own block (or, for an account-wide finding or an address checkov does not hold, on the
 input's anchor, naming what it is about), and each record's result must be the combination of its
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from . import cases, parity
-from .env import ADAPTER, run_checkov
+from .env import ADAPTER, REPO, run_checkov
 from .bridge import verdicts
 
 pytestmark = pytest.mark.slow
@@ -25,13 +26,26 @@ pytestmark = pytest.mark.slow
 Scan = collections.namedtuple("Scan", "cwd inputs findings reports rules")
 
 
-def _scan(tmp: Path, form: str) -> Scan:
+def real_plans(request) -> dict[str, dict]:
+    """Plans of the examples and acceptance cases made by the real terraform with the offline AWS
+    provider (the session's ``offline_tf``, shared with the other terraform tests), where this
+    checkout has it and the machine can run it; else none (the stored plans still run)."""
+    try:
+        offline = request.getfixturevalue("offline_tf")
+    except (pytest.FixtureLookupError, pytest.skip.Exception):
+        return {}
+    roots = cases.planned_roots()
+    offline.plans(roots)
+    return {"_".join(root.relative_to(REPO).parts): offline.plan(root) for root in roots}
+
+
+def _scan(tmp: Path, form: str, request) -> Scan:
     policy = cases.write_policy(tmp / "policy.yaml")
     if form == "hcl":
         inputs = [f"hcl/{r}" for r in cases.build_hcl_tree(tmp / "hcl")]
         args = ["-d", "hcl", "--framework", "terraform"]
     else:
-        inputs = [f"plans/{p}" for p in cases.build_plan_dir(tmp / "plans")]
+        inputs = [f"plans/{p}" for p in cases.build_plan_dir(tmp / "plans", real_plans(request))]
         args = ["-d", "plans", "--framework", "terraform_plan"]
     extra = ["--policy", str(policy)]
     findings = parity.auditgate_findings(extra + inputs, tmp)
@@ -41,13 +55,13 @@ def _scan(tmp: Path, form: str) -> Scan:
 
 
 @pytest.fixture(scope="module")
-def hcl_scan(tmp_path_factory) -> Scan:
-    return _scan(tmp_path_factory.mktemp("checkov-hcl"), "hcl")
+def hcl_scan(tmp_path_factory, request) -> Scan:
+    return _scan(tmp_path_factory.mktemp("checkov-hcl"), "hcl", request)
 
 
 @pytest.fixture(scope="module")
-def plan_scan(tmp_path_factory) -> Scan:
-    return _scan(tmp_path_factory.mktemp("checkov-plan"), "plan")
+def plan_scan(tmp_path_factory, request) -> Scan:
+    return _scan(tmp_path_factory.mktemp("checkov-plan"), "plan", request)
 
 
 @pytest.fixture(params=["hcl", "plan"])

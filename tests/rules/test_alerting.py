@@ -605,9 +605,11 @@ def test_anomaly_alarm_on_another_bucket_does_not_count(tmp_path):
     assert "no aws_cloudwatch_metric_alarm watches" in message(report)
 
 
-def test_no_screenshot_bucket_is_unknown(tmp_path):
+def test_no_screenshot_bucket_is_reported_once_by_s3l001(tmp_path):
     report = lint(tmp_path, "ALR-003", bucket=None, bucket_metric=None, anomaly=None)
-    assert verdicts(report) == {ACCOUNT: "unknown"}
+    assert verdicts(report) == {}
+    assert verdicts(lint(tmp_path / "s3l", "S3L-001", bucket=None, bucket_metric=None, anomaly=None)) == {
+        ACCOUNT: "unknown"}
 
 
 def test_anomaly_alarm_without_subscriber_fails(tmp_path):

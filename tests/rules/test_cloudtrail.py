@@ -734,11 +734,17 @@ def test_ct005_hcl_bare_arn_is_unknown(tmp_path):
     assert run_hcl(tmp_path, "CT-005", trail) == {TRAIL: "unknown"}
 
 
-def test_ct005_hcl_rotation_off_fails(tmp_path):
+ROTATION_REQUIRED = Policy({**POLICY.data, "kms": {"require_key_rotation": True}}, "<rotation required>")
+
+
+def test_ct005_hcl_rotation_off_fails_when_the_policy_requires_rotation(tmp_path):
     kms = 'resource "aws_kms_key" "trail" {\n  enable_key_rotation = false\n}\n'
-    report = lint_hcl(tmp_path, hcl(kms=kms), rule="CT-005")
+    report = lint_hcl(tmp_path, hcl(kms=kms), rule="CT-005", policy=ROTATION_REQUIRED)
     assert verdicts(report, "CT-005") == {TRAIL: "fail"}
     assert "enable_key_rotation" in messages(report, "CT-005")[TRAIL]
+    report = lint_hcl(tmp_path, hcl(kms=kms), rule="CT-005")
+    assert verdicts(report, "CT-005") == {TRAIL: "pass"}
+    assert "enable_key_rotation = false, which the policy does not require" in messages(report, "CT-005")[TRAIL]
 
 
 def _module_chain_plan(rotation: bool) -> PlanBuilder:
@@ -760,7 +766,9 @@ def test_ct005_plan_module_chain_passes():
 
 
 def test_ct005_plan_module_chain_rotation_off_fails():
-    report = lint_plan(_module_chain_plan(False).build(), rule="CT-005")
+    assert verdicts(lint_plan(_module_chain_plan(False).build(), rule="CT-005"), "CT-005") == {
+        "module.trail.aws_cloudtrail.this": "pass"}
+    report = lint_plan(_module_chain_plan(False).build(), rule="CT-005", policy=ROTATION_REQUIRED)
     assert verdicts(report, "CT-005") == {"module.trail.aws_cloudtrail.this": "fail"}
     assert "module.kms.aws_kms_key.this" in messages(report, "CT-005")["module.trail.aws_cloudtrail.this"]
 

@@ -1421,3 +1421,62 @@ def test_dlv001_bucket_named_only_at_apply(tmp_path):
     files["main.tf"] = files["main.tf"].replace('"${aws_s3_bucket.trail.arn}/AWSLogs/*"',
                                                 '"arn:aws:s3:::acme-trail-20260101/AWSLogs/*"')
     check(tmp_path / "by_name", files, "DLV-001", TRAIL, "unknown")
+
+
+# --- policies as people write them: legacy inline bucket policy, heredoc, aws_kms_key_policy -------
+def test_dlv001_legacy_inline_bucket_policy_heredoc_and_kms_key_policy_resource(tmp_path):
+    files = {"main.tf": DATA + '''
+resource "aws_s3_bucket" "trail" {
+  bucket = "acme-trail-logs"
+  policy = <<-POLICY
+    {
+      "Version": "2012-10-17",
+      "Statement": [
+        {"Sid": "AclCheck", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+         "Action": "s3:GetBucketAcl", "Resource": "arn:aws:s3:::acme-trail-logs"},
+        {"Sid": "Write", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+         "Action": "s3:PutObject", "Resource": "arn:aws:s3:::acme-trail-logs/AWSLogs/*",
+         "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}}
+      ]
+    }
+  POLICY
+}
+resource "aws_kms_key" "trail" {
+  enable_key_rotation = true
+}
+resource "aws_kms_key_policy" "trail" {
+  key_id = aws_kms_key.trail.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Sid = "Root", Effect = "Allow", Action = "kms:*", Resource = "*",
+        Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" } },
+      { Sid = "CloudTrail", Effect = "Allow", Action = ["kms:GenerateDataKey*", "kms:DescribeKey"], Resource = "*",
+        Principal = { Service = "cloudtrail.amazonaws.com" } },
+    ]
+  })
+}
+resource "aws_cloudtrail" "main" {
+  name           = "main"
+  s3_bucket_name = aws_s3_bucket.trail.id
+  kms_key_id     = aws_kms_key.trail.arn
+}
+'''}
+    check(tmp_path / "ok", files, "DLV-001", TRAIL, "pass", "aws_s3_bucket.trail policy statement 'Write'",
+          "aws_kms_key_policy.trail key policy statement 'CloudTrail'")
+    bad = {"main.tf": files["main.tf"].replace('Action = ["kms:GenerateDataKey*", "kms:DescribeKey"]',
+                                               'Action = ["kms:DescribeKey"]')}
+    check(tmp_path / "bad", bad, "DLV-001", TRAIL, "fail", "aws_kms_key_policy.trail", "kms:GenerateDataKey")
+
+
+def test_dlv006_legacy_bucket_acl_with_object_writer_ownership(tmp_path):
+    files = access_files(policy="", extra='''
+resource "aws_s3_bucket_ownership_controls" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+  rule {
+    object_ownership = "BucketOwnerPreferred"
+  }
+}
+''')
+    files["main.tf"] = files["main.tf"].replace('bucket = "acme-access-logs"', 'bucket = "acme-access-logs"\n  acl    = "log-delivery-write"')
+    check(tmp_path, files, "DLV-006", LOGGING, "pass", 'acl = "log-delivery-write"')

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from ..helpers import lint_hcl, lint_plan, verdicts
+from lint_rules.policy import Policy
+
+from ..helpers import POLICY, lint_hcl, lint_plan, verdicts
 from ..planbuilder import PlanBuilder
 
 KEY = '''
@@ -27,10 +29,15 @@ def test_log_group_kms(tmp_path, kms, status):
     assert verdicts(lint_hcl(tmp_path, files, rule="ENC-001")) == {"aws_cloudwatch_log_group.g": status}
 
 
-def test_log_group_key_without_rotation_fails(tmp_path):
+ROTATION_REQUIRED = Policy({**POLICY.data, "kms": {"require_key_rotation": True}}, "<rotation required>")
+
+
+def test_log_group_key_without_rotation_fails_when_the_policy_requires_rotation(tmp_path):
     files = {"main.tf": KEY.replace("true", "false")
              + 'resource "aws_cloudwatch_log_group" "g" {\n  name = "x"\n  kms_key_id = aws_kms_key.logs.arn\n}\n'}
-    assert verdicts(lint_hcl(tmp_path, files, rule="ENC-001")) == {"aws_cloudwatch_log_group.g": "fail"}
+    assert verdicts(lint_hcl(tmp_path, files, rule="ENC-001", policy=ROTATION_REQUIRED)) == {
+        "aws_cloudwatch_log_group.g": "fail"}
+    assert verdicts(lint_hcl(tmp_path, files, rule="ENC-001")) == {"aws_cloudwatch_log_group.g": "pass"}
 
 
 def test_plan_log_group_kms():
@@ -335,7 +342,9 @@ def test_plan_guardduty_export_encryption(rotation, status):
     p.resource("aws_kms_key.k", {"enable_key_rotation": rotation}, unknown=["arn"])
     p.resource("aws_guardduty_publishing_destination.p", {"destination_arn": "arn:aws:s3:::x"},
                unknown=["kms_key_arn", "detector_id"], refs={"kms_key_arn": ["aws_kms_key.k.arn"]})
-    assert verdicts(lint_plan(p.build(), rule="ENC-005")) == {"aws_guardduty_publishing_destination.p": status}
+    assert verdicts(lint_plan(p.build(), rule="ENC-005", policy=ROTATION_REQUIRED)) == {
+        "aws_guardduty_publishing_destination.p": status}
+    assert verdicts(lint_plan(p.build(), rule="ENC-005")) == {"aws_guardduty_publishing_destination.p": "pass"}
 
 
 def test_session_document_with_unknown_content_checks_the_buckets_it_refers_to(tmp_path):

@@ -139,7 +139,7 @@ def test_additional_flow_log_next_to_a_compliant_one_passes(tmp_path):
     extra = flow(traffic_type='"REJECT"').replace('"x"', '"extra"')
     report = lint_hcl(tmp_path, hcl(flow(), extra), rule="FL-002")
     assert verdicts(report) == {FLOW: "pass", "aws_flow_log.extra": "pass"}
-    assert "additional flow log" in [f for f in report.findings if f.resource == "aws_flow_log.extra"][0].message
+    assert "accepted as an additional copy: aws_flow_log.x already logs this VPC" in [f for f in report.findings if f.resource == "aws_flow_log.extra"][0].message
 
 
 # --- FL-003 default format ----------------------------------------------------------------------

@@ -57,13 +57,15 @@ resource "aws_s3_bucket_object_lock_configuration" "logs" {
     ("", "fail"),
     (LOCK, "pass"),
     (versioning("Suspended") + LOCK, "pass"),
+    # Object Lock without a default retention locks nothing by itself, but S3 accepts an Object Lock
+    # configuration only on a versioned bucket and never lets versioning be suspended again
     (LOCK.replace('''  rule {
     default_retention {
       mode = "COMPLIANCE"
       days = 2557
     }
   }
-''', ""), "fail"),
+''', ""), "pass"),
 ])
 def test_trail_bucket_versioning_or_object_lock(tmp_path, extra, status):
     report = lint_hcl(tmp_path, TRAIL + extra, rule="INT-001")
@@ -324,25 +326,56 @@ def test_admin_role_is_exempt(tmp_path):
 def test_exempt_roles_come_from_the_policy(tmp_path):
     data = copy.deepcopy(POLICY.data)
     data["delete_trail_exempt_roles"] = ["*break-glass*"]
+    data["log_access"]["roles"][0]["name"] = "*emergency*"  # the DevOps admin role is exempt as well
     custom = Policy(data=data, source="<test>")
-    files = role("nvs-devops-admin", "admin") + role("acme-break-glass", "bg") + TRAIL_ONLY
+    files = (role("nvs-devops-admin", "admin") + role("acme-break-glass", "bg") + role("acme-emergency", "em")
+             + TRAIL_ONLY)
     assert verdicts(lint_hcl(tmp_path, files, rule="INT-002", policy=custom)) == {
-        "aws_iam_role.admin": "fail", "aws_iam_role.bg": "pass"}
+        "aws_iam_role.admin": "fail", "aws_iam_role.bg": "pass", "aws_iam_role.em": "pass"}
 
 
-def test_service_roles_are_exempt_unless_allowed_to_delete(tmp_path):
+def test_admin_role_recognised_by_tag_is_exempt(tmp_path):
+    tagged = role("ops-root-access", "ops", extra='\n  tags               = { "auditgate:role" = "devops_admin" }')
+    assert verdicts(lint_hcl(tmp_path, tagged + TRAIL_ONLY, rule="INT-002")) == {"aws_iam_role.ops": "pass"}
+
+
+def test_roles_assumed_by_services_need_the_denial_too(tmp_path):
+    """Item 8: code on an instance, in a function or a task acts through its role."""
     files = (role("acme-config", "config", service_trust("config.amazonaws.com"))
              + role("acme-lambda", "fn", service_trust("lambda.amazonaws.com"))
+             + role("acme-ecs-task", "task", service_trust("ecs-tasks.amazonaws.com"))
              + role("acme-app", "app", service_trust("ec2.amazonaws.com")) + '''
 resource "aws_iam_role_policy_attachment" "app_admin" {
   role       = aws_iam_role.app.name
   policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
 }
+resource "aws_iam_instance_profile" "app" {
+  role = aws_iam_role.app.name
+}
 ''' + TRAIL_ONLY)
     report = lint_hcl(tmp_path, files, rule="INT-002")
-    assert verdicts(report) == {"aws_iam_role.config": "pass", "aws_iam_role.fn": "pass", APP: "fail"}
-    app = [f for f in report.findings if f.resource == APP][0]
-    assert "AdministratorAccess" in app.message
+    assert verdicts(report) == {"aws_iam_role.config": "fail", "aws_iam_role.fn": "fail", "aws_iam_role.task": "fail",
+                                APP: "fail"}
+    assert "AdministratorAccess" in [f for f in report.findings if f.resource == APP][0].message
+    fn = [f for f in report.findings if f.resource == "aws_iam_role.fn"][0].message
+    assert "lambda.amazonaws.com" in fn and "only service-linked roles are exempt" in fn
+
+
+def test_service_roles_with_the_denial_pass(tmp_path):
+    files = role("acme-lambda", "app", service_trust("lambda.amazonaws.com")) + attached_deny() + TRAIL_ONLY
+    assert verdicts(lint_hcl(tmp_path, files, rule="INT-002")) == {APP: "pass"}
+
+
+def test_service_linked_roles_are_exempt(tmp_path):
+    files = role("AWSServiceRoleForConfig", "slr", service_trust("config.amazonaws.com"),
+                 extra='\n  path               = "/aws-service-role/"') + '''
+resource "aws_iam_service_linked_role" "guardduty" {
+  aws_service_name = "guardduty.amazonaws.com"
+}
+''' + TRAIL_ONLY
+    report = lint_hcl(tmp_path, files, rule="INT-002")
+    assert verdicts(report) == {"aws_iam_role.slr": "pass"}
+    assert "service-linked" in report.findings[0].message
 
 
 def test_allowed_stop_logging_without_denial_fails(tmp_path):
@@ -441,7 +474,8 @@ def test_plan_delete_trail_denial():
     assert verdicts(lint_plan(_role_plan(None, unknown_policy=True), rule="INT-002")) == {APP: "unknown"}
     service = {"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": {"Service": "vpc-flow-logs.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
-    assert verdicts(lint_plan(_role_plan(None, trust=service), rule="INT-002")) == {APP: "pass"}
+    assert verdicts(lint_plan(_role_plan(None, trust=service), rule="INT-002")) == {APP: "fail"}
+    assert verdicts(lint_plan(_role_plan(DENY_JSON, trust=service), rule="INT-002")) == {APP: "pass"}
     assert verdicts(lint_plan(_role_plan(None, name="acme-devops-admin"), rule="INT-002")) == {APP: "pass"}
 
 

@@ -396,8 +396,13 @@ resource "aws_iam_role_policy_attachment" "inv" {{
                              rule="ACC-003")) == {INV: "unknown"}
 
 
-def test_missing_investigation_role_fails_on_the_account(tmp_path):
-    assert verdicts(lint_hcl(tmp_path, role("admin", "nvs-devops-admin"), rule="ACC-003")) == {ACCOUNT: "fail"}
+def test_missing_investigation_role_is_reported_once_by_acc005(tmp_path):
+    report = lint_hcl(tmp_path, role("admin", "nvs-devops-admin"))
+    assert verdicts(report, "ACC-003") == {}
+    missing = [f for f in report.findings if f.rule_id == "ACC-005" and f.resource == ACCOUNT]
+    assert [f.status for f in missing] == ["fail"]
+    assert "Security investigation role" in missing[0].message
+    assert "map an existing one" in missing[0].fix and "auditgate:role = security_investigation" in missing[0].fix
 
 
 def test_plan_investigation_role():
@@ -473,9 +478,10 @@ data "aws_caller_identity" "me" {}
     assert verdicts(lint_hcl(tmp_path / "u", unknown, rule="ACC-004")) == {ADMIN: "unknown"}
 
 
-def test_missing_break_glass_role_fails_on_the_account(tmp_path):
-    assert verdicts(lint_hcl(tmp_path, role("i", "nvs-security-investigation"), rule="ACC-004")) == {
-        ACCOUNT: "fail"}
+def test_missing_break_glass_role_is_reported_once_by_acc005(tmp_path):
+    report = lint_hcl(tmp_path, role("i", "nvs-security-investigation"))
+    assert verdicts(report, "ACC-004") == {}
+    assert verdicts(report, "ACC-005")[ACCOUNT] == "fail"
 
 
 def test_plan_break_glass_role():

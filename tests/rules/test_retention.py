@@ -132,8 +132,12 @@ resource "aws_s3_bucket_object_lock_configuration" "trail" {
     assert "default_retention.days = 30" in report.findings[0].message
 
 
+EVERY_DESTINATION = Policy({**POLICY.data, "cloudtrail": {**POLICY.data["cloudtrail"], "retention_on": "every_destination"}},
+                           "<every destination>")
+
+
 @pytest.mark.parametrize("days,status", [(2556, "fail"), (2557, "pass"), (0, "pass")])
-def test_trail_cloudwatch_group_retention(tmp_path, days, status):
+def test_trail_cloudwatch_group_retention_when_every_destination_counts(tmp_path, days, status):
     group = f'''
 resource "aws_cloudwatch_log_group" "ct" {{
   name              = "/aws/cloudtrail"
@@ -141,7 +145,24 @@ resource "aws_cloudwatch_log_group" "ct" {{
 }}
 '''
     files = {"main.tf": TRAIL_HCL.replace('s3_key_prefix  = "ct"', 's3_key_prefix = "ct"\n  cloud_watch_logs_group_arn = "${aws_cloudwatch_log_group.ct.arn}:*"') + group}
-    assert verdicts(lint_hcl(tmp_path, files, rule="RET-001")) == {TRAIL: status}
+    assert verdicts(lint_hcl(tmp_path, files, rule="RET-001", policy=EVERY_DESTINATION)) == {TRAIL: status}
+
+
+@pytest.mark.parametrize("days", [90, 365, 2557])
+def test_trail_judged_on_its_s3_archive_by_default(tmp_path, days):
+    """False alarm removed: a CloudWatch Logs copy that feeds the alarms (the CIS-benchmark idiom keeps it
+    90 days or a year) may keep less than the archive; the finding says how long it keeps."""
+    group = f'''
+resource "aws_cloudwatch_log_group" "ct" {{
+  name              = "/aws/cloudtrail"
+  retention_in_days = {days}
+}}
+'''
+    files = {"main.tf": TRAIL_HCL.replace('s3_key_prefix  = "ct"', 's3_key_prefix = "ct"\n  cloud_watch_logs_group_arn = "${aws_cloudwatch_log_group.ct.arn}:*"') + group}
+    report = lint_hcl(tmp_path, files, rule="RET-001")
+    assert verdicts(report) == {TRAIL: "pass"}
+    assert f"aws_cloudwatch_log_group.ct keeps logs {days} days" in report.findings[0].message
+    assert "system of record" in report.findings[0].message
 
 
 def test_trail_bucket_not_in_configuration_is_unknown(tmp_path):
@@ -184,6 +205,25 @@ def test_plan_trail_retention():
     assert verdicts(lint_plan(trail_plan(noncurrent_days=30), rule="RET-001")) == {TRAIL: "fail"}
     assert verdicts(lint_plan(trail_plan(expiration_days=2556), rule="RET-001")) == {TRAIL: "fail"}
     assert verdicts(lint_plan(trail_plan(expiration_days=2557), rule="RET-001")) == {TRAIL: "pass"}
+
+
+@pytest.mark.parametrize("group_days", [90, 365])
+def test_plan_trail_judged_on_its_s3_archive(group_days):
+    doc = trail_plan()
+    p = PlanBuilder()
+    p.resource("aws_cloudwatch_log_group.ct", {"name": "/aws/cloudtrail", "retention_in_days": group_days},
+               unknown=["arn"])
+    extra = p.build()
+    doc["resource_changes"] += extra["resource_changes"]
+    doc["planned_values"]["root_module"]["resources"] += extra["planned_values"]["root_module"]["resources"]
+    doc["configuration"]["root_module"]["resources"] += extra["configuration"]["root_module"]["resources"]
+    trail_conf = next(r for r in doc["configuration"]["root_module"]["resources"] if r["address"] == TRAIL)
+    trail_conf["expressions"]["cloud_watch_logs_group_arn"] = {"references": ["aws_cloudwatch_log_group.ct.arn",
+                                                                               "aws_cloudwatch_log_group.ct"]}
+    report = lint_plan(doc, rule="RET-001")
+    assert verdicts(report) == {TRAIL: "pass"}
+    assert f"keeps logs {group_days} days" in report.findings[0].message
+    assert verdicts(lint_plan(doc, rule="RET-001", policy=EVERY_DESTINATION)) == {TRAIL: "fail"}
 
 
 def test_plan_trail_bucket_by_literal_name():
@@ -423,9 +463,9 @@ def test_securityhub_findings_retention(tmp_path, retention, expected):
     assert verdicts(lint_hcl(tmp_path, securityhub_hcl(retention), rule="RET-005")) == expected
 
 
-def test_securityhub_without_export_passes_when_guardduty_findings_are_exported(tmp_path):
-    files = securityhub_hcl(None)
-    files["main.tf"] += '''
+GUARDDUTY_SUFFICES = Policy({**POLICY.data, "security_hub": {"findings_export": "guardduty_export_suffices"}},
+                            "<guardduty export suffices>")
+GUARDDUTY_EXPORT = '''
 resource "aws_guardduty_detector" "this" {}
 resource "aws_guardduty_publishing_destination" "this" {
   detector_id     = aws_guardduty_detector.this.id
@@ -433,7 +473,34 @@ resource "aws_guardduty_publishing_destination" "this" {
   kms_key_arn     = "arn:aws:kms:us-east-1:111122223333:key/x"
 }
 '''
-    assert verdicts(lint_hcl(tmp_path, files, rule="RET-005")) == {ACCOUNT: "pass"}
+
+
+def test_securityhub_without_export_fails_even_with_guardduty_export_by_default(tmp_path):
+    """Security Hub keeps findings 90 days; the policy keeps security findings 1 year."""
+    files = securityhub_hcl(None)
+    files["main.tf"] += GUARDDUTY_EXPORT
+    report = lint_hcl(tmp_path, files, rule="RET-005")
+    assert verdicts(report) == {ACCOUNT: "fail"}
+    assert "90 days" in report.findings[0].message
+
+
+def test_securityhub_without_export_passes_when_the_policy_accepts_the_guardduty_export(tmp_path):
+    files = securityhub_hcl(None)
+    assert verdicts(lint_hcl(tmp_path, files, rule="RET-005", policy=GUARDDUTY_SUFFICES)) == {ACCOUNT: "fail"}
+    files["main.tf"] += GUARDDUTY_EXPORT
+    report = lint_hcl(tmp_path, files, rule="RET-005", policy=GUARDDUTY_SUFFICES)
+    assert verdicts(report) == {ACCOUNT: "pass"}
+    assert "accepted by the policy" in report.findings[0].message
+
+
+def test_plan_securityhub_without_export():
+    p = PlanBuilder()
+    p.resource("aws_securityhub_account.this", {"enable_default_standards": True})
+    p.resource("aws_guardduty_detector.this", {"enable": True}, unknown=["id"])
+    p.resource("aws_guardduty_publishing_destination.this", {"destination_arn": "arn:aws:s3:::findings"},
+               unknown=["detector_id"], refs={"detector_id": ["aws_guardduty_detector.this.id"]})
+    assert verdicts(lint_plan(p.build(), rule="RET-005")) == {ACCOUNT: "fail"}
+    assert verdicts(lint_plan(p.build(), rule="RET-005", policy=GUARDDUTY_SUFFICES)) == {ACCOUNT: "pass"}
 
 
 @pytest.mark.parametrize("retention,status", [(30, "fail"), (0, "pass")])
@@ -473,7 +540,10 @@ def test_plan_application_log_retention():
     p = PlanBuilder()
     p.resource("aws_cloudwatch_log_group.django", {"name": "/app/django", "retention_in_days": 30}, unknown=["arn"])
     report = lint_plan(p.build(), rule="RET-006")
-    assert verdicts(report) == {"aws_cloudwatch_log_group.django": "fail", ACCOUNT: "fail"}  # laravel missing
+    # laravel missing: APP-001's finding, not repeated here (one missing thing is reported once)
+    assert verdicts(report) == {"aws_cloudwatch_log_group.django": "fail"}
+    assert verdicts(lint_plan(p.build(), rule="APP-001")) == {"aws_cloudwatch_log_group.django": "pass",
+                                                             ACCOUNT: "fail"}
     p = PlanBuilder()
     p.resource("aws_cloudwatch_log_group.django", {"name": "/app/django", "retention_in_days": 0}, unknown=["arn"])
     p.resource("aws_cloudwatch_log_group.laravel", {"name": "/app/laravel", "retention_in_days": 400}, unknown=["arn"])
@@ -511,9 +581,11 @@ def test_access_log_retention(tmp_path, body, status):
     assert verdicts(lint_hcl(tmp_path, access_log_hcl(body), rule="RET-007")) == {"aws_s3_bucket.shots": status}
 
 
-def test_screenshot_bucket_without_logging_fails_retention(tmp_path):
+def test_screenshot_bucket_without_logging_is_reported_once_by_s3l001(tmp_path):
     files = {"main.tf": 'resource "aws_s3_bucket" "shots" {\n bucket = "acme-screenshots"\n}\n'}
-    assert verdicts(lint_hcl(tmp_path, files, rule="RET-007")) == {"aws_s3_bucket.shots": "fail"}
+    report = lint_hcl(tmp_path, files)
+    assert verdicts(report, "RET-007") == {}
+    assert verdicts(report, "S3L-001") == {"aws_s3_bucket.shots": "fail"}
 
 
 @pytest.mark.parametrize("days,status", [(30, "fail"), (365, "pass")])

@@ -18,17 +18,22 @@ The package, by concern:
 ================  ==================================================================================
 ``loader``        :func:`load_hcl_dir`: root values, module tree, one Resource per instance
 ``parse``         reading files, python-hcl2 parsing, syntax errors
+``lexscan``       heredoc closing markers; the lexical cross-check of each file's top-level blocks
+``jsonsyntax``    ``.tf.json`` files (terraform's JSON configuration syntax)
 ``config``        module configurations (blocks of a directory, override files)
+``validate``      notes for configuration terraform itself rejects
 ``types``         variable type constraints and conversion
+``schema``        argument types of the AWS provider (``attr_types.json``) and terraform's conversions
 ``tfvars``        root variable values (tfvars files, ``-var``)
-``sources``       module sources
+``sources``       module sources (local paths, ``.terraform/modules/modules.json``)
+``providers``     provider configurations; ``provider_data``: region/partition/account from them
 ``instance``      module instances: variables, locals, outputs, expansions, resource arguments
 ``expand``        count / for_each
 ``refs``          proxies for ``var``/``local``/``module``/``data``/resources
 ``evaluator``     the expression evaluator; ``partial`` its partially-known forms
 ``template``      string templates and heredocs
 ``funcs``         Terraform's functions, by family
-``values``        value helpers (conversions, equality, sets, JSON)
+``values``        value helpers (conversions, equality, sets, JSON, RefMap)
 ``scope``, ``tree``  evaluation scopes and proxies; lark tree helpers
 ================  ==================================================================================
 """

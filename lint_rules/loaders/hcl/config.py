@@ -9,8 +9,11 @@ from typing import Any, Callable
 from lark import Tree
 
 from ...errors import InputError
+from .jsonsyntax import parse_json_config
+from .lexscan import extra_blocks, missing_blocks, scan
 from .parse import _parse_text, _read_text
-from .tree import kids, name_of
+from .schema import block_schema
+from .tree import _unwrap, kids, name_of
 
 # Arguments and blocks of a resource/data block that are not attribute values.
 META_ATTRS = frozenset({"count", "for_each", "depends_on", "provider"})
@@ -25,6 +28,7 @@ class Attr:
     expr: Tree
     line: int
     file: str = ""
+    text: str = ""  # the expression as written (for messages)
 
     @property
     def where(self) -> str:
@@ -62,6 +66,11 @@ class ResourceConf:
         return self.block.body
 
     @property
+    def schema(self) -> dict | None:
+        """The compact provider schema of this type (None when not known), see :mod:`.schema`."""
+        return block_schema(self.mode, self.type)
+
+    @property
     def local_address(self) -> str:
         prefix = "data." if self.mode == "data" else ""
         return f"{prefix}{self.type}.{self.name}"
@@ -88,6 +97,8 @@ class ModuleConfig:
     modules: dict[str, Block] = field(default_factory=dict)
     resources: list[ResourceConf] = field(default_factory=list)
     by_address: dict[tuple[str, str, str], ResourceConf] = field(default_factory=dict)
+    # provider configurations declared in this module: local key ("aws", "aws.nhc") -> block
+    providers: dict[str, Block] = field(default_factory=dict)
 
 
 def _label_text(node: Tree) -> str:
@@ -100,17 +111,52 @@ def _label_text(node: Tree) -> str:
     return name_of(node)
 
 
-def _to_body(tree: Tree, file: str) -> Body:
+def _source_text(node: Tree, text: str) -> str:
+    meta = getattr(node, "meta", None)
+    start, end = getattr(meta, "start_pos", None), getattr(meta, "end_pos", None)
+    if not text or start is None or end is None:
+        return ""
+    return " ".join(text[start:end].split())
+
+
+def _to_body(tree: Tree, file: str, text: str = "") -> Body:
     body = Body()
     for child in kids(tree):
         if child.data == "attribute":
             name = name_of(child.children[0])
-            body.attrs[name] = Attr(name, kids(child)[-1], child.meta.line, file)
+            expr = kids(child)[-1]
+            body.attrs[name] = Attr(name, expr, child.meta.line, file, _source_text(expr, text))
         elif child.data == "block":
             parts = kids(child)
             labels = [_label_text(p) for p in parts[1:-1]]
-            body.blocks.append(Block(name_of(parts[0]), labels, _to_body(parts[-1], file), file, child.meta.line))
+            body.blocks.append(Block(name_of(parts[0]), labels, _to_body(parts[-1], file, text), file,
+                                     child.meta.line))
     return body
+
+
+def traversal_text(node: Tree) -> str | None:
+    """``aws.nhc`` for a bare reference expression (a provider reference), else None."""
+    node = _unwrap(node)
+    if node.data == "identifier":
+        return name_of(node)
+    if node.data == "get_attr_expr_term":
+        base, accessor = kids(node)
+        head = traversal_text(base)
+        if head is None or accessor.data != "get_attr":
+            return None
+        return f"{head}.{name_of(kids(accessor)[0])}"
+    if node.data == "string":  # 0.11 style "aws.nhc": terraform rejects it, the reference is still clear
+        text = "".join(str(t) for part in node.children if isinstance(part, Tree)
+                       for t in part.children if not isinstance(t, Tree))
+        return text or None
+    return None
+
+
+def provider_block_key(block: Block) -> str:
+    """``aws`` or ``aws.ALIAS`` for a ``provider "aws" { alias = "ALIAS" }`` block."""
+    alias = block.body.attrs.get("alias")
+    alias_text = traversal_text(alias.expr) if alias is not None else None
+    return f"{block.labels[0]}.{alias_text}" if alias_text else block.labels[0]
 
 
 def _block_key(block: Block) -> str:
@@ -126,13 +172,30 @@ def _merge_body(base: Body, override: Body) -> Body:
     return Body(attrs, blocks)
 
 
+def is_ignored_file(name: str) -> bool:
+    """Editor and hidden files terraform skips (configs.IsIgnoredFile)."""
+    return name.startswith(".") or name.endswith("~") or (name.startswith("#") and name.endswith("#"))
+
+
+def is_override_file(name: str) -> bool:
+    stem = name[:-len(".json")] if name.endswith(".tf.json") else name
+    return stem == "override.tf" or stem.endswith("_override.tf")
+
+
+def config_files(display_dir: str) -> list[str]:
+    """The configuration files of a module directory as terraform picks them: ``*.tf`` and
+    ``*.tf.json``, hidden and editor files aside, in lexical order."""
+    return sorted(n for n in os.listdir(display_dir)
+                  if n.endswith((".tf", ".tf.json")) and not is_ignored_file(n)
+                  and not os.path.isdir(os.path.join(display_dir, n)))
+
+
 def read_module_dir(display_dir: str, note: Callable[[str], None], where: str = "",
                     module: str = "") -> "ModuleConfig":
-    """Parse every ``.tf`` file of a module directory (override files last) into a ModuleConfig."""
+    """Parse every configuration file of a module directory (``.tf`` and ``.tf.json``; override files
+    last) into a ModuleConfig."""
     try:
-        names = sorted(n for n in os.listdir(display_dir)
-                       if n.endswith(".tf") and not os.path.isdir(os.path.join(display_dir, n)))
-        json_names = sorted(n for n in os.listdir(display_dir) if n.endswith(".tf.json"))
+        names = config_files(display_dir)
     except OSError as exc:
         if module:
             raise InputError(f'module "{module}": cannot read directory {display_dir} '
@@ -140,23 +203,44 @@ def read_module_dir(display_dir: str, note: Callable[[str], None], where: str = 
         raise InputError(f"cannot read directory ({exc.strerror or exc})", display_dir) from None
     if not names:
         if module:
-            raise InputError(f'module "{module}": no .tf files in {display_dir}', where)
-        raise InputError(f"no .tf files in {display_dir}")
-    for name in json_names:
-        note(f"{os.path.join(display_dir, name)}: JSON configuration files are not read")
+            raise InputError(f'module "{module}": no .tf or .tf.json files in {display_dir}', where)
+        raise InputError(f"no .tf or .tf.json files in {display_dir}")
     config = ModuleConfig(display_dir, os.path.realpath(display_dir))
-    regular = [n for n in names if not (n == "override.tf" or n.endswith("_override.tf"))]
-    overrides = [n for n in names if n not in regular]
+    regular = [n for n in names if not is_override_file(n)]
+    overrides = [n for n in names if is_override_file(n)]
     for name in regular:
-        add_file(config, os.path.join(display_dir, name), override=False)
+        add_file(config, os.path.join(display_dir, name), override=False, note=note)
     for name in overrides:
-        add_file(config, os.path.join(display_dir, name), override=True)
+        add_file(config, os.path.join(display_dir, name), override=True, note=note)
     return config
 
 
-def add_file(config: ModuleConfig, path: str, override: bool) -> None:
-    tree = _parse_text(_read_text(path), path)
-    body = _to_body(kids(tree)[0], path) if kids(tree) else Body()
+def parse_file(path: str, note: Callable[[str], None] | None = None) -> Body:
+    """Parse one ``.tf`` file into a Body, checked against a lexical scan of the same text: every
+    top-level ``resource``/``data``/``module`` block the file declares is in the Body, or the file is
+    an input error (see :mod:`.lexscan`)."""
+    text = _read_text(path)
+    scanned = scan(text)
+    tree = _parse_text(scanned.text, path)
+    body = _to_body(kids(tree)[0], path, scanned.text) if kids(tree) else Body()
+    if scanned.error is not None:
+        if note is not None:
+            note(f"{path}: the blocks read could not be cross-checked ({scanned.error})")
+        return body
+    parsed = [(b.type, b.line) for b in body.blocks]
+    lost = missing_blocks(scanned.blocks, parsed)
+    if lost:
+        raise InputError(f"{lost[0].describe()} was not read by the HCL parser ({len(lost)} block(s) of this "
+                         "file lost); the file cannot be checked", f"{path}:{lost[0].line}")
+    extra = extra_blocks(scanned.blocks, parsed)
+    if extra:
+        raise InputError(f"the HCL parser read a {extra[0][0]} block the file does not declare here; "
+                         "the file cannot be checked", f"{path}:{extra[0][1]}")
+    return body
+
+
+def add_file(config: ModuleConfig, path: str, override: bool, note: Callable[[str], None] | None = None) -> None:
+    body = parse_json_config(_read_text(path), path) if path.endswith(".tf.json") else parse_file(path, note)
     for block in body.blocks:
         kind = block.type
         if kind in ("resource", "data"):
@@ -202,3 +286,15 @@ def add_file(config: ModuleConfig, path: str, override: bool) -> None:
             table[name] = VarConf(name, block) if kind == "variable" else block
         elif kind == "locals":
             config.locals.update(block.body.attrs)
+        elif kind == "provider" and len(block.labels) == 1:
+            key = provider_block_key(block)
+            existing_block = config.providers.get(key)
+            if override and existing_block is not None:
+                config.providers[key] = Block(existing_block.type, existing_block.labels,
+                                              _merge_body(existing_block.body, block.body), existing_block.file,
+                                              existing_block.line)
+            elif not override:
+                if existing_block is not None:
+                    raise InputError(f'duplicate provider configuration "{key}" (first declared at '
+                                     f"{existing_block.where})", block.where)
+                config.providers[key] = block

@@ -36,10 +36,10 @@ from lark import Token, Tree
 from ...model import UNKNOWN
 from .funcs import CONTEXT_FUNCTIONS, FUNCTIONS, _need_list
 from .partial import PartialEvaluation
-from .scope import Proxy, Scope, _CountNS, _EachNS
+from .scope import NotNullUnknown, Proxy, RefValue, Scope, _CountNS, _EachNS
 from .template import TemplateSyntaxError, _template_from_string_tree, heredoc_body, parse_template_text, unescape
 from .tree import kids, name_of
-from .values import (EvalError, _Unsupported, arith_result, equal, has_unknown, iter_collection, key_str,
+from .values import (EvalError, RefMap, _Unsupported, arith_result, equal, has_unknown, iter_collection, key_str,
                      norm_number, to_bool, to_number, to_str, type_name)
 
 
@@ -243,16 +243,22 @@ class Evaluator(PartialEvaluation):
         return [self.ev(k, scope) for k in kids(node)]
 
     def _e_object(self, node: Tree, scope: Scope) -> Any:
-        out: dict = {}
+        out = RefMap()
         unknown = False
         for elem in kids(node):
             key_node, value_node = kids(elem)[0], kids(elem)[-1]
             key = self.object_key(key_node, scope)
-            value = self.ev(value_node, scope)
+            if self._refs:
+                with self.collecting() as element_refs:
+                    value = self.ev(value_node, scope)
+                self.extend(element_refs)
+            else:
+                value, element_refs = self.ev(value_node, scope), []
             if key is UNKNOWN:
                 unknown = True
                 continue
             out[key] = value
+            out.key_refs[key] = tuple(element_refs)
         return UNKNOWN if unknown else out
 
     def object_key(self, key_node: Tree, scope: Scope) -> Any:
@@ -276,11 +282,38 @@ class Evaluator(PartialEvaluation):
     # --- traversals ---------------------------------------------------------------
     def _e_get_attr_expr_term(self, node: Tree, scope: Scope) -> Any:
         base_node, accessor = kids(node)
-        return self.access(self.ev_raw(base_node, scope), accessor, scope)
+        if not self._refs:  # nothing collects references: no narrowing to do
+            return self.access(self.ev_raw(base_node, scope), accessor, scope)
+        # the base's references are collected apart: an element of a RefMap refers only to its own
+        with self.collecting() as base_refs:
+            base = self.ev_raw(base_node, scope)
+        narrowed = None
+        try:
+            kind, key = self.accessor_key(accessor, scope)
+            value = self.access_value(base, kind, key)
+            narrowed = self.element_refs(base, kind, key)
+        finally:
+            self.extend(base_refs if narrowed is None else narrowed)
+        return value
 
-    def _e_index_expr_term(self, node: Tree, scope: Scope) -> Any:
-        base_node, accessor = kids(node)
-        return self.access(self.ev_raw(base_node, scope), accessor, scope)
+    _e_index_expr_term = _e_get_attr_expr_term
+
+    @staticmethod
+    def element_refs(base: Any, kind: str, key: Any) -> tuple | None:
+        """The references of element ``key`` of a RefMap ``base`` (None: not narrower than the base)."""
+        if not isinstance(base, RefMap) or key is UNKNOWN:
+            return None
+        try:
+            return base.key_refs.get(key if kind == "attr" else key_str(key))
+        except EvalError:
+            return None
+
+    def narrowed_access(self, value: Any, refs: tuple, kind: str, key: Any) -> Any:
+        """Access into a value that carries ``refs`` (see RefValue): records the element's own
+        references when ``value`` knows them, else ``refs``."""
+        narrowed = self.element_refs(value, kind, key)
+        self.extend(refs if narrowed is None else narrowed)
+        return self.access_value(value, kind, key)
 
     def _e_full_splat_expr_term(self, node: Tree, scope: Scope) -> Any:
         base_node, splat = kids(node)
@@ -289,9 +322,23 @@ class Evaluator(PartialEvaluation):
     _e_attr_splat_expr_term = _e_full_splat_expr_term
 
     def access(self, base: Any, accessor: Tree, scope: Scope) -> Any:
+        kind, key = self.accessor_key(accessor, scope)
+        return self.access_value(base, kind, key)
+
+    def accessor_key(self, accessor: Tree, scope: Scope) -> tuple[str, Any]:
+        """("attr", name) or ("index", key value) for a traversal step."""
         kind = accessor.data
         if kind == "get_attr":
-            name = name_of(kids(accessor)[0])
+            return "attr", name_of(kids(accessor)[0])
+        if kind == "short_index":
+            return "index", int(str([t for t in accessor.children if isinstance(t, Token)][-1]))
+        if kind == "braces_index":
+            return "index", self.ev(kids(accessor)[0], scope)
+        raise _Unsupported(kind)
+
+    def access_value(self, base: Any, kind: str, key: Any) -> Any:
+        if kind == "attr":
+            name = key
             if isinstance(base, Proxy):
                 return base.attr(name)
             if base is UNKNOWN:
@@ -303,12 +350,6 @@ class Evaluator(PartialEvaluation):
             if base is None:
                 raise EvalError(f"attempt to get attribute {name!r} of null")
             raise EvalError(f"cannot get attribute {name!r} of {type_name(base)}")
-        if kind == "short_index":
-            key: Any = int(str([t for t in accessor.children if isinstance(t, Token)][-1]))
-        elif kind == "braces_index":
-            key = self.ev(kids(accessor)[0], scope)
-        else:
-            raise _Unsupported(kind)
         if key is UNKNOWN:
             return UNKNOWN
         if isinstance(base, Proxy):
@@ -442,7 +483,8 @@ class Evaluator(PartialEvaluation):
         lhs_node, term = kids(node)
         op_node, rhs_node = kids(term)
         op = name_of(op_node)
-        lhs = self.ev(lhs_node, scope)
+        lhs_raw = self.ev_raw(lhs_node, scope)
+        lhs = lhs_raw.value() if isinstance(lhs_raw, Proxy) else lhs_raw
         if op in ("&&", "||"):
             if lhs is not UNKNOWN:
                 left = to_bool(lhs)
@@ -460,12 +502,22 @@ class Evaluator(PartialEvaluation):
                     return right
                 return UNKNOWN
             return right
-        rhs = self.ev(rhs_node, scope)
         if op in ("==", "!="):
+            rhs_raw = self.ev_raw(rhs_node, scope)
+            rhs = rhs_raw.value() if isinstance(rhs_raw, Proxy) else rhs_raw
+            if lhs is None or rhs is None:
+                # comparing with null depends only on nullness: a known object with unknown parts,
+                # or an unknown refined as not null (a template's result), is known not to be null
+                other, other_raw = (rhs, rhs_raw) if lhs is None else (lhs, lhs_raw)
+                if other is UNKNOWN and not isinstance(other_raw, NotNullUnknown):
+                    return UNKNOWN
+                result = other is None
+                return result if op == "==" else not result
             if has_unknown(lhs) or has_unknown(rhs):
                 return UNKNOWN
             result = equal(lhs, rhs)
             return result if op == "==" else not result
+        rhs = self.ev(rhs_node, scope)
         if lhs is UNKNOWN or rhs is UNKNOWN:
             return UNKNOWN
         a, b = to_number(lhs), to_number(rhs)
@@ -501,20 +553,40 @@ class Evaluator(PartialEvaluation):
 
     def _for_items(self, node: Tree, scope: Scope):
         key_name, value_name, coll_node, body, cond = self._for_parts(node)
-        coll = self.ev(coll_node, scope)
+        collecting = bool(self._refs)
+        if collecting:
+            with self.collecting() as coll_refs:
+                coll = self.ev(coll_node, scope)
+            self.extend(coll_refs)
+        else:
+            coll, coll_refs = self.ev(coll_node, scope), []
         if coll is UNKNOWN:
             return UNKNOWN, body
         if coll is None:
             raise EvalError("cannot iterate over null")
         items = []
         unknown = False
+        not_null: dict | None = None
+        whole = tuple(coll_refs)
         for k, v in iter_collection(coll):
-            names = {value_name: v}
+            # the element carries the references it came from (its own, when the collection knows them)
+            bound = v
+            if collecting:
+                own = coll.key_refs.get(k) if isinstance(coll, RefMap) else None
+                bound = RefValue(v, whole if own is None else own, self)
+            names = {value_name: bound}
             if key_name:
                 names[key_name] = k
             inner = scope.bind(names)
             if cond is not None:
                 keep = self.ev(cond, inner)
+                if keep is UNKNOWN and v is UNKNOWN:
+                    # the element is unknown, but may be known not to be null (a template over a
+                    # data source): the condition may not depend on more than that
+                    if not_null is None:
+                        not_null = self.elements_not_null(coll_node, scope) or {}
+                    if not_null.get(k):
+                        keep = self.ev(cond, scope.bind(dict(names, **{value_name: NotNullUnknown()})))
                 if keep is UNKNOWN:
                     unknown = True
                     continue
@@ -534,19 +606,26 @@ class Evaluator(PartialEvaluation):
         if scopes is UNKNOWN:
             return UNKNOWN
         grouping = any(isinstance(t, Token) and t.type == "ELLIPSIS" for t in node.children)
-        out: dict = {}
+        out = RefMap()
         unknown = False
         for s in scopes:
-            key = self.ev(body[0], s)
-            value = self.ev(body[1], s)
+            if self._refs:
+                with self.collecting() as element_refs:
+                    key = self.ev(body[0], s)
+                    value = self.ev(body[1], s)
+                self.extend(element_refs)
+            else:
+                key, value, element_refs = self.ev(body[0], s), self.ev(body[1], s), []
             if key is UNKNOWN:
                 unknown = True
                 continue
             key = key_str(key)
             if grouping:
                 out.setdefault(key, []).append(value)
+                out.key_refs[key] = out.key_refs.get(key, ()) + tuple(element_refs)
             elif key in out:
                 raise EvalError(f"duplicate key {key!r} in for expression")
             else:
                 out[key] = value
+                out.key_refs[key] = tuple(element_refs)
         return UNKNOWN if unknown else out

@@ -22,13 +22,22 @@ class Expansion:
     # for_each over a whole resource (``for_each = aws_vpc.this``): each.value of instance k is
     # exactly instance k of that resource, so it carries that one instance's address
     key_refs: dict = field(default_factory=dict)
+    # (for_each expression, scope it is evaluated in): each.value's partially known form comes from it
+    source: tuple | None = None
+
+    def describe(self, body: Any) -> str:
+        """``count = var.enabled ? 1 : 0`` -- the meta-argument of an unknown expansion, as written."""
+        attr = body.attrs.get(self.meta) if self.meta else None
+        text = getattr(attr, "text", "") if attr is not None else ""
+        return f"{self.meta} = {text}" if text else f"{self.meta or 'count/for_each'}"
 
     def scope(self, ctx: "ModuleInstance", key: Any) -> Scope:
         """The scope of instance ``key`` (count.index / each.key / each.value set)."""
         if self.kind == "count":
             return Scope(ctx, count=key)
         if self.kind == "each":
-            return Scope(ctx, each=(key, self.values[key]), each_refs=self.key_refs.get(key, self.refs))
+            return Scope(ctx, each=(key, self.values[key]), each_refs=self.key_refs.get(key, self.refs),
+                         each_source=self.source)
         if self.kind == "unknown":
             if self.meta == "count":
                 return Scope(ctx, count=key if isinstance(key, int) else UNKNOWN)

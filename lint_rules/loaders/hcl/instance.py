@@ -10,14 +10,18 @@ from lark import Tree
 
 from ...errors import InputError
 from ...model import UNKNOWN, PartialString
-from .config import META_ATTRS, META_BLOCKS, MODULE_META, Block, Body, ModuleConfig, ResourceConf, VarConf, _block_key
+from .config import (META_ATTRS, META_BLOCKS, MODULE_META, Attr, Block, Body, ModuleConfig, ResourceConf, VarConf,
+                     _block_key)
 from .expand import Expansion, _dedup, _key_suffix
+from .provider_data import data_attr
+from .providers import providers_map
 from .refs import _DataNS, _LocalNS, _ModuleNS, _PathNS, _ResourceRef, _ResourceTypeNS, _UnknownNS, _VarNS
+from .schema import ConversionError, attribute_type, convert_value, nested_schema
 from .scope import NOTSET, DynamicIterator, Scope
-from .sources import _is_local_source
+from .sources import resolve
 from .tree import _unwrap, name_of
 from .types import _type_desc
-from .values import EvalError, _as_set, has_unknown, iter_collection, to_number
+from .values import EvalError, RefMap, _as_set, describe_value, has_unknown, iter_collection, to_number
 
 if TYPE_CHECKING:  # pragma: no cover
     from .loader import _Loader
@@ -39,6 +43,11 @@ class ModuleInstance:
         self.call = call
         self.call_scope = call_scope
         self.depth = 0 if parent is None else parent.depth + 1
+        # the module call path without instance keys, as modules.json keys it ("a.b"; "" at the root)
+        self.module_key = "" if parent is None or call is None else (
+            f"{parent.module_key}.{call.labels[0]}" if parent.module_key else call.labels[0])
+        # why this instance (and so everything in it) may not exist; None when it will
+        self.maybe_absent: str | None = parent.maybe_absent if parent is not None else None
         rel = os.path.relpath(config.display_dir, loader.root.display_dir) if parent else "."
         self.path_module = rel.replace(os.sep, "/")
         self.scope = Scope(self)
@@ -51,6 +60,7 @@ class ModuleInstance:
         self._children: dict[str, tuple[Expansion | None, dict]] = {}
         self._partial_locals: dict[str, Any] = {}
         self._partial_vars: dict[str, Any] = {}
+        self._partial_structs: dict[tuple, Any] = {}
 
     # --- name resolution (called by the evaluator) -------------------------------------
     def root(self, name: str, scope: Scope) -> Any:
@@ -111,10 +121,13 @@ class ModuleInstance:
             type_attr = conf.block.body.attrs.get("type")
             conf.type_desc = _type_desc(type_attr.expr if type_attr else None)
         value: Any = NOTSET
+        where = conf.block.where
         if self.parent is None:
             value = self.loader.root_values.get(conf.name, NOTSET)
+            where = self.loader.root_sources.get(conf.name, where)
         elif self.call is not None and conf.name in self.call.body.attrs and conf.name not in MODULE_META:
             value = ev.evaluate(self.call.body.attrs[conf.name].expr, self.call_scope)
+            where = self.call.body.attrs[conf.name].where
         default = conf.default
         if value is None and default is not None:
             nullable = conf.block.body.attrs.get("nullable")
@@ -127,13 +140,76 @@ class ModuleInstance:
                                      "was given; treated as unknown")
                 return UNKNOWN
             value = self.loader.const(default.expr)
-        return self.loader.convert(value, conf.type_desc)
+            where = default.where
+        try:
+            return self.loader.convert(value, conf.type_desc)
+        except ConversionError as exc:
+            raise InputError(f'Invalid value for input variable "{conf.name}": {exc} (got {describe_value(value)})',
+                             where) from None
 
     def local(self, name: str) -> Any:
         attr = self.config.locals.get(name)
         if attr is None:
             raise EvalError(f"no local value {name!r}")
         return self._cached(self._locals, "local", name, lambda: self.loader.ev.evaluate(attr.expr, self.scope))
+
+    def provider_config_of(self, conf: ResourceConf):
+        """The ProviderConfig managing ``conf`` in this instance (evaluated once per configuration)."""
+        from .providers import provider_config, resource_provider_local
+        local = resource_provider_local(conf)
+        inst: ModuleInstance = self
+        while inst.parent is not None and local not in inst.config.providers:
+            mapping = providers_map(inst.call)
+            if mapping is not None and local in mapping:
+                local = mapping[local]
+            inst = inst.parent
+        cache = self.loader.provider_configs
+        key = (id(inst), local)
+        if key not in cache:
+            cache[key] = None  # a provider block that refers to its own data sources: unknown
+            cache[key] = provider_config(inst, local, inst.config.providers.get(local))
+        return cache[key]
+
+    def partial_struct_local(self, name: str, as_string: bool = False) -> Any:
+        """``local.<name>`` with what is known of its unknown strings (Evaluator.partial_struct)."""
+        return self._struct_cached(("struct-local", name, as_string), lambda: self._struct_of_local(name, as_string))
+
+    def _struct_of_local(self, name: str, as_string: bool) -> Any:
+        attr = self.config.locals.get(name)
+        return UNKNOWN if attr is None else self.loader.ev.partial_struct(attr.expr, self.scope, as_string)
+
+    def partial_struct_var(self, name: str, as_string: bool = False) -> Any:
+        """``var.<name>`` with what is known of its unknown strings: the structured partial form of
+        the module call's argument, in the caller's scope (UNKNOWN at the root)."""
+        return self._struct_cached(("struct-var", name, as_string), lambda: self._struct_of_var(name, as_string))
+
+    def _struct_of_var(self, name: str, as_string: bool) -> Any:
+        value = self.var(name) if name in self.config.variables else UNKNOWN
+        if not has_unknown(value):
+            return value
+        if (self.parent is None or self.call is None or self.call_scope is None or name in MODULE_META
+                or name not in self.call.body.attrs):
+            return value
+        return self.loader.ev.partial_struct(self.call.body.attrs[name].expr, self.call_scope, as_string)
+
+    def _struct_cached(self, marker: tuple, compute) -> Any:
+        cache = self._partial_structs
+        if marker in cache:
+            return cache[marker]
+        if marker in self._active:
+            return UNKNOWN
+        self._active.add(marker)
+        try:
+            value = compute()
+        finally:
+            self._active.discard(marker)
+        cache[marker] = value
+        return value
+
+    def local_expression(self, name: str):
+        """(expression, scope) of ``local.<name>`` (for the evaluator's refinements); None if none."""
+        attr = self.config.locals.get(name)
+        return (attr.expr, self.scope) if attr is not None else None
 
     def partial_local(self, name: str) -> Any:
         """The partially known form of ``local.<name>`` (see ``Evaluator.partial``); UNKNOWN if none."""
@@ -225,8 +301,11 @@ class ModuleInstance:
             return Expansion("count", list(range(n)))
         if isinstance(value, dict):
             keys = sorted(value)
-            return Expansion("each", keys, {k: value[k] for k in keys}, refs=refs,
-                             key_refs=self._instance_refs(for_each.expr, scope, keys, refs))
+            key_refs = self._instance_refs(for_each.expr, scope, keys, refs)
+            if isinstance(value, RefMap):  # each.value refers to what its own element was built from
+                key_refs = {k: value.key_refs.get(k, key_refs.get(k, refs)) for k in keys}
+            return Expansion("each", keys, {k: value[k] for k in keys}, refs=refs, key_refs=key_refs,
+                             source=(for_each.expr, scope))
         if isinstance(value, list):
             if has_unknown(value):
                 return Expansion("unknown", meta="for_each", refs=refs)
@@ -300,34 +379,52 @@ class ModuleInstance:
                 if name in META_ATTRS:
                     value = UNKNOWN
                 elif name in body.attrs:
-                    value = self.loader.ev.evaluate(body.attrs[name].expr, self.resource_scope(conf, key))
+                    attr = body.attrs[name]
+                    value = self.converted(attr, self.loader.ev.evaluate(attr.expr, self.resource_scope(conf, key)),
+                                           conf.schema)
                 elif any(_block_key(b) == name for b in body.blocks if b.type not in META_BLOCKS):
-                    values = self.eval_body(body, self.resource_scope(conf, key), "", {}, True, only=name)
+                    values = self.eval_body(body, self.resource_scope(conf, key), "", {}, True, only=name,
+                                            schema=conf.schema)
                     value = values.get(name, UNKNOWN)
                 elif self.loader.unconfigured_attr is not None:
                     # optional hook: what the provider would know at plan time (data sources read
                     # during planning, provider defaults); UNKNOWN when it cannot tell
                     value = self.loader.unconfigured_attr(self, conf, key, name)
                 else:
-                    value = UNKNOWN
+                    # aws_region / aws_partition / aws_caller_identity: from the provider configuration
+                    value = data_attr(self, conf, name)
         finally:
             self._active.discard(marker)
         self._resource_attrs[cache_key] = value
         return value
 
     # --- bodies -----------------------------------------------------------------------------
+    @staticmethod
+    def converted(attr: Attr, value: Any, schema: dict | None) -> Any:
+        """``value`` of argument ``attr`` converted to the type the provider schema gives it, as
+        terraform converts it; a value terraform cannot convert is an input error."""
+        ty = attribute_type(schema, attr.name)
+        if ty is None:
+            return value
+        try:
+            return convert_value(value, ty)
+        except ConversionError as exc:
+            raise InputError(f'Inappropriate value for attribute "{attr.name}": {exc} '
+                             f"(got {describe_value(value)})", attr.where) from None
+
     def eval_body(self, body: Body, scope: Scope, prefix: str, refs: dict, top: bool,
-                  only: str | None = None, partial: dict | None = None) -> dict:
+                  only: str | None = None, partial: dict | None = None, schema: dict | None = None) -> dict:
         """Values of a body's arguments and nested blocks.  ``refs`` collects each argument's
         references; ``partial`` (when given) the partially known form of each argument whose
-        value is or holds UNKNOWN (``Resource.partial``)."""
+        value is or holds UNKNOWN (``Resource.partial``); ``schema`` (the block's compact provider
+        schema, see :mod:`.schema`) converts each argument to its type."""
         ev = self.loader.ev
         values: dict = {}
         for name, attr in body.attrs.items():
             if (top and name in META_ATTRS) or (only is not None and name != only):
                 continue
             with ev.collecting() as bucket:
-                values[name] = ev.evaluate(attr.expr, scope)
+                values[name] = self.converted(attr, ev.evaluate(attr.expr, scope), schema)
             if bucket:
                 refs[prefix + name] = _dedup(bucket)
             if partial is not None and has_unknown(values[name]):
@@ -342,18 +439,19 @@ class ModuleInstance:
             if only is not None and key != only:
                 continue
             if block.type == "dynamic":
-                self._dynamic(block, scope, prefix, refs, values, unknown_blocks, partial)
+                self._dynamic(block, scope, prefix, refs, values, unknown_blocks, partial,
+                              nested_schema(schema, key))
                 continue
             items = values.setdefault(block.type, [])
             index = len(items)
             items.append(self.eval_body(block.body, scope, f"{prefix}{block.type}.{index}.", refs, False,
-                                        partial=partial))
+                                        partial=partial, schema=nested_schema(schema, block.type)))
         for name in unknown_blocks:
             values[name] = UNKNOWN
         return values
 
     def _dynamic(self, block: Block, scope: Scope, prefix: str, refs: dict, values: dict,
-                 unknown_blocks: set, partial: dict | None = None) -> None:
+                 unknown_blocks: set, partial: dict | None = None, schema: dict | None = None) -> None:
         ev = self.loader.ev
         if not block.labels:
             return
@@ -380,7 +478,7 @@ class ModuleInstance:
             inner = scope.bind({iterator: DynamicIterator(k, v, key_refs.get(k, block_refs), ev)})
             index = len(items)
             items.append(self.eval_body(content.body, inner, f"{prefix}{label}.{index}.", refs, False,
-                                        partial=partial))
+                                        partial=partial, schema=schema))
 
     # --- child modules --------------------------------------------------------------------------
     def child_modules(self, name: str) -> tuple[Expansion | None, dict]:
@@ -409,13 +507,15 @@ class ModuleInstance:
         source = loader.const(source_attr.expr)
         if not isinstance(source, str):
             raise InputError(f'module "{name}": source must be a literal string', call.where)
-        if not _is_local_source(source):
-            loader.note(f'{call.where}: {what}: source "{source}" is not a local path; not followed '
-                        "(its resources are not checked and its outputs are unknown)")
+        exp = self.expand(call.body, self.scope, what, call.where)
+        if exp.kind in ("count", "each") and not exp.keys:
+            return (exp, {})  # no instance: nothing to read (terraform plans none)
+        key = f"{self.module_key}.{name}" if self.module_key else name
+        found = resolve(source, key, self.config.display_dir, loader.root_dir, loader.manifest)
+        if found.dir is None:
+            loader.unfollowed_module(what, source, found.reason, call.where)
             return (None, {})
-        display = os.path.normpath(os.path.join(self.config.display_dir, source))
-        if not os.path.isdir(display):
-            raise InputError(f'module "{name}": source directory "{source}" not found ({display})', call.where)
+        display = found.dir
         real = os.path.realpath(display)
         ancestor: ModuleInstance | None = self
         while ancestor is not None:
@@ -425,12 +525,13 @@ class ModuleInstance:
         if self.depth + 1 > MAX_MODULE_DEPTH:
             raise InputError(f'module "{name}": modules nested more than {MAX_MODULE_DEPTH} deep', call.where)
         config = loader.module_config(display, where=call.where, module=name)
-        exp = self.expand(call.body, self.scope, what, call.where)
         children: dict = {}
         if exp.kind == "unknown":
             loader.note(f"{call.where}: {what}: {exp.meta} is not known statically; "
                         "its resources are checked as a single instance")
-            children[None] = ModuleInstance(loader, config, what, self, call, exp.scope(self, None))
+            child = ModuleInstance(loader, config, what, self, call, exp.scope(self, None))
+            child.maybe_absent = f"{what}: {exp.describe(call.body)} is not known"
+            children[None] = child
         elif exp.kind == "single":
             children[None] = ModuleInstance(loader, config, what, self, call, self.scope)
         else:

@@ -7,15 +7,18 @@ from typing import Any, Mapping, Sequence
 from lark import Tree
 
 from ...errors import InputError
-from ...model import UNKNOWN, Model, Resource
+from ...model import IDENTITY_ATTRIBUTES, UNKNOWN, Model, PartialString, Resource, UnfollowedModule
 from . import tfvars
 from .config import ModuleConfig, read_module_dir
 from .evaluator import Evaluator
 from .expand import _key_suffix
 from .instance import ModuleInstance
 from .parse import _parse_expression
+from .providers import collect, provider_key, resource_provider_local
 from .scope import Scope
+from .sources import read_manifest
 from .types import convert
+from .validate import check_module
 
 __all__ = ["load_hcl_dir"]
 
@@ -30,12 +33,27 @@ class _Loader:
         self.diagnostics: dict[str, None] = {}
         self.ev = Evaluator(_parse_expression, base_dir=root_dir, note=self.note, fatal=(InputError,))
         self.root_values: dict[str, Any] = {}
+        self.root_sources: dict[str, str] = {}  # variable -> where its value was set (tfvars file, -var)
         self.root: ModuleConfig  # set by load()
         # Optional hook (instance, resource conf, instance key, attribute name) -> value for an
         # attribute that another expression reads but the resource's configuration does not set.
         # None (the default): such attributes are UNKNOWN.  (The retired tools/hcl2plan.py used it to
         # see the values of data sources terraform reads at plan time; nothing in the repo sets it now.)
         self.unconfigured_attr = None
+        # what `terraform init` downloaded (.terraform/modules/modules.json), None when absent
+        self.manifest, problem = read_manifest(root_dir)
+        if problem:
+            self.note(f"{problem}; modules it lists are not followed")
+        self.unfollowed: dict[str, UnfollowedModule] = {}
+        self.instances: list[ModuleInstance] = []  # every module instance built, root first
+        self.provider_configs: dict = {}  # (id(owning instance), local key) -> ProviderConfig
+
+    def unfollowed_module(self, address: str, source: str, reason: str, where: str) -> None:
+        """A module call whose contents are not read (Model.unfollowed_modules, and a note)."""
+        if address not in self.unfollowed:
+            self.unfollowed[address] = UnfollowedModule(address, source, reason)
+        self.note(f'{where}: {address}: source "{source}" not followed: {reason} '
+                  "(its resources are not checked and its outputs are unknown)")
 
     def note(self, message: str) -> None:
         self.diagnostics.setdefault(message, None)
@@ -53,6 +71,7 @@ class _Loader:
         config = self.configs.get(real)
         if config is None:
             config = self.configs[real] = read_module_dir(display_dir, self.note, where, module)
+            check_module(config, self.note)
         return config
 
     # --- root variable values ----------------------------------------------------------------------
@@ -71,23 +90,29 @@ class _Loader:
         tfvars.load_root_values(self, var_files, variables)
         # typed values that win over every other source (a plan's ``variables``: terraform's own)
         self.root_values.update(values or {})
+        for name in values or {}:
+            self.root_sources[name] = "the plan's variables"
 
     # --- the model -------------------------------------------------------------------------------------
     def build(self, instance: ModuleInstance) -> list[Resource]:
         out: list[Resource] = []
         for inst in instance.walk():
+            self.instances.append(inst)
             for conf in inst.config.resources:
+                provider = provider_key(inst, resource_provider_local(conf))
                 exp = inst.expand_resource(conf)
                 keys = exp.keys
+                maybe_absent = inst.maybe_absent
                 if exp.kind == "unknown":
                     self.note(f"{conf.block.where}: {inst.prefix}{conf.local_address}: {exp.meta} is not "
                               "known statically; checked as a single instance")
                     keys = [None]
+                    maybe_absent = f"{exp.describe(conf.body)} is not known"
                 for key in keys:
                     refs: dict[str, tuple[str, ...]] = {}
                     partial: dict[str, Any] = {}
                     values = inst.eval_body(conf.body, inst.resource_scope(conf, key), "", refs, True,
-                                            partial=partial)
+                                            partial=partial, schema=conf.schema)
                     for attr in IDENTITY_UNKNOWN:
                         if attr not in values:
                             values[attr] = UNKNOWN
@@ -103,8 +128,37 @@ class _Loader:
                         file=conf.block.file,
                         line=conf.block.line,
                         partial=partial,
+                        maybe_absent=maybe_absent,
+                        provider=provider,
                     ))
         return out
+
+
+def link_partial_names(resources: list[Resource]) -> None:
+    """Name a resource by its partially known name: an argument whose value is unknown but whose
+    partial form (``"acme-cloudtrail-${data.aws_caller_identity.current.account_id}"``) equals the
+    partial form of a resource's name (its ``bucket``, ``name``, ``id``... built the same way from the
+    same unknowns) refers to that resource -- the same template of the same values is the same
+    string.  The references are added to ``Resource.refs``, as terraform's own would be."""
+    index: dict[PartialString, list[Resource]] = {}
+    for r in resources:
+        for attr in IDENTITY_ATTRIBUTES:
+            if r.values.get(attr) is UNKNOWN:
+                form = r.partial.get(attr)
+                # a name template (known text and holes that say what they are); a bare reference is
+                # a reference already
+                if isinstance(form, PartialString) and form.holes and form.determinate \
+                        and any(isinstance(p, str) for p in form.parts):
+                    index.setdefault(form, []).append(r)
+    if not index:
+        return
+    for r in resources:
+        for path, form in r.partial.items():
+            forms = form if isinstance(form, list) else [form]
+            found = [t.address for f in forms if isinstance(f, PartialString) and f in index
+                     for t in index[f] if t is not r]
+            if found:
+                r.refs[path] = tuple(dict.fromkeys(r.refs.get(path, ()) + tuple(found)))
 
 
 def load_hcl_dir(path, var_files: Sequence[str] = (), variables: Mapping[str, str] | None = None,
@@ -124,7 +178,9 @@ def load_hcl_dir(path, var_files: Sequence[str] = (), variables: Mapping[str, st
         loader.root = loader.module_config(root_dir)
         loader.load_root_values(var_files, variables or {}, values)
         resources = loader.build(ModuleInstance(loader, loader.root, ""))
+        link_partial_names(resources)
+        providers = collect(loader.instances, {r.provider for r in resources})
     except RecursionError:
         raise InputError("configuration is nested too deeply to load", root_dir) from None
     return Model(resources=resources, source=root_dir, kind="hcl", diagnostics=list(loader.diagnostics),
-                 config_dir=root_dir)
+                 unfollowed_modules=list(loader.unfollowed.values()), providers=providers, config_dir=root_dir)

@@ -10,10 +10,11 @@ from typing import Any
 from lark import Token, Tree
 
 from ...model import IDENTITY_ATTRIBUTES, UNKNOWN, Hole, PartialString
-from .scope import Proxy, Scope
+from .scope import NOTSET, Proxy, Scope
 from .template import TemplateSyntaxError, _template_from_string_tree, heredoc_body, parse_template_text
 from .tree import _unwrap_term, kids, name_of
-from .values import EvalError, _json_ready, _Unsupported, has_unknown, iter_collection, to_bool, to_str
+from .values import (EvalError, _json_ready, _Unsupported, has_unknown, iter_collection, key_str, to_bool,
+                     to_str)
 
 
 class _JsonDoc:
@@ -114,6 +115,10 @@ class PartialEvaluation:
         if isinstance(named, PartialString) or (top and named is not UNKNOWN):
             # inside jsonencode() a local's list/dict partial may be a JSON *string*: not taken
             return named
+        if kind in ("get_attr_expr_term", "index_expr_term", "function_call", "for_object_expr"):
+            structured = self.partial_struct(node, scope)
+            if isinstance(structured, PartialString):
+                return structured
         return value
 
     def _template_of(self, node: Tree) -> list[tuple]:
@@ -136,7 +141,10 @@ class PartialEvaluation:
             if hole is not None:
                 return hole
             named = self._partial_named(items[0][1], scope)
-            return named if isinstance(named, PartialString) else UNKNOWN
+            if isinstance(named, PartialString):
+                return named
+            structured = self.partial_struct(items[0][1], scope)
+            return structured if isinstance(structured, PartialString) else UNKNOWN
         parts: list[Any] = []
         self._partial_render(items, scope, parts)
         return PartialString(tuple(parts))
@@ -152,6 +160,8 @@ class PartialEvaluation:
                     piece = self._exact_hole(item[1], scope, any_attr=True)
                     if piece is None:
                         piece = self._partial_named(item[1], scope)
+                    if not isinstance(piece, PartialString):
+                        piece = self.partial_struct(item[1], scope, as_string=True)
                     parts.extend(piece.parts if isinstance(piece, PartialString) else (Hole(),))
                 else:
                     parts.append(to_str(value))
@@ -192,9 +202,249 @@ class PartialEvaluation:
         except (EvalError, _Unsupported):
             return None
         address = base.exact_address() if isinstance(base, Proxy) else None
-        if not address:
+        if address:
+            return PartialString((Hole((f"{address}.{attr}",)),))
+        data = base.data_address() if isinstance(base, Proxy) and any_attr else None
+        if data:
+            return PartialString((Hole(source=f"{data}.{attr}"),))
+        return None
+
+    # --- structured partial forms ---------------------------------------------------------
+    _STRUCT_DEPTH = 40
+
+    def partial_struct(self, node: Tree, scope: Scope, as_string: bool = False, depth: int = 0) -> Any:
+        """The value of ``node`` with what is known of its unknown strings: a string template with
+        unknown pieces is a :class:`PartialString`, an object/tuple/for expression a dict/list of
+        such forms, a traversal picks from the form of what it traverses (``local.names["logs"]``,
+        ``each.value.name``, ``var.buckets`` through the module call's argument...), and a bare
+        reference to an attribute of one resource or data source instance is a single
+        :class:`Hole` naming it (``as_string`` only: where the piece is used as text).  UNKNOWN
+        where nothing is known.  Never raises; records no references."""
+        if depth > self._STRUCT_DEPTH:
+            return UNKNOWN
+        try:
+            with self.collecting():
+                return self._struct(node, scope, as_string, depth)
+        except (EvalError, _Unsupported, TemplateSyntaxError, RecursionError):
+            return UNKNOWN
+        except Exception as exc:  # noqa: BLE001 - only a refinement: never end the run
+            if self._fatal and isinstance(exc, self._fatal):
+                raise
+            return UNKNOWN
+
+    def _struct(self, node: Tree, scope: Scope, as_string: bool, depth: int) -> Any:
+        node = _unwrap_term(node)
+        kind = node.data
+        if kind == "identifier" and scope.partials and name_of(node) in scope.partials:
+            return scope.partials[name_of(node)]
+        value = self.ev(node, scope)
+        if not has_unknown(value):
+            return value
+        sub = depth + 1
+        if kind in ("string", "heredoc_template", "heredoc_template_trim"):
+            items = self._template_of(node)
+            if len(items) == 1 and items[0][0] == "interp":
+                return self.partial_struct(items[0][1], scope, as_string, sub)
+            parts: list[Any] = []
+            self._partial_render(items, scope, parts)
+            return PartialString(tuple(parts))
+        if kind == "object":
+            out: dict = {}
+            for elem in kids(node):
+                key = self.object_key(kids(elem)[0], scope)
+                if key is UNKNOWN:
+                    return UNKNOWN
+                out[key] = self.partial_struct(kids(elem)[-1], scope, False, sub)
+            return out
+        if kind == "tuple":
+            return [self.partial_struct(k, scope, False, sub) for k in kids(node)]
+        if kind == "conditional":
+            cond_node, then_node, else_node = kids(node)
+            cond = self.ev(cond_node, scope)
+            if cond is UNKNOWN:
+                return UNKNOWN
+            return self.partial_struct(then_node if to_bool(cond) else else_node, scope, as_string, sub)
+        if kind == "for_object_expr":
+            return self._struct_for_object(node, scope, sub)
+        if kind == "function_call":
+            names = [name_of(k) for k in kids(node) if k.data == "identifier"]
+            arg_tree = next((k for k in kids(node) if k.data == "arguments"), None)
+            args = kids(arg_tree) if arg_tree is not None else []
+            if names == ["merge"] and not any(isinstance(t, Token) and t.type == "ELLIPSIS"
+                                              for t in (arg_tree.children if arg_tree is not None else ())):
+                merged: dict = {}
+                for arg in args:
+                    form = self.partial_struct(arg, scope, False, sub)
+                    if form is None:
+                        continue
+                    if not isinstance(form, dict):
+                        return UNKNOWN
+                    merged.update(form)
+                return merged
+            return value
+        if kind in ("get_attr_expr_term", "index_expr_term"):
+            return self._struct_traversal(node, scope, value, as_string, sub)
+        return value
+
+    def _struct_for_object(self, node: Tree, scope: Scope, depth: int) -> Any:
+        key_name, value_name, coll_node, body, cond = self._for_parts(node)
+        if any(isinstance(t, Token) and t.type == "ELLIPSIS" for t in node.children):
+            return UNKNOWN
+        coll = self.ev(coll_node, scope)
+        if coll is UNKNOWN or coll is None:
+            return UNKNOWN
+        coll_form = self.partial_struct(coll_node, scope, False, depth) if has_unknown(coll) else coll
+        out: dict = {}
+        for k, v in iter_collection(coll):
+            names = {value_name: v}
+            if key_name:
+                names[key_name] = k
+            element = UNKNOWN
+            if isinstance(coll_form, dict):
+                element = coll_form.get(k, UNKNOWN)
+            elif isinstance(coll_form, list) and isinstance(k, int) and k < len(coll_form):
+                element = coll_form[k]
+            inner = scope.bind(names, {value_name: element} if has_unknown(v) else None)
+            if cond is not None:
+                keep = self.ev(cond, inner)
+                if keep is UNKNOWN:
+                    return UNKNOWN
+                if not to_bool(keep):
+                    continue
+            key = self.ev(body[0], inner)
+            if key is UNKNOWN:
+                return UNKNOWN
+            out[key_str(key)] = self.partial_struct(body[1], inner, False, depth)
+        return out
+
+    def _struct_traversal(self, node: Tree, scope: Scope, value: Any, as_string: bool, depth: int) -> Any:
+        base_node, accessor = kids(node)
+        base_unwrapped = _unwrap_term(base_node)
+        kind, key = self.accessor_key(accessor, scope)
+        if key is UNKNOWN:
+            return UNKNOWN
+        base: Any = UNKNOWN
+        if base_unwrapped.data == "identifier" and kind == "attr":
+            ns = name_of(base_unwrapped)
+            if ns not in scope.names:
+                if ns == "local":
+                    hook = getattr(scope.ctx, "partial_struct_local", None)
+                    return hook(key, as_string) if hook is not None else UNKNOWN
+                if ns == "var":
+                    hook = getattr(scope.ctx, "partial_struct_var", None)
+                    return hook(key, as_string) if hook is not None else UNKNOWN
+                if ns == "each" and key == "value" and scope.each_source is not None \
+                        and scope.each not in (NOTSET, UNKNOWN):
+                    expr, source_scope = scope.each_source
+                    collection = self.partial_struct(expr, source_scope, False, depth)
+                    if isinstance(collection, dict):
+                        return collection.get(scope.each[0], UNKNOWN)
+                    return UNKNOWN
+        if base_unwrapped.data in ("get_attr_expr_term", "index_expr_term", "identifier") and kind == "attr":
+            # <resource or data source instance>.<attribute>: a hole that says which
+            try:
+                raw = self.ev_raw(base_node, scope)
+            except (EvalError, _Unsupported):
+                raw = None
+            if isinstance(raw, Proxy) and as_string:
+                address = raw.exact_address()
+                if address:
+                    return PartialString((Hole((f"{address}.{key}",)),))
+                data = raw.data_address()
+                if data:
+                    return PartialString((Hole(source=f"{data}.{key}"),))
+        base = self.partial_struct(base_node, scope, False, depth)
+        if isinstance(base, dict):
+            name = key if kind == "attr" else key_str(key)
+            return base.get(name, UNKNOWN)
+        if isinstance(base, list) and kind == "index":
+            try:
+                i = int(key)
+            except (TypeError, ValueError):
+                return UNKNOWN
+            return base[i] if 0 <= i < len(base) else UNKNOWN
+        return UNKNOWN
+
+    # --- "not null" refinements -------------------------------------------------------
+    _NOT_NULL_FUNCTIONS = frozenset({"jsonencode", "format", "formatlist", "join", "lower", "upper", "replace",
+                                     "trimspace", "trimprefix", "trimsuffix", "substr", "concat", "merge",
+                                     "flatten", "keys", "values", "length", "split", "tolist", "toset",
+                                     "tomap", "base64encode", "md5", "sha1", "sha256"})
+
+    def not_null(self, node: Tree, scope: Scope, depth: int = 0) -> bool:
+        """Is the value of ``node`` known not to be null, even where it is unknown?  (A template with
+        literal text, an object or tuple literal, a string function... as cty refines them.)"""
+        if depth > 20:
+            return False
+        node = _unwrap_term(node)
+        kind = node.data
+        if kind in ("tuple", "object", "for_tuple_expr", "for_object_expr", "int_lit", "float_lit"):
+            return True
+        if kind in ("string", "heredoc_template", "heredoc_template_trim"):
+            try:
+                items = self._template_of(node)
+            except Exception:  # noqa: BLE001 - a template that does not parse says nothing
+                return False
+            if len(items) == 1 and items[0][0] == "interp":  # "${x}" alone is x itself
+                return self.not_null(items[0][1], scope, depth + 1)
+            return True
+        if kind == "conditional":
+            cond_node, then_node, else_node = kids(node)
+            try:
+                cond = self.ev(cond_node, scope)
+            except (EvalError, _Unsupported):
+                return False
+            if cond is UNKNOWN:
+                return self.not_null(then_node, scope, depth + 1) and self.not_null(else_node, scope, depth + 1)
+            return self.not_null(then_node if to_bool(cond) else else_node, scope, depth + 1)
+        if kind == "function_call":
+            names = [name_of(k) for k in kids(node) if k.data == "identifier"]
+            if len(names) == 1 and names[0] in self._NOT_NULL_FUNCTIONS:
+                return True
+        named = self._named_expression(node, scope)
+        if named is not None:
+            return self.not_null(named[0], named[1], depth + 1)
+        try:
+            with self.collecting():
+                value = self.ev(node, scope)
+        except (EvalError, _Unsupported, TemplateSyntaxError):
+            return False
+        return value is not UNKNOWN and value is not None
+
+    def elements_not_null(self, node: Tree, scope: Scope, depth: int = 0) -> dict | None:
+        """For a collection expression: {key: element known not to be null}; None when not known."""
+        if depth > 20:
             return None
-        return PartialString((Hole((f"{address}.{attr}",)),))
+        node = _unwrap_term(node)
+        if node.data == "object":
+            out = {}
+            for elem in kids(node):
+                try:
+                    key = self.object_key(kids(elem)[0], scope)
+                except (EvalError, _Unsupported):
+                    return None
+                if key is UNKNOWN:
+                    return None
+                out[key] = self.not_null(kids(elem)[-1], scope, depth + 1)
+            return out
+        if node.data == "tuple":
+            return {i: self.not_null(k, scope, depth + 1) for i, k in enumerate(kids(node))}
+        named = self._named_expression(node, scope)
+        if named is not None:
+            return self.elements_not_null(named[0], named[1], depth + 1)
+        return None
+
+    def _named_expression(self, node: Tree, scope: Scope):
+        """``local.X`` -> (the local's expression, its scope) from the context, else None."""
+        if node.data != "get_attr_expr_term":
+            return None
+        base_node, accessor = kids(node)
+        base_node = _unwrap_term(base_node)
+        if accessor.data != "get_attr" or base_node.data != "identifier" or name_of(base_node) != "local" \
+                or "local" in scope.names:
+            return None
+        hook = getattr(scope.ctx, "local_expression", None)
+        return hook(name_of(kids(accessor)[0])) if hook is not None else None
 
     _NAMED_HOOKS = {"local": "partial_local", "var": "partial_var"}
 

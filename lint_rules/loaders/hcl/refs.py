@@ -8,7 +8,7 @@ from ...model import UNKNOWN
 from .config import ResourceConf
 from .expand import _key_suffix
 from .scope import Proxy
-from .values import EvalError, key_str, to_number
+from .values import EvalError, RefMap, key_str, to_number
 
 if TYPE_CHECKING:  # pragma: no cover
     from .instance import ModuleInstance
@@ -199,11 +199,19 @@ class _ResourceRef(Proxy):
         if exp.kind == "count":
             return [UNKNOWN] * len(exp.keys)
         if exp.kind == "each":
-            return {k: UNKNOWN for k in exp.keys}
+            base = f"{self.inst.prefix}{self.conf.local_address}"
+            return RefMap({k: UNKNOWN for k in exp.keys}, {k: (base + _key_suffix(k),) for k in exp.keys})
         return UNKNOWN
 
     def exact_address(self) -> str | None:
         if self.conf is None or self.conf.mode != "managed":
+            return None
+        if self.inst.expand_resource(self.conf).kind != "single":
+            return None
+        return f"{self.inst.prefix}{self.conf.local_address}"
+
+    def data_address(self) -> str | None:
+        if self.conf is None or self.conf.mode != "data":
             return None
         if self.inst.expand_resource(self.conf).kind != "single":
             return None
@@ -222,6 +230,13 @@ class _ResourceInstRef(Proxy):
 
     def exact_address(self) -> str | None:
         if self.conf.mode != "managed" or self.key is None:
+            return None
+        if self.inst.expand_resource(self.conf).kind not in ("count", "each"):
+            return None
+        return f"{self.inst.prefix}{self.conf.local_address}{_key_suffix(self.key)}"
+
+    def data_address(self) -> str | None:
+        if self.conf.mode != "data" or self.key is None:
             return None
         if self.inst.expand_resource(self.conf).kind not in ("count", "each"):
             return None

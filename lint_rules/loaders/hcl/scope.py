@@ -24,20 +24,28 @@ class Scope:
     (key, value) pair or UNKNOWN.
     """
 
-    __slots__ = ("ctx", "names", "count", "each", "each_refs")
+    __slots__ = ("ctx", "names", "count", "each", "each_refs", "each_source", "partials")
 
     def __init__(self, ctx: Any, names: dict | None = None, count: Any = NOTSET, each: Any = NOTSET,
-                 each_refs: tuple = ()):
+                 each_refs: tuple = (), each_source: tuple | None = None, partials: dict | None = None):
         self.ctx = ctx
         self.names = names or {}
         self.count = count
         self.each = each
         self.each_refs = each_refs  # references of the for_each expression, carried by each.value
+        # (for_each expression, the scope it is evaluated in): what each.value's partial form comes from
+        self.each_source = each_source
+        # partially known forms of names bound by for expressions (see PartialEvaluation.partial_struct)
+        self.partials = partials
 
-    def bind(self, names: dict) -> "Scope":
+    def bind(self, names: dict, partials: dict | None = None) -> "Scope":
         merged = dict(self.names)
         merged.update(names)
-        return Scope(self.ctx, merged, self.count, self.each, self.each_refs)
+        merged_partials = self.partials
+        if partials or (merged_partials and any(n in merged_partials for n in names)):
+            merged_partials = {k: v for k, v in (self.partials or {}).items() if k not in names}
+            merged_partials.update(partials or {})
+        return Scope(self.ctx, merged, self.count, self.each, self.each_refs, self.each_source, merged_partials)
 
 
 class Proxy:
@@ -60,6 +68,47 @@ class Proxy:
         """The absolute address of the one managed resource instance this proxy stands
         for (used for :class:`~lint_rules.model.Hole` refs); None when it is not one."""
         return None
+
+    def data_address(self) -> str | None:
+        """The absolute address of the one data source instance this proxy stands for (used for
+        :attr:`~lint_rules.model.Hole.source`); None when it is not one."""
+        return None
+
+
+class RefValue(Proxy):
+    """An element bound by a ``for`` expression, with the references it was computed from: using
+    it (or an attribute / key of it) records those references, narrowed to the element's own
+    when it is a :class:`~.values.RefMap`."""
+
+    __slots__ = ("val", "refs", "evaluator")
+
+    def __init__(self, value: Any, refs: tuple, evaluator: "Evaluator"):
+        self.val, self.refs, self.evaluator = value, refs, evaluator
+
+    def attr(self, name: str) -> Any:
+        return self.evaluator.narrowed_access(self.val, self.refs, "attr", name)
+
+    def index(self, key: Any) -> Any:
+        return self.evaluator.narrowed_access(self.val, self.refs, "index", key)
+
+    def value(self) -> Any:
+        self.evaluator.extend(self.refs)
+        return self.val
+
+
+class NotNullUnknown(Proxy):
+    """An unknown value known not to be null (cty's "not null" refinement): the result of a string
+    template, an object or tuple built in the configuration.  It reads as UNKNOWN everywhere except
+    in a comparison with ``null``."""
+
+    def attr(self, name: str) -> Any:
+        return UNKNOWN
+
+    def index(self, key: Any) -> Any:
+        return UNKNOWN
+
+    def value(self) -> Any:
+        return UNKNOWN
 
 
 class _CountNS(Proxy):

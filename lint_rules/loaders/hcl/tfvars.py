@@ -60,13 +60,21 @@ def load_root_values(loader: "_Loader", var_files: Sequence[str], variables: Map
     sources += [os.path.join(root, n) for n in entries
                 if n.endswith((".auto.tfvars", ".auto.tfvars.json"))]
     for path in sources:
-        loader.root_values.update(read_tfvars(loader, path))
+        _take(loader, read_tfvars(loader, path), path)
     for path in var_files:
         path = str(path)
         if not os.path.isfile(path):
             raise InputError("var file not found", path)
-        loader.root_values.update(read_tfvars(loader, path))
+        _take(loader, read_tfvars(loader, path), path)
     for name, raw in variables.items():
         if name not in loader.root.variables:
             loader.note(f"-var {name}: no variable {name!r} is declared in the root module")
         loader.root_values[name] = cli_value(loader, name, str(raw))
+        loader.root_sources[name] = f"-var {name}"
+
+
+def _take(loader: "_Loader", values: dict[str, Any], path: str) -> None:
+    """Values of one tfvars file override those read before; each remembers where it was set."""
+    loader.root_values.update(values)
+    for name in values:
+        loader.root_sources[name] = path

@@ -7,7 +7,8 @@ from lark import Tree
 
 from ...model import UNKNOWN
 from .tree import _unwrap, kids, name_of
-from .values import EvalError, TfSet, _as_set, has_unknown, to_number, to_str, unify
+from .schema import ConversionError, convert_primitive  # noqa: F401 - ConversionError: callers catch it
+from .values import RefMap, TfSet, _as_set, has_unknown, unify
 
 
 def _type_desc(node: Tree | None) -> tuple:
@@ -50,25 +51,16 @@ def _type_desc(node: Tree | None) -> tuple:
 
 
 def convert(value: Any, desc: tuple | None, const: Callable[[Tree], Any]) -> Any:
-    """Convert a value to a declared type constraint, as far as that is known."""
+    """Convert a value to a declared type constraint, as far as that is known.  A primitive that
+    does not convert to the primitive type required raises :class:`~.schema.ConversionError`
+    (terraform: "Invalid value for input variable")."""
     if value is UNKNOWN or value is None or desc is None:
         return value
     kind = desc[0]
-    if kind == "string":
-        if isinstance(value, (bool, int, float)):
-            return to_str(value)
-        return value
-    if kind == "number":
-        if isinstance(value, str):
-            try:
-                return to_number(value)
-            except EvalError:
-                return value
-        return value
-    if kind == "bool":
-        if value in ("true", "false"):
-            return value == "true"
-        return value
+    if kind in ("string", "number", "bool"):
+        if isinstance(value, (list, dict)):
+            return value  # a shape mismatch: left as it is (only primitives are checked)
+        return convert_primitive(value, kind)
     if kind in ("list", "set"):
         if not isinstance(value, list):
             return value
@@ -84,7 +76,7 @@ def convert(value: Any, desc: tuple | None, const: Callable[[Tree], Any]) -> Any
         out_map = {k: convert(v, desc[1], const) for k, v in value.items()}
         if desc[1] == ("any",):
             out_map = dict(zip(out_map.keys(), unify(list(out_map.values()))))
-        return out_map
+        return RefMap(out_map, value.key_refs) if isinstance(value, RefMap) else out_map
     if kind == "tuple":
         if not isinstance(value, list):
             return value
@@ -100,5 +92,7 @@ def convert(value: Any, desc: tuple | None, const: Callable[[Tree], Any]) -> Any
                 out[attr] = convert(const(default), attr_desc, const)
             elif attr in value or optional:
                 out[attr] = None
+        if isinstance(value, RefMap):
+            return RefMap(out, {k: r for k, r in value.key_refs.items() if k in out})
         return out
     return value

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from decimal import Decimal
 from typing import Any
 
 from ...model import UNKNOWN
@@ -50,27 +51,31 @@ def arith_result(value: float | int) -> float | int:
     return norm_number(value)
 
 
-_NUM_RE = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
+_NUM_RE = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
+_INF_RE = re.compile(r"^[-+]?Inf$")
 
 
 def to_number(value: Any) -> int | float:
+    """cty's string -> number conversion: a decimal representation, nothing around it."""
     if is_number(value):
         return value
-    if isinstance(value, str) and _NUM_RE.match(value.strip()):
-        text = value.strip()
-        try:
-            return int(text)
-        except ValueError:
-            return norm_number(float(text))
+    if isinstance(value, str):
+        if _NUM_RE.match(value):
+            try:
+                return int(value)
+            except ValueError:
+                return norm_number(float(value))
+        if _INF_RE.match(value):
+            return float(value)
     raise EvalError(f"a number is required, got {type_name(value)}")
 
 
 def to_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    if value == "true":
+    if value in ("true", "1"):  # cty's string -> bool conversion
         return True
-    if value == "false":
+    if value in ("false", "0"):
         return False
     raise EvalError(f"a bool is required, got {type_name(value)}")
 
@@ -80,6 +85,8 @@ def number_str(value: int | float) -> str:
     if isinstance(value, int):
         return str(value)
     text = repr(value)
+    if "e" in text and math.isfinite(value):  # cty writes numbers without an exponent
+        text = format(Decimal(text), "f")
     return text
 
 
@@ -112,6 +119,15 @@ def type_name(value: Any) -> str:
     return type(value).__name__
 
 
+def describe_value(value: Any, limit: int = 60) -> str:
+    """A value for a one-line message: ``"yes"``, ``3``, ``true``, ``null``, ``[...]`` (shortened)."""
+    try:
+        text = json.dumps(_json_ready(value), ensure_ascii=False, sort_keys=True)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def equal(a: Any, b: Any) -> bool:
     """Terraform equality: type-strict (1 != "1", true != 1)."""
     if isinstance(a, bool) or isinstance(b, bool):
@@ -134,6 +150,22 @@ def key_str(value: Any) -> str:
 
 class TfSet(list):
     """A Terraform set: a list whose elements are their own keys when iterated."""
+
+
+class RefMap(dict):
+    """A map or object value that knows, for each key, the references (absolute resource addresses)
+    its element was computed from: ``{ for k, b in aws_s3_bucket.this : k => b.id }["logs"]`` refers
+    to ``aws_s3_bucket.this["logs"]`` only.  A key missing from ``key_refs`` has no narrower
+    references than the whole value."""
+
+    __slots__ = ("key_refs",)
+
+    def __init__(self, items: Any = (), key_refs: dict | None = None):
+        super().__init__(items)
+        self.key_refs: dict[str, tuple[str, ...]] = key_refs or {}
+
+    def __reduce__(self):
+        return (RefMap, (dict(self), self.key_refs))
 
 
 def iter_collection(value: Any) -> list[tuple[Any, Any]]:

@@ -25,10 +25,10 @@ resource "aws_flow_log" "app" {
 
 # --- Application logs ---------------------------------------------------------------
 
-# VIOLATION: Application-Level Logging: "Django and Laravel applications must log ..." (no /app/django* or /app/laravel* log group)
-# VIOLATION: Log Sources: "Application access logs | CloudWatch Logs (Django/Laravel) | 1 year" (364 days, one day short; also not a value CloudWatch Logs accepts)
+# VIOLATION: Application-Level Logging: "Django and Laravel applications must log ..." (no *laravel* log group; the other Django group is in applications.tf)
+# VIOLATION: Log Sources: "Application access logs | CloudWatch Logs (Django/Laravel) | 1 year" (this Django group keeps 364 days, one day short; also not a value CloudWatch Logs accepts)
 resource "aws_cloudwatch_log_group" "web" {
-  name              = "/legacy/web"
+  name              = "/legacy/django-web"
   retention_in_days = 364
 }
 
@@ -62,7 +62,7 @@ resource "aws_iam_role_policy" "flow" {
       {
         Effect   = "Allow"
         Action   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
-        Resource = "${aws_cloudwatch_log_group.flow.arn}:*"
+        Resource = "arn:aws:logs:*:*:log-group:${aws_cloudwatch_log_group.flow.name}:*"
       },
     ]
   })

@@ -11,7 +11,21 @@
 # other sections fail here too -- ../noncompliant shows those violations one by one.
 
 # --- Log Access: the roles of the policy ---------------------------------------------------
-# VIOLATION: Log Access: "DevOps admin role (break-glass)" (no role named like "*devops-admin*" exists)
+# VIOLATION: Log Access: "DevOps admin role (break-glass)" (the break-glass role can be assumed without MFA)
+resource "aws_iam_role" "break_glass" {
+  name        = "access-break-glass"
+  description = "Break-glass DevOps admin role"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::111122223333:root" }
+        Action    = "sts:AssumeRole"
+      },
+    ]
+  })
+}
 
 data "aws_iam_policy_document" "assume_with_mfa" {
   statement {
@@ -214,4 +228,50 @@ resource "aws_s3_bucket_logging" "screenshots" {
   bucket        = aws_s3_bucket.screenshots.id
   target_bucket = aws_s3_bucket.audit_logs.id
   target_prefix = "screenshots/"
+}
+
+# --- The audit log bucket's default key: anyone may decrypt ----------------------------------
+
+# VIOLATION: Log Access: "Log access is restricted to:" (the default encryption key of the audit log bucket lets any principal decrypt: "AWS" = "*" with no condition narrowing it to this account)
+resource "aws_kms_key" "audit_logs" {
+  description         = "Audit log bucket default encryption"
+  enable_key_rotation = true
+
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "EnableIAMUserPermissions"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::111122223333:root" }
+        Action    = "kms:*"
+        Resource  = "*"
+      },
+      {
+        Sid       = "AllowCloudTrailEncrypt"
+        Effect    = "Allow"
+        Principal = { Service = "cloudtrail.amazonaws.com" }
+        Action    = ["kms:GenerateDataKey*", "kms:DescribeKey"]
+        Resource  = "*"
+      },
+      {
+        Sid       = "AnyoneMayDecrypt"
+        Effect    = "Allow"
+        Principal = { AWS = "*" }
+        Action    = ["kms:Decrypt", "kms:DescribeKey"]
+        Resource  = "*"
+      },
+    ]
+  })
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "audit_logs" {
+  bucket = aws_s3_bucket.audit_logs.id
+
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = aws_kms_key.audit_logs.arn
+    }
+  }
 }

@@ -49,16 +49,17 @@ resource "aws_config_configuration_recorder_status" "main" {
 
 # VIOLATION: Log Sources: "AWS resource configuration | AWS Config | 7 years" (no aws_config_delivery_channel: configuration history is written nowhere, so nothing is kept)
 
-# --- GuardDuty: findings exported under a key that never rotates -------------------------
+# --- GuardDuty: findings exported under a key that is switched off -------------------------
 
 resource "aws_guardduty_detector" "main" {
   enable = true
 }
 
-# VIOLATION: CloudTrail Requirements: "CloudTrail log files encrypted with KMS CMK" (applied to exported findings: a customer-managed key with rotation off)
+# VIOLATION: CloudTrail Requirements: "CloudTrail log files encrypted with KMS CMK" (applied to exported findings: a customer-managed key that is disabled)
 resource "aws_kms_key" "findings" {
-  description         = "GuardDuty findings export (rotation never enabled)"
-  enable_key_rotation = false
+  description         = "GuardDuty findings export (key disabled)"
+  enable_key_rotation = true
+  is_enabled          = false
 }
 
 resource "aws_s3_bucket" "findings" {
@@ -90,7 +91,30 @@ resource "aws_vpc" "main" {
   cidr_block = "10.30.0.0/16"
 }
 
-# VIOLATION: Log Sources: "S3 access (screenshot bucket) | S3 Server Access Logging | 1 year" (no aws_s3_bucket_logging, nothing kept)
+# VIOLATION: Log Sources: "S3 access (screenshot bucket) | S3 Server Access Logging | 1 year" (access logged through the legacy inline logging block, but the target bucket deletes them after 30 days)
 resource "aws_s3_bucket" "screenshots" {
   bucket = "minimal-screenshots"
+
+  logging {
+    target_bucket = aws_s3_bucket.access_logs.id
+    target_prefix = "screenshots/"
+  }
+}
+
+resource "aws_s3_bucket" "access_logs" {
+  bucket = "minimal-access-logs"
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+
+  rule {
+    id     = "expire-after-30-days"
+    status = "Enabled"
+    filter {}
+
+    expiration {
+      days = 30
+    }
+  }
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from ....model import UNKNOWN
-from ..values import (EvalError, arith_result, equal, has_unknown, key_str, norm_number, to_bool, to_number,
+from ..values import (EvalError, RefMap, arith_result, equal, has_unknown, key_str, norm_number, to_bool, to_number,
                       to_str, type_name, unify)
 from .registry import _fn, _need_list, _need_map
 
@@ -13,11 +13,17 @@ from .registry import _fn, _need_list, _need_map
 @_fn("merge", "partial")
 def _merge(*maps):
     out: dict = {}
+    key_refs: dict = {}
     for m in maps:
         if m is None:
             continue
         out.update(_need_map(m))
-    return out
+        for k in m:  # an element's own references, when the map it is taken from knows them
+            if isinstance(m, RefMap) and k in m.key_refs:
+                key_refs[k] = m.key_refs[k]
+            else:
+                key_refs.pop(k, None)
+    return RefMap(out, key_refs) if key_refs else out
 
 
 @_fn("concat", "partial")

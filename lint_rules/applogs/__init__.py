@@ -1,0 +1,6 @@
+"""What the applications write: the audit-event contract and ``auditgate logs``.
+
+``contract`` holds the JSON Schema of one audit event; ``reader`` streams log lines out of
+files, directories, gzip files and CloudWatch Logs exports; ``phi`` finds cleartext PHI;
+``checker`` turns lines into findings (rules APP-004 .. APP-006).
+"""

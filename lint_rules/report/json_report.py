@@ -1,0 +1,35 @@
+"""The JSON report, a versioned contract: keys are only ever added (see README, "JSON report").
+
+``{"version": 1, "findings": [...], "summary": {...}, "notes": [...], "inputs": [...]}``
+"""
+from __future__ import annotations
+
+import json
+from typing import Iterable
+
+from ..engine import STATUSES, Report
+from .notes import distinct_notes
+
+REPORT_VERSION = 1
+
+
+def input_info(report: Report) -> dict:
+    model = report.model
+    return {"source": report.source,
+            "kind": getattr(model, "kind", "") or None,
+            "sha256": getattr(model, "input_sha256", None),
+            "terraform_version": getattr(model, "terraform_version", None),
+            "rules": list(report.rules)}
+
+
+def render_json(reports: Iterable[Report]) -> str:
+    reports = list(reports)
+    findings = [f for report in reports for f in report.findings]
+    doc = {
+        "version": REPORT_VERSION,
+        "findings": [f.as_dict() for f in findings],
+        "summary": {s: sum(1 for f in findings if f.status == s) for s in STATUSES},
+        "notes": [n.as_dict() for n in distinct_notes(reports)],
+        "inputs": [input_info(r) for r in reports],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
