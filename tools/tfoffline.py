@@ -146,8 +146,12 @@ class OfflineTerraform:
 
         if not (self.home / "cert" / "cert.der").is_file():
             write_certificate(self.home / "cert")
-        # python -S with this interpreter's path: no site/.pth processing in each plugin start
-        pythonpath = os.pathsep.join(p for p in sys.path if p and Path(p).is_dir() and Path(p) != TOOLS)
+        # python -S with this interpreter's installed packages: no site/.pth processing in each plugin
+        # start.  Only installation directories: the launcher must not depend on the caller's sys.path
+        # (a test runner's, a script's), or two runs sharing this home would rewrite it under each
+        # other's initialized workspaces ("the cached package ... does not match").
+        pythonpath = os.pathsep.join(dict.fromkeys(
+            p for p in sys.path if p and Path(p).is_dir() and Path(p).name in ("site-packages", "dist-packages")))
         launcher = (f'#!/bin/sh\n# offline stand-in for hashicorp/aws {VERSION}, written by tools/tfoffline.py\n'
                     f'PYTHONPATH={_sh(pythonpath)} exec {_sh(sys.executable)} -S {_sh(str(Path(__file__).resolve()))} '
                     f'serve --cert-dir {_sh(str(self.home / "cert"))} '
