@@ -967,8 +967,6 @@ def test_plan_of_base_only_genuine_unknowns(base_plan_findings):
                                                    not in PLAN_GENUINE_UNKNOWNS])
 
 
-@xfail("plan form of the as-written modular root: RET-001/RET-003/ENC-002/CT-007 FAIL because "
-       "module.log_buckets.ids[\"cloudtrail\"] is tied to every aws_s3_bucket.this instance")
 def test_plan_as_written_has_no_failures(offline_tf, tmp_path):
     findings = lint_plan_doc(offline_tf.plan(write_tree(as_written(), tmp_path / "as_written")))
     fails = [f for f in findings if f["status"] == "fail"]
