@@ -21,12 +21,10 @@ from typing import Sequence
 
 from . import __version__
 from .config import FORMATS, Config, find_config, load_config, split_ids
-from .engine import all_rules, evaluate, get_rule, unknown_patterns
+from .engine import all_rules, evaluate, unknown_patterns
 from .errors import InputError
 from .loaders import STDIN, is_plan_path, load_path, plan_sources
-from .policy import load_policy
 from .applogs.cli import add_parser as add_logs_parser
-from .report import RenderOptions, distinct_notes, render, render_text
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 BASELINE_ROOTS = ("terraform/nvs", "terraform/nhc")
@@ -99,6 +97,8 @@ def _add_check_options(check: argparse.ArgumentParser) -> None:
                        help="configuration file (default: .auditgate.toml or [tool.auditgate] in pyproject.toml, "
                             "looked for from the current directory up)")
     check.add_argument("--no-config", action="store_true", help="ignore configuration files")
+    check.add_argument("--no-cache", action="store_true",
+                       help="do not read or write the parse cache (~/.cache/auditgate, or $XDG_CACHE_HOME/auditgate)")
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -144,6 +144,10 @@ def _parse_vars(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def cmd_check(args: argparse.Namespace, paths: Sequence[str] | None = None, config: Config | None = None) -> int:
+    if getattr(args, "no_cache", False):
+        from . import cache
+
+        cache.disable()
     config = config if config is not None else _config(args)
     tf_dirs = getattr(args, "tf_dir", None) or []
     paths = list(paths if paths is not None else (args.paths or ([] if tf_dirs else _default_paths())))
@@ -154,6 +158,9 @@ def cmd_check(args: argparse.Namespace, paths: Sequence[str] | None = None, conf
         raise InputError("standard input (-) can be given only once")
     fmt = _pick(args.format, config, "format", "text")
     unknown_fails = _pick(args.unknown, config, "unknown", "fail") == "fail"
+    from .policy import load_policy
+    from .report import RenderOptions, distinct_notes, render, render_text
+
     policy = load_policy(_pick(args.policy, config, "policy"))
     select = _rule_patterns(args.select, config, "select", "select")
     skip = _rule_patterns(args.skip, config, "skip", "skip")
@@ -211,9 +218,11 @@ def cmd_hook(args: argparse.Namespace) -> int:
 
 def rules_json() -> str:
     """Every rule as data (a contract, like the report: keys are only ever added)."""
+    from .catalog import rule_infos
+
     return json.dumps({"version": 1, "rules": [
         {"id": r.id, "title": r.title, "section": r.section, "clause": r.clause, "clause_text": r.clause_text,
-         "rationale": r.rationale, "fix": r.fix, "applies_to": list(r.applies_to)} for r in all_rules()]},
+         "rationale": r.rationale, "fix": r.fix, "applies_to": list(r.applies_to)} for r in rule_infos()]},
         indent=2, ensure_ascii=False) + "\n"
 
 
@@ -226,7 +235,9 @@ def cmd_rules(fmt: str = "text") -> int:
 
         sys.stdout.write(render_rules_markdown(all_rules()))
         return EXIT_OK
-    for rule in all_rules():
+    from .catalog import rule_infos
+
+    for rule in rule_infos():  # descriptions only: the rules themselves are not imported
         reads = " (auditgate logs)" if "logs" in rule.applies_to else ""
         print(f"{rule.id:8} {rule.title}  [{rule.section}]{reads}")
     return EXIT_OK
@@ -245,7 +256,9 @@ def explain_text(rule) -> str:
 
 
 def cmd_explain(rule_id: str) -> int:
-    rule = get_rule(rule_id)
+    from .catalog import rule_info
+
+    rule = rule_info(rule_id)
     if rule is None:
         raise InputError(f"no rule {rule_id!r}; `auditgate rules` lists them")
     sys.stdout.write(explain_text(rule))

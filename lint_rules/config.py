@@ -24,8 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from .errors import InputError
 
 if sys.version_info >= (3, 11):
@@ -105,6 +103,8 @@ def load_config(path: str | Path) -> Config:
     where = f"{path}" + (" [tool.auditgate]" if path.name == PYPROJECT else "")
     if not isinstance(table, dict):
         raise InputError("[tool.auditgate] must be a table", where)
+    import jsonschema  # noqa: PLC0415  (only when a configuration file is read: keeps start-up light)
+
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(SCHEMA).iter_errors(table))
     if error is not None:
         key = "/".join(str(p) for p in error.absolute_path) or "(top level)"

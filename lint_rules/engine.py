@@ -258,7 +258,18 @@ def evaluate(model: Model, policy: "Policy", rules: Iterable[Rule] | None = None
     finally:
         if frozen:
             gc.unfreeze()
+    if model.sensitive_values:
+        _mask(report.findings, frozenset(model.sensitive_values))
     return report
+
+
+def _mask(findings: list[Finding], secrets: frozenset[str]) -> None:
+    """No value the input marks sensitive reaches a reporter (:mod:`lint_rules.redact`)."""
+    from .redact import scrub
+
+    for f in findings:
+        f.message, f.fix, f.reason = scrub(f.message, secrets), scrub(f.fix, secrets), scrub(f.reason, secrets)
+        f.resource = scrub(f.resource, secrets)
 
 
 def _account(model: Model, finding: Finding) -> str | None:

@@ -37,7 +37,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 
 class _Unknown:
@@ -430,6 +430,9 @@ class Model:
     # The directory of the root module's configuration: the HCL directory, or the source a plan
     # was read with (loaders.source); None for a plan alone.  Resource file paths start with it.
     config_dir: str | None = None
+    # Texts the input marks sensitive (a plan's after_sensitive, sensitive variables and outputs,
+    # schema-sensitive arguments): rules read the values, reports never print them (lint_rules.redact).
+    sensitive_values: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self._reindex()
@@ -443,12 +446,18 @@ class Model:
         self._by_config: dict[str, list[Resource]] = {}
         self._by_type: dict[str, list[Resource]] = {}
         self._account_labels: dict[str, str] | None = None
+        self._accounts: list[str] | None = None
+        self._by_account: dict[tuple[str, str, str], list[Resource]] | None = None
+        self._memo: dict[Any, Any] = {}
         for r in self.resources:
             self._by_config.setdefault(r.config_address, []).append(r)
             self._by_type.setdefault(r.type, []).append(r)
 
     def add(self, resource: Resource) -> None:
         self._account_labels = None
+        self._accounts = None
+        self._by_account = None
+        self._memo.clear()
         self._identity_index.clear()
         self._referrer_index.clear()
         self._reads_index.clear()
@@ -475,6 +484,29 @@ class Model:
 
     def data(self, *types: str) -> list[Resource]:
         return self.of_type(*types, mode="data")
+
+    def of_type_in(self, account: str, *types: str, mode: str = "managed") -> list[Resource]:
+        """:meth:`of_type` narrowed to the resources acting in ``account`` (an :meth:`account_of` label)."""
+        if self._by_account is None:
+            index: dict[tuple[str, str, str], list[Resource]] = {}
+            for r in self.resources:
+                index.setdefault((self.account_of(r), r.type, r.mode), []).append(r)
+            self._by_account = index
+        out: list[Resource] = []
+        for t in types:
+            out.extend(self._by_account.get((account, t, mode), ()))
+        return out
+
+    def memo(self, key: Any, build: Callable[[], Any]) -> Any:
+        """An index derived from the model, built once by ``build()`` on first use and kept until the
+        model changes.  Rules (and their helpers) that would otherwise scan every resource of a type
+        for each resource they check build a dict once here and look up in it: ``key`` names the
+        index (a tuple starting with the helper's name)."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = build()
+            return value
 
     def instances(self, address: str, follow_reads: bool = True) -> list[Resource]:
         """Every instance named by ``address`` (with or without an instance key).
@@ -644,11 +676,13 @@ class Model:
         """The accounts this configuration manages AWS resources in (labels of
         :meth:`account_of`), in order of first appearance; the default provider's account when it
         manages none."""
-        seen: dict[str, None] = {}
-        for r in self.resources:
-            if r.mode == "managed" and r.type.startswith("aws_"):
-                seen.setdefault(self.account_of(r), None)
-        return list(seen) or [self.account_of("aws")]
+        if self._accounts is None:
+            seen: dict[str, None] = {}
+            for r in self.resources:
+                if r.mode == "managed" and r.type.startswith("aws_"):
+                    seen.setdefault(self.account_of(r), None)
+            self._accounts = list(seen) or [self.account_of("aws")]
+        return list(self._accounts)
 
     def select(self, pattern: str) -> list[Resource]:
         """Resources whose address matches a glob pattern."""

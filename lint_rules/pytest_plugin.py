@@ -59,6 +59,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--auditgate-config", metavar="FILE",
                     help="auditgate configuration file (default: .auditgate.toml or [tool.auditgate] in "
                          "pyproject.toml, from the invocation directory up)")
+    group.addoption("--auditgate-no-cache", action="store_true", default=False,
+                    help="do not read or write auditgate's parse cache (~/.cache/auditgate)")
     group.addoption("--audit-log", action="append", default=[], metavar="PATH",
                     help="application log lines (file or directory) to check like `auditgate logs`: "
                          "audit-event contract, cleartext PHI, coverage (repeatable)")
@@ -72,9 +74,14 @@ def pytest_load_initial_conftests(early_config: pytest.Config) -> Generator[None
         if stdin_is_terminal():  # reading would wait for typing forever
             early_config.stash[_STDIN_KEY] = InputError(NO_PIPE, "<stdin>")
             return (yield)
+        from .limits import read_limited
+
         try:
-            data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+            data = read_limited(sys.stdin.buffer, "<stdin>", "the plan on standard input") \
+                if hasattr(sys.stdin, "buffer") else sys.stdin.read()
             early_config.stash[_STDIN_KEY] = data
+        except InputError as exc:
+            early_config.stash[_STDIN_KEY] = exc
         except (OSError, ValueError) as exc:
             early_config.stash[_STDIN_KEY] = InputError(f"cannot read standard input ({exc})", "<stdin>")
     return (yield)
@@ -119,6 +126,10 @@ def _option(config: pytest.Config, project: Config, name: str, key: str, default
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("auditgate_no_cache", False):
+        from . import cache
+
+        cache.disable()
     plans, dirs = config.getoption("tfplan"), config.getoption("tf_dir")
     logs = config.getoption("audit_log")
     if not plans and not dirs and not logs:

@@ -1,9 +1,23 @@
-"""Session-wide fixtures of the suite."""
+"""Session-wide fixtures and hooks of the suite.
+
+The suite never writes to the user's cache directory: auditgate's cache (HCL parses, the rule
+catalogue) goes to a directory of this session, inherited by every auditgate subprocess."""
 from __future__ import annotations
+
+import os
+import shutil
+import tempfile
 
 import pytest
 
 from .require_terraform import pytest_runtest_makereport  # noqa: F401  (AUDITGATE_REQUIRE_TERRAFORM=1)
+
+_CACHE = tempfile.mkdtemp(prefix="auditgate-test-cache-")
+os.environ["AUDITGATE_CACHE_DIR"] = _CACHE
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_CACHE, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

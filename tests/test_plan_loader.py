@@ -11,9 +11,10 @@ import pytest
 
 from lint_rules.errors import InputError
 from lint_rules.loaders import load_path
-from lint_rules.loaders.plan import (FAST_CHECKED_PROPERTIES, VALID_ACTIONS, _fast_resource_change,
-                                     _fast_resource_values, load_plan_document, load_plan_text,
-                                     parse_address, plan_schema)
+from lint_rules.loaders.plan import (FAST_CHECKED_PROPERTIES, VALID_ACTIONS, _fast_config_resource,
+                                     _fast_expressions, _fast_resource_change, _fast_resource_values,
+                                     _skeleton_call, load_plan_document, load_plan_text, parse_address,
+                                     plan_schema)
 from lint_rules.model import UNKNOWN, Model
 
 from .planbuilder import PlanBuilder
@@ -955,3 +956,77 @@ def test_an_element_of_a_module_output_stays_every_target_when_its_keys_are_not_
     model = load(_buckets_module(PlanBuilder(), ["aws_s3_bucket.this", "local.extra"]).build())
     assert model.get("module.trail.aws_cloudtrail.this").refs == {
         "s3_bucket_name": ("module.logs.aws_s3_bucket.this",)}
+
+
+# --- the fast path through configuration modules (large estates repeat one module per call) -----
+def _config_doc() -> dict:
+    p = PlanBuilder()
+    for key in ("a", "b", "c"):
+        p.resource(f"module.m_{key}.aws_kms_key.k", {"enable_key_rotation": True}, unknown=["arn"])
+        p.resource(f"module.m_{key}.aws_s3_bucket.b", {"bucket": key}, unknown=["arn"])
+        p.resource(f"module.m_{key}.aws_s3_bucket_versioning.v", {}, unknown=["bucket"],
+                   refs={"bucket": ["aws_s3_bucket.b.id"]})
+        p.module_call(f"m_{key}", inputs={"name": key, "key": ["aws_kms_key.k.arn"]})
+        p.output(f"m_{key}", "arn", refs=["aws_s3_bucket.b.arn"])
+    return p.build()
+
+
+@pytest.mark.parametrize("mutate, where, what", [
+    (lambda c: c["m_c"]["module"]["resources"][2].update(mode="other"),
+     "/configuration/root_module/module_calls/m_c/module/resources/2/mode", "'other' is not one of"),
+    (lambda c: c["m_b"]["module"]["resources"][1]["expressions"].update(bucket={"references": [1]}),
+     "/configuration/root_module/module_calls/m_b/module/resources/1/expressions/bucket/references/0",
+     "expected string"),
+    (lambda c: c["m_b"]["module"]["resources"][1]["expressions"].update(bucket=[{"a": "x"}]),
+     "/configuration/root_module/module_calls/m_b/module/resources/1/expressions/bucket/0/a",
+     "expected object or array"),
+    (lambda c: c["m_c"].update(source=3),
+     "/configuration/root_module/module_calls/m_c/source", "expected string"),
+    (lambda c: c["m_a"]["expressions"].update(key={"references": "aws_kms_key.k.arn"}),
+     "/configuration/root_module/module_calls/m_a/expressions/key/references", "expected array"),
+    (lambda c: c["m_c"]["module"]["outputs"]["arn"].update(sensitive="no"),
+     "/configuration/root_module/module_calls/m_c/module/outputs/arn/sensitive", "expected boolean"),
+    (lambda c: c["m_b"]["module"].update(variables={"v": 1}),
+     "/configuration/root_module/module_calls/m_b/module/variables/v", "expected object"),
+])
+def test_configuration_errors_name_the_original_path(mutate, where, what):
+    doc = _config_doc()
+    load_plan_document(copy.deepcopy(doc), SRC)  # valid as built
+    mutate(doc["configuration"]["root_module"]["module_calls"])
+    message = raises_input_error(load_plan_document, doc, SRC)
+    assert f"not a valid plan at {where}: " in message, message
+    assert what in message, message
+
+
+def test_fast_configuration_checks_never_accept_what_the_schema_rejects():
+    defs = plan_schema()["$defs"]
+
+    def validator(name):
+        return jsonschema.Draft202012Validator({"$defs": defs, "$ref": f"#/$defs/{name}"})
+
+    resource_validator, expressions_validator = validator("config_resource"), validator("expressions")
+    call_validator = validator("module_call")
+    res = {"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b",
+           "provider_config_key": "aws", "schema_version": 0,
+           "expressions": {"bucket": {"references": ["var.x"]}, "rule": [{"days": {"constant_value": 1}}]},
+           "count_expression": {"constant_value": 1}, "for_each_expression": {"references": ["var.m"]},
+           "depends_on": ["aws_kms_key.k"], "provisioners": [{"type": "local-exec"}]}
+    accepted = 0
+    for item in mutations(res, FAST_CHECKED_PROPERTIES["config_resource"]):
+        if _fast_config_resource(item):
+            accepted += 1
+            assert resource_validator.is_valid(item), item
+    assert accepted > 10
+    for exprs in SAMPLES + [{"a": v} for v in SAMPLES] + [{"a": [v]} for v in SAMPLES] + [
+            {"a": {"references": v}} for v in SAMPLES]:
+        if _fast_expressions(exprs):
+            assert expressions_validator.is_valid(exprs), exprs
+    call = {"source": "./m", "version_constraint": "1.0", "expressions": {"a": {"references": ["var.x"]}},
+            "count_expression": {"constant_value": 1}, "for_each_expression": {"references": ["var.m"]},
+            "depends_on": ["module.x"], "module": {}}
+    accepted = 0
+    for item in mutations(call, FAST_CHECKED_PROPERTIES["module_call"] - {"module"}):
+        if _skeleton_call(item, (), {}) == {"module": {}}:  # everything but the module was proved valid
+            accepted += 1
+            assert call_validator.is_valid(item), item
+    assert accepted > 10

@@ -18,7 +18,7 @@ from .phi import Scanner
 from .reader import NOT_JSON, Record, read_records, sources
 
 COVERAGE_SUBJECT = "logs"
-DEFAULT_LIMIT = 1000
+from . import DEFAULT_LIMIT  # noqa: E402,F401  (re-exported: its former home)
 _NOTED_LINES = 50  # non-JSON line numbers listed per source
 
 
@@ -159,7 +159,8 @@ class LogChecker:
         for finding in findings:  # the input each finding comes from (JSON report key "source")
             if hasattr(finding, "source") and not finding.source:
                 finding.source = finding.file or source
-        return Report(findings=findings, source=source)
+        ran = ["APP-004", "APP-005"] + (["APP-006"] if self.coverage else [])
+        return Report(findings=findings, source=source, rules=ran)
 
     def summary(self) -> dict:
         return {"sources": [s.as_dict() for s in self.stats],

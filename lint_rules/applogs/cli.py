@@ -10,11 +10,12 @@ import json
 import sys
 from pathlib import Path
 
+from ..config import FORMATS  # the formats of `auditgate check`
 from ..errors import InputError
-from ..policy import load_policy
-from .checker import DEFAULT_LIMIT, check_logs
+from . import DEFAULT_LIMIT
 
-from ..report import FORMATS  # the formats of `auditgate check`
+# The policy and the checker (PHI scanners, jsonschema) are imported when `auditgate logs` runs,
+# not when the command line is parsed: `auditgate --version` stays fast.
 
 
 def add_parser(sub) -> argparse.ArgumentParser:
@@ -77,6 +78,9 @@ def notes(checker) -> list[str]:
 def cmd_logs(args: argparse.Namespace) -> int:
     if args.max_findings < 1:
         raise InputError("--max-findings must be at least 1")
+    from ..policy import load_policy
+    from .checker import check_logs
+
     policy = load_policy(args.policy)
     checker = check_logs(args.paths, policy, apps=args.app, coverage=not args.no_coverage,
                          limit=args.max_findings)

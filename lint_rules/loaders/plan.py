@@ -34,6 +34,7 @@ Building the model (see ``docs/architecture.md``, "The model contract"):
 """
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from functools import lru_cache
@@ -47,6 +48,7 @@ from ..model import UNKNOWN, Model, ProviderConfig, Resource
 
 SCHEMA_FILE = "plan_schema.json"
 SUPPORTED_MAJOR_VERSIONS = (0, 1)
+MAX_SCHEMA_ERRORS = 100  # schema errors looked at to pick the one to report
 SHOW_JSON = "`terraform show -json PLANFILE`"
 
 # ---------------------------------------------------------------------------
@@ -76,6 +78,8 @@ def parse_plan_text(text: str, source: str) -> Any:
         raise InputError(_not_json_message(text, exc), source) from None
     except RecursionError:
         raise InputError("JSON is nested too deeply to be a plan", source) from None
+    except ValueError as exc:  # an integer of more digits than Python converts (sys.get_int_max_str_digits)
+        raise InputError(f"invalid JSON: {_one_line(str(exc).split(';')[0], 120)}", source) from None
     return doc
 
 
@@ -214,7 +218,8 @@ def validate_plan_schema(doc: Any, where: str) -> None:
     mapped back to the original indexes.
     """
     skeleton, index_maps = _skeleton(doc)
-    error = jsonschema.exceptions.best_match(_validator().iter_errors(skeleton))
+    # the best of the first errors: a document with a million bad items is refused as fast as one
+    error = jsonschema.exceptions.best_match(itertools.islice(_validator().iter_errors(skeleton), MAX_SCHEMA_ERRORS))
     if error is not None:
         path = _original_path(tuple(error.absolute_path), index_maps)
         raise InputError(f"not a valid plan at {_pointer(path)}: {_describe(error)}", where)
@@ -231,7 +236,13 @@ FAST_CHECKED_PROPERTIES = {
     "resource_values": frozenset({"address", "mode", "type", "name", "index", "provider_name",
                                   "schema_version", "values", "sensitive_values", "depends_on",
                                   "tainted", "deposed_key"}),
+    "config_resource": frozenset({"address", "mode", "type", "name", "provider_config_key",
+                                  "schema_version", "expressions", "count_expression",
+                                  "for_each_expression", "depends_on", "provisioners"}),
+    "module_call": frozenset({"source", "version_constraint", "expressions", "count_expression",
+                              "for_each_expression", "depends_on", "module"}),
 }
+CONFIG_MODES = ("managed", "data", "ephemeral", "list")
 VALID_ACTIONS = frozenset({("no-op",), ("create",), ("read",), ("update",), ("delete",), ("forget",),
                            ("delete", "create"), ("create", "delete"), ("create", "forget"),
                            ("forget", "create")})
@@ -284,6 +295,86 @@ def _fast_resource_values(res: Any) -> bool:
                 type(d) is str for d in res["depends_on"]))))
 
 
+def _strings(value: Any) -> bool:
+    return type(value) is list and all(type(v) is str for v in value)
+
+
+def _fast_expression(expr: Any) -> bool:
+    return type(expr) is dict and ("references" not in expr or _strings(expr["references"]))
+
+
+def _fast_expressions(exprs: Any) -> bool:
+    """``expressions``: attribute -> an expression (object) or nested blocks (array of expressions)."""
+    if type(exprs) is not dict:
+        return False
+    for value in exprs.values():
+        if type(value) is dict:
+            if "references" in value and not _strings(value["references"]):
+                return False
+        elif type(value) is list:
+            if not all(_fast_expressions(block) for block in value):
+                return False
+        else:
+            return False
+    return True
+
+
+def _fast_config_resource(item: Any) -> bool:
+    return (type(item) is dict and _nonempty_str(item.get("address")) and _nonempty_str(item.get("type"))
+            and _nonempty_str(item.get("name")) and type(item.get("mode")) is str
+            and item["mode"] in CONFIG_MODES and _optional(item, "provider_config_key", str)
+            and _optional(item, "schema_version", int)
+            and ("expressions" not in item or _fast_expressions(item["expressions"]))
+            and ("count_expression" not in item or _fast_expression(item["count_expression"]))
+            and ("for_each_expression" not in item or _fast_expression(item["for_each_expression"]))
+            and ("depends_on" not in item or _strings(item["depends_on"]))
+            and ("provisioners" not in item or (type(item["provisioners"]) is list
+                                                 and all(type(p) is dict for p in item["provisioners"]))))
+
+
+def _skeleton_config(module: Any, path: tuple, index_maps: dict) -> Any:
+    """A configuration module without the resources :func:`_fast_config_resource` proved valid,
+    recursively through ``module_calls`` (one copy of a module per call: large estates repeat them)."""
+    if type(module) is not dict:
+        return module
+    module = dict(module)
+    if type(module.get("resources")) is list:
+        module["resources"] = _filtered(module["resources"], _fast_config_resource, path + ("resources",),
+                                        index_maps)
+    if _fast_outputs(module.get("outputs", {})):
+        module.pop("outputs", None)
+    if type(module.get("variables", {})) is dict and all(type(v) is dict for v in module.get("variables", {}).values()):
+        module.pop("variables", None)
+    calls = module.get("module_calls")
+    if type(calls) is dict:
+        module["module_calls"] = {name: _skeleton_call(call, path + ("module_calls", name), index_maps)
+                                  for name, call in calls.items()}
+    return module
+
+
+def _fast_outputs(outputs: Any) -> bool:
+    return type(outputs) is dict and all(
+        type(o) is dict and ("expression" not in o or _fast_expression(o["expression"]))
+        and _optional(o, "sensitive", bool) and _optional(o, "description", str)
+        and ("depends_on" not in o or _strings(o["depends_on"])) for o in outputs.values())
+
+
+def _skeleton_call(call: Any, path: tuple, index_maps: dict) -> Any:
+    if type(call) is not dict:
+        return call
+    if (_optional(call, "source", str) and _optional(call, "version_constraint", str)
+            and ("expressions" not in call or _fast_expressions(call["expressions"]))
+            and ("count_expression" not in call or _fast_expression(call["count_expression"]))
+            and ("for_each_expression" not in call or _fast_expression(call["for_each_expression"]))
+            and ("depends_on" not in call or _strings(call["depends_on"]))):
+        call = {k: v for k, v in call.items() if k == "module"}  # the rest is proved valid
+    else:
+        call = dict(call)
+    if "module" in call:
+        call["module"] = _skeleton_config(call["module"], path + ("module",), index_maps)
+    return call
+
+
 def _filtered(items: list, ok, path: tuple, index_maps: dict) -> list:
     kept = [i for i, item in enumerate(items) if not ok(item)]
     index_maps[path] = kept
@@ -322,6 +413,10 @@ def _skeleton(doc: dict) -> tuple[dict, dict]:
         prior = dict(doc["prior_state"])
         prior["values"] = _skeleton_values(prior.get("values"), ("prior_state", "values"), index_maps)
         skeleton["prior_state"] = prior
+    config = doc.get("configuration")
+    if type(config) is dict and "root_module" in config:
+        skeleton["configuration"] = dict(config, root_module=_skeleton_config(
+            config["root_module"], ("configuration", "root_module"), index_maps))
     if "planned_values" not in doc:
         del skeleton["planned_values"]
     return skeleton, index_maps

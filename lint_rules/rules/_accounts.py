@@ -17,7 +17,7 @@ from ..model import Model, Resource
 
 
 def several(model: Model) -> bool:
-    return len(model.accounts()) > 1
+    return model.memo(("accounts.several",), lambda: len(model.accounts()) > 1)
 
 
 def split(model: Model, resources: Iterable[Resource]) -> dict[str, list[Resource]]:

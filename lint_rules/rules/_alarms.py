@@ -614,18 +614,27 @@ def topics_of(model: Model, resource: Resource, path: str) -> TopicRefs:
 def _subscriptions(model: Model, topic: Resource) -> tuple[list[Resource], list[Resource]]:
     """(subscriptions of the topic, subscriptions whose topic is not known and could be it)."""
     mine = list(model.referrers(topic, [SUBSCRIPTION], "topic_arn"))
-    untied = []
+    by_name, untied = model.memo(("alarms.subscriptions",), lambda: _subscription_index(model))
+    name = topic.values.get("name")
+    if isinstance(name, str):
+        mine.extend(s for s in by_name.get(name, ()) if s not in mine)
+    return mine, list(untied)  # untied ones refer to nothing: never among the topic's own
+
+
+def _subscription_index(model: Model) -> tuple[dict[str, list[Resource]], list[Resource]]:
+    """({topic name: subscriptions naming it by a literal topic_arn}, subscriptions whose topic_arn
+    is not known and refers to nothing), both in model order."""
+    by_name: dict[str, list[Resource]] = {}
+    untied: list[Resource] = []
     for sub in model.of_type(SUBSCRIPTION):
-        if sub in mine:
-            continue
         value = sub.values.get("topic_arn")
         if isinstance(value, str) and value:
             name = parse_sns_arn(value)
-            if name and name == topic.values.get("name") and not sub.refs_at("topic_arn"):
-                mine.append(sub)
+            if name and not sub.refs_at("topic_arn"):
+                by_name.setdefault(name, []).append(sub)
         elif value is UNKNOWN and not sub.refs_at("topic_arn"):
             untied.append(sub)
-    return mine, untied
+    return by_name, untied
 
 
 def _principal_allows(statement: dict, service: str) -> Any:
@@ -683,8 +692,8 @@ def _topic_policy_outcome(model: Model, topic: Resource, service: str) -> Outcom
     if is_set(inline) or topic.refs_at("policy"):
         holders.append((topic, "policy"))
     if not holders:
-        untied = [p for p in model.of_type(TOPIC_POLICY)
-                  if p.values.get("arn") is UNKNOWN and not p.refs_at("arn")]
+        untied = model.memo(("alarms.untied_topic_policies",), lambda: [
+            p for p in model.of_type(TOPIC_POLICY) if p.values.get("arn") is UNKNOWN and not p.refs_at("arn")])
         if untied or not model.has_references or (inline is UNKNOWN and model.kind != "plan"):
             where = untied[0].address if untied else f"{topic.address} policy"
             return Outcome(PASS, "", notes=[f"{_service_label(service)}'s permission to publish could not be "
@@ -749,7 +758,13 @@ def _key_outcome(model: Model, topic: Resource, service: str) -> Outcome | None:
 
 
 def topic_delivery(model: Model, topic: Resource, service: str) -> Outcome:
-    """Does an alert published by ``service`` to ``topic`` reach somebody?"""
+    """Does an alert published by ``service`` to ``topic`` reach somebody?  (Once per topic and
+    service: every alarm notifying the topic shares the answer.)"""
+    return model.memo(("alarms.topic_delivery", topic.address, service),
+                      lambda: _topic_delivery(model, topic, service))
+
+
+def _topic_delivery(model: Model, topic: Resource, service: str) -> Outcome:
     subs, untied = _subscriptions(model, topic)
     notes: list[str] = []
     if subs:
@@ -792,7 +807,7 @@ def delivery_outcome(model: Model, resource: Resource, path: str, service: str, 
         return Outcome(FAIL, f"{label} {path} {shown}: the alarm notifies no SNS topic")
     outcomes = [topic_delivery(model, t, service) for t in refs.topics]
     chosen = max(outcomes, key=lambda o: _RANK[o.status])
-    return Outcome(chosen.status, f"{label} → {chosen.text}", notes=chosen.notes)
+    return Outcome(chosen.status, f"{label} → {chosen.text}", notes=list(chosen.notes))
 
 
 def actions_enabled(alarm: Resource) -> Outcome:

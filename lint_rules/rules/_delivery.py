@@ -337,11 +337,7 @@ def key_state(key: Resource) -> Answer | None:
 
 # --- roles ---------------------------------------------------------------------------
 def iam_index(model: Model) -> IamIndex:
-    cache = model_cache(model)
-    index = cache.get("iam_index")
-    if index is None:
-        index = cache["iam_index"] = IamIndex(model)
-    return index
+    return IamIndex.of(model)
 
 
 @dataclass

@@ -617,9 +617,16 @@ def data_event_findings(rule: Rule, model: Model, kind: _Kind, targets: list[Res
 
     trails = model.of_type("aws_cloudtrail")
     scopes = {t.address: covered_accounts(model, t) for t in trails}
+    targets_by_account: dict[str, list[int]] = {}
+    for i, x in enumerate(targets):
+        targets_by_account.setdefault(model.account_of(x), []).append(i)
+    trails_by_account: dict[str, list[Resource]] = {}
+    for t in trails:
+        for account in dict.fromkeys(scopes[t.address]):
+            trails_by_account.setdefault(account, []).append(t)
     per_trail = {}
     for t in trails:
-        mine = [x for x in targets if model.account_of(x) in scopes[t.address]]
+        mine = [targets[i] for i in sorted({i for a in scopes[t.address] for i in targets_by_account.get(a, ())})]
         per_trail[t.address] = (mine,) + grant_coverage(kind, t, mine)
     for trail in trails:
         mine, coverage, grants = per_trail[trail.address]
@@ -636,7 +643,7 @@ def data_event_findings(rule: Rule, model: Model, kind: _Kind, targets: list[Res
             read, write = coverage[t]
             if read is True and write is True:
                 continue
-            others = [o for o in trails if o is not trail and model.account_of(t) in scopes[o.address]]
+            others = [o for o in trails_by_account.get(model.account_of(t), []) if o is not trail]
             by = [o for o in others if per_trail[o.address][1].get(t) == (True, True)]
             if by:
                 notes.append(f"{describe(t)} is recorded by {by[0].address}")

@@ -298,7 +298,8 @@ def _config_s3(model: Model, channel: Resource, bucket: Resource) -> Answer:
             **kms_ctx, **_s3_kms_context(model, bucket, enc, obj)}, channel, f"{bucket.address} default encryption"))
     paths = [prefixed(f"→ {bucket.address} as {CONFIG}", combine(svc_answers))]
     # the recorder's role (AWS Config uses it for a bucket of the same account)
-    for recorder in model.of_type("aws_config_configuration_recorder"):
+    # (the recorder of the channel's own account: another account's recorder never writes here)
+    for recorder in model.of_type_in(model.account_of(channel), "aws_config_configuration_recorder"):
         rt = role_target(model, recorder, "role_arn", "AWS Config uses")
         if rt is None or rt.problem is not None or rt.role is None:
             continue

@@ -427,7 +427,13 @@ class Grant:
 
 
 class IamIndex:
-    """Every policy of the configuration and the principals it reaches, built once per evaluation."""
+    """Every policy of the configuration and the principals it reaches, built once per model
+    (:meth:`of`): the policies attached to a role are looked up, never searched for."""
+
+    @classmethod
+    def of(cls, model: Model) -> "IamIndex":
+        """The model's index (read-only once built: every rule shares it)."""
+        return model.memo(("principals.iam_index",), lambda: cls(model))
 
     def __init__(self, model: Model):
         self.model = model
@@ -885,7 +891,22 @@ def _s3_arn_covers(pattern: str, bucket: str) -> bool:
     return fnmatch.fnmatchcase(f"arn:aws:s3:::{bucket}/AWSLogs/111122223333/x.json.gz", p)
 
 
-def reads_logs(stmt: dict, log_bucket_names: list[str], bucket_names_unknown: bool) -> tuple[Any, str]:
+_LITERAL_BUCKET = re.compile(r"^arn:[^:*]+:s3:::([^/*?\[]+)(?:/|$)")
+
+
+def _covers_log_bucket(pattern: str, log_bucket_names) -> bool:
+    """Does the Resource ``pattern`` cover the objects of one of the log buckets?  A pattern whose
+    bucket name has no wildcard can only cover that bucket: looked up, not matched against each."""
+    if pattern == "*":
+        return True
+    m = _LITERAL_BUCKET.match(pattern)
+    if m is not None and isinstance(log_bucket_names, (set, frozenset)):
+        return m.group(1) in log_bucket_names and _s3_arn_covers(pattern, m.group(1))
+    return any(_s3_arn_covers(pattern, b) for b in log_bucket_names)
+
+
+def reads_logs(stmt: dict, log_bucket_names: "frozenset[str] | list[str]",
+               bucket_names_unknown: bool) -> tuple[Any, str]:
     """Does an Allow statement grant reading log contents (log objects or CloudWatch log events)?
 
     ``(True/False/UNKNOWN, what)``.  CloudWatch Logs reads count on any resource (every log group
@@ -916,7 +937,7 @@ def reads_logs(stmt: dict, log_bucket_names: list[str], bucket_names_unknown: bo
         if r is UNKNOWN or not isinstance(r, str):
             maybe.append("(known after apply)")
             continue
-        if any(_s3_arn_covers(r, b) for b in log_bucket_names) or r == "*":
+        if _covers_log_bucket(r, log_bucket_names):
             covered.append(r)
         elif bucket_names_unknown and (r.startswith("arn:") and ":s3:::" in r):
             maybe.append(r)

@@ -117,15 +117,20 @@ def parse_sns_arn(value: str) -> str | None:
 
 def resources_named(model: Model, rtype: str, *names: str) -> list[Resource]:
     """Managed resources and data sources of ``rtype`` whose id/arn/name/bucket is one of ``names``."""
-    wanted = {n for n in names if n}
-    out = []
-    for r in model.of_type(rtype) + model.data(rtype):
-        for attr in ("id", "arn", "name", "bucket"):
-            v = r.values.get(attr)
-            if isinstance(v, str) and v in wanted:
-                out.append(r)
-                break
-    return out
+    candidates, by_value = model.memo(("retention.resources_named", rtype), lambda: _names_index(model, rtype))
+    positions = {i for n in names if n and isinstance(n, str) for i in by_value.get(n, ())}
+    return [candidates[i] for i in sorted(positions)]
+
+
+def _names_index(model: Model, rtype: str) -> tuple[list[Resource], dict[str, list[int]]]:
+    """(managed resources and data sources of ``rtype``, {id/arn/name/bucket value: their positions})."""
+    candidates = model.of_type(rtype) + model.data(rtype)
+    by_value: dict[str, list[int]] = {}
+    for i, r in enumerate(candidates):
+        for v in dict.fromkeys(r.values.get(attr) for attr in ("id", "arn", "name", "bucket")):
+            if isinstance(v, str):
+                by_value.setdefault(v, []).append(i)
+    return candidates, by_value
 
 
 @dataclass

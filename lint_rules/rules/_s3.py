@@ -70,13 +70,16 @@ def sub_resources(model: Model, bucket: Resource, *types: str, path: str = "buck
 
 def untied_sub_resources(model: Model, *types: str, path: str = "bucket") -> list[Resource]:
     """Resources of ``types`` whose bucket is unknown and refers to nothing: they could be any bucket's."""
-    out = []
-    for r in model.of_type(*types):
-        if r.refs_under(path):
-            continue
-        if r.get(path) is UNKNOWN and not model.targets(r, path, BUCKET):
-            out.append(r)
-    return out
+    def build() -> list[Resource]:
+        out = []
+        for r in model.of_type(*types):
+            if r.refs_under(path):
+                continue
+            if r.get(path) is UNKNOWN and not model.targets(r, path, BUCKET):
+                out.append(r)
+        return out
+
+    return list(model.memo(("s3.untied_sub_resources", types, path), build))
 
 
 def _tied_or_untied(model: Model, bucket: Resource, rtype: str) -> tuple[list[Resource], list[Resource]]:

@@ -140,6 +140,21 @@ class _TrailLink:
             value = t.values.get("cloud_watch_logs_group_arn")
             name = parse_log_group_arn(value) if isinstance(value, str) and value else None
             self.info.append((t, res.targets, name, res))
+        # indexes: which trails deliver to a log group (by address, by the name in the ARN, by the
+        # group's own name), and the trails whose group is not known
+        self._by_group: dict[Any, list[int]] = {}
+        self._unknown: list[int] = []
+        for i, (t, groups, name, res) in enumerate(self.info):
+            keys = [("address", g.address) for g in groups] + [("name", g.values.get("name")) for g in groups
+                                                                if isinstance(g.values.get("name"), str)]
+            if name:
+                keys.append(("name", name))
+            for key in dict.fromkeys(keys):
+                self._by_group.setdefault(key, []).append(i)
+            if not groups and res.problem and not res.unset:
+                self._unknown.append(i)
+        self._sending = [(t, g, n) for t, g, n, _ in self.info if g or n]
+        self._theirs = ", ".join(g[0].address if g else fmt(n) for _, g, n in self._sending)
 
     def check(self, flt: Resource) -> tuple[Outcome, int]:
         """Does metric filter ``flt`` read the log group of a trail?  (outcome, stage bonus)."""
@@ -157,34 +172,29 @@ class _TrailLink:
             return Outcome(UNKNOWN_STATUS, f"{flt.address} reads log group {shown}, but there is no aws_cloudtrail "
                                            "in this configuration: cannot confirm the group receives CloudTrail "
                                            "events"), 0
-        unknown_trail = None
-        for trail, groups, name, res in self.info:
-            same = bool({g.address for g in groups} & {g.address for g in fres.targets})
-            same = same or bool(name and name in fgroup_names)
-            same = same or any(g.values.get("name") in fgroup_names for g in groups)
-            if same:
-                self.matched[flt.address] = trail
-                role = trail.values.get("cloud_watch_logs_role_arn")
-                if not is_set(role) and not trail.refs_at("cloud_watch_logs_role_arn"):
-                    if role is UNKNOWN:
-                        return Outcome(UNKNOWN_STATUS, f"{trail.address} cloud_watch_logs_role_arn is not known "
-                                                       "until apply"), 1
-                    return Outcome(FAIL, f"{trail.address} sets cloud_watch_logs_group_arn but not "
-                                         "cloud_watch_logs_role_arn: CloudTrail cannot deliver to log group "
-                                         f"{shown}, so {flt.address} never sees an event"), 1
-                return Outcome(PASS, f"metric filter {flt.address} on {trail.address}'s log group {shown}"), 1
-            if not groups and res.problem and not res.unset:
-                unknown_trail = (trail, res)
-        if unknown_trail:
-            trail, res = unknown_trail
+        keys = [("address", g.address) for g in fres.targets] + [("name", n) for n in fgroup_names]
+        same = sorted({i for key in keys for i in self._by_group.get(key, ())})
+        if same:  # the first trail whose log group this is
+            trail = self.info[same[0]][0]
+            self.matched[flt.address] = trail
+            role = trail.values.get("cloud_watch_logs_role_arn")
+            if not is_set(role) and not trail.refs_at("cloud_watch_logs_role_arn"):
+                if role is UNKNOWN:
+                    return Outcome(UNKNOWN_STATUS, f"{trail.address} cloud_watch_logs_role_arn is not known "
+                                                   "until apply"), 1
+                return Outcome(FAIL, f"{trail.address} sets cloud_watch_logs_group_arn but not "
+                                     "cloud_watch_logs_role_arn: CloudTrail cannot deliver to log group "
+                                     f"{shown}, so {flt.address} never sees an event"), 1
+            return Outcome(PASS, f"metric filter {flt.address} on {trail.address}'s log group {shown}"), 1
+        if self._unknown:
+            trail, _, _, res = self.info[self._unknown[-1]]
             return Outcome(UNKNOWN_STATUS, f"{trail.address} {res.problem}: cannot tell whether {flt.address} reads "
                                            "the trail's log group"), 0
-        sending = [(t, g, n) for t, g, n, _ in self.info if g or n]
-        if not sending:
+        if not self._sending:
             return Outcome(FAIL, f"no trail sends its events to CloudWatch Logs ({self.trails[0].address} "
                                  f"cloud_watch_logs_group_arn is not set): metric filter {flt.address} never sees "
                                  "a CloudTrail event"), 0
-        theirs = ", ".join(g[0].address if g else fmt(n) for _, g, n in sending)
+        theirs = self._theirs
         if any(g.mode == "managed" for g in fres.targets):
             return Outcome(FAIL, f"{flt.address} reads log group {shown}, which no trail sends to (the trails "
                                  f"deliver to {theirs}): it never sees a CloudTrail event"), 0
@@ -217,7 +227,15 @@ def _alarms_on(model: Model, flt: Resource) -> tuple[list[Resource], list[Resour
     t = _transformation(flt)
     ns, name = t.get("namespace"), t.get("name")
     found, maybe = [], []
-    for alarm in model.of_type(ALARM):
+    # only alarms of the filter's own account see its metric (metrics are per account); of those, the
+    # ones naming this namespace and metric literally, and the ones with a metric not known until apply
+    index = model.memo(("alerting.alarms_by_metric",), lambda: _alarm_index(model))
+    account = model.account_of(flt)
+    candidates = index.get((account, "unknown"), [])
+    if isinstance(ns, str) and isinstance(name, str):
+        literal = index.get((account, ns, name), [])
+        candidates = sorted(set(candidates) | set(literal), key=index["order"].__getitem__) if candidates else literal
+    for alarm in candidates:
         for ans, aname, _, prefix in _alarm_metrics(alarm):
             refs = alarm.refs_at(f"{prefix}metric_name") + alarm.refs_at(f"{prefix}namespace")
             by_ref = flt.config_address in refs or flt.address in refs  # key-less or this very instance
@@ -230,6 +248,24 @@ def _alarms_on(model: Model, flt: Resource) -> tuple[list[Resource], list[Resour
                 if (ans is UNKNOWN or ans == ns) and (aname is UNKNOWN or aname == name):
                     maybe.append(alarm)
     return found, maybe
+
+
+def _alarm_index(model: Model) -> dict:
+    """{(account, namespace, metric name): alarms reading that metric}, {(account, "unknown"): alarms
+    with a namespace or metric name not known until apply}, and {"order": alarm -> model position}."""
+    index: dict = {"order": {}}
+    for i, alarm in enumerate(model.of_type(ALARM)):
+        index["order"][alarm] = i
+        account = model.account_of(alarm)
+        keys: dict = {}
+        for ans, aname, _, _ in _alarm_metrics(alarm):
+            if isinstance(ans, str) and isinstance(aname, str):
+                keys[(account, ans, aname)] = None
+            if ans is UNKNOWN or aname is UNKNOWN:
+                keys[(account, "unknown")] = None
+        for key in keys:
+            index.setdefault(key, []).append(alarm)
+    return index
 
 
 def _metric_value(flt: Resource) -> tuple[Any, Outcome]:
@@ -346,13 +382,14 @@ class _LogAlarmRule(Rule):
             return
         # several accounts: each needs the alert; a path reads a trail's log group and covers the
         # accounts that trail logs (an organization trail: every account)
-        covers = {}
+        by_account: dict[str, list[Chain]] = {}
         for chain in chains:
             trail = link.matched.get(chain.flt.address) if chain.flt is not None else None
-            covers[id(chain)] = (covered_accounts(model, trail) if trail is not None
-                                 else [model.account_of(chain.subject)])
+            for account in dict.fromkeys(covered_accounts(model, trail) if trail is not None
+                                         else [model.account_of(chain.subject)]):
+                by_account.setdefault(account, []).append(chain)
         for account in model.accounts():
-            mine = [c for c in chains if account in covers[id(c)]]
+            mine = by_account.get(account, [])
             status, subject, message = _select_and_report(mine, labels, pass_prefix, fallback)
             yield self._alert_finding(model, status, subject, _accounts.prefix(model, account) + message, mine,
                                       account=account)
@@ -723,12 +760,10 @@ resource "aws_cloudwatch_metric_alarm" "screenshots" {
             return
         buckets, _ = screenshot_buckets(model, policy)
         # no screenshot bucket: S3L-001's finding ("reported once, not under two rules")
-        alarms = model.of_type(ALARM)
         for bucket in buckets:
             results = []
-            for alarm in alarms:
-                if model.account_of(alarm) != model.account_of(bucket):
-                    continue  # S3 request metrics are published in the bucket's own account
+            # S3 request metrics are published in the bucket's own account: its alarms only
+            for alarm in model.of_type_in(model.account_of(bucket), ALARM):
                 judged = _anomaly_outcome(model, alarm, bucket)
                 if judged:
                     results.append((judged[0], judged[1], alarm))
@@ -794,9 +829,10 @@ def _securityhub_admin_accounts(model: Model) -> list[str]:
 
 def _targets_of(model: Model, rule: Resource) -> tuple[list[Resource], list[Resource]]:
     mine = model.referrers(rule, [EVENT_TARGET], "rule")
-    untied = [t for t in model.of_type(EVENT_TARGET) if t not in mine and t.values.get("rule") is UNKNOWN
-              and not t.refs_at("rule")]
-    return mine, untied
+    # targets whose rule is not known and refers to nothing (never among a rule's own)
+    untied = model.memo(("alerting.untied_targets",), lambda: [
+        t for t in model.of_type(EVENT_TARGET) if t.values.get("rule") is UNKNOWN and not t.refs_at("rule")])
+    return mine, list(untied)
 
 
 @register
@@ -883,8 +919,11 @@ resource "aws_cloudwatch_event_target" "gd" {
         # several accounts: a rule receives the findings of its own account, or of every account when it
         # is in the Security Hub administrator (aggregating) account
         admins = _securityhub_admin_accounts(model)
+        by_account: dict[str, list[int]] = {}
+        for i, c in enumerate(chains):
+            by_account.setdefault(model.account_of(c.subject), []).append(i)
         for account in model.accounts():
-            mine = [c for c in chains if model.account_of(c.subject) in (account, *admins)]
+            mine = [chains[i] for i in sorted({i for a in (account, *admins) for i in by_account.get(a, ())})]
             status, subject, message = _select_and_report(mine, labels, prefix, fallback_text)
             yield self._finding(status, subject, _accounts.prefix(model, account) + message, account=account,
                                 evidence=[subject] if subject != ACCOUNT else (),

@@ -328,6 +328,9 @@ class SessionLogsWritable(_DeliveryRule):
         if not documents:
             return
         roles = ssm_roles(model)
+        roles_by_account: dict[str, list] = {}
+        for profile, role in roles:
+            roles_by_account.setdefault(model.account_of(profile), []).append((profile, role))
         for doc in documents:
             needs, problem = session_requirements(model, doc)
             if problem is not None:
@@ -346,7 +349,8 @@ class SessionLogsWritable(_DeliveryRule):
                                            "(none allows ssmmessages:OpenDataChannel): no instance here writes "
                                            "session logs")
                 continue
-            for profile, role in roles:
+            # the instance profiles of the document's own account (another account's use its own document)
+            for profile, role in roles_by_account.get(model.account_of(doc), []):
                 answer = session_logging(model, profile, role, doc, needs)
                 yield self._finding(answer.status, profile, f"Session Manager logging: {answer.text}")
 

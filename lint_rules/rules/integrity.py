@@ -312,7 +312,7 @@ resource "aws_iam_role_policy_attachment" "ci" {
 }'''
 
     def evaluate(self, model, policy):
-        index = P.IamIndex(model)
+        index = P.IamIndex.of(model)
         scps = P.attached_scps(model)
         trails = [t.values.get("name") for t in model.of_type("aws_cloudtrail")]
         roles = model.of_type(P.ROLE)

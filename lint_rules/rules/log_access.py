@@ -85,7 +85,7 @@ def _log_bucket_names(model):
             names.append(parse_s3_arn(value)[0])
         else:
             unknown = True
-    return names, unknown
+    return frozenset(names), unknown  # a set: reads_logs looks bucket names up
 
 
 # =============================================================================
@@ -94,11 +94,9 @@ def _log_bucket_names(model):
 def _own_accounts(model, statements) -> set[str]:
     """Account ids shown to be this account's: the caller identity read at plan time and the
     aws:SourceAccount / aws:SourceOwner / aws:PrincipalAccount values of the bucket policy."""
-    own = set()
-    for d in model.data("aws_caller_identity"):
-        v = d.values.get("account_id")
-        if isinstance(v, str) and v:
-            own.add(v)
+    own = set(model.memo(("log_access.caller_accounts",), lambda: {
+        d.values.get("account_id") for d in model.data("aws_caller_identity")
+        if isinstance(d.values.get("account_id"), str) and d.values.get("account_id")}))
     for s in statements:
         cond = s.get("Condition")
         if not isinstance(cond, dict):
@@ -398,7 +396,7 @@ class IdentityLogReaders(_AccessRule):
 }'''
 
     def evaluate(self, model, policy):
-        index = P.IamIndex(model)
+        index = P.IamIndex.of(model)
         names, names_unknown = _log_bucket_names(model)
         verdicts: dict = {}
         for principal in model.of_type(P.ROLE, P.USER, P.GROUP):
@@ -457,7 +455,7 @@ class _NamedRoleRule(_AccessRule):
             yield self.passed(ACCOUNT, f"the policy lists no {self.role_id!r} log-access role")
             return
         # a missing role is ACC-005's finding: reported once, not under two rules
-        index = P.IamIndex(model)
+        index = P.IamIndex.of(model)
         for role in roles:
             status, message = self.check(model, policy, index, role)
             absent = status == PASS and self.pass_rests_on_absence

@@ -242,3 +242,29 @@ def test_pytest_plugin_output_echoes_no_phi(tmp_path):
     assert b"APP-005[line 2]" in produced, produced.decode()[-3000:]
     leaked = [f for f in _fragments() if f in produced]
     assert not leaked, leaked
+
+
+# --- the evidence report of a logs run: the Application-Level Logging section is checked, and by what --------
+
+def test_evidence_report_marks_the_application_section_checked_by_the_logs_rules():
+    from lint_rules.policy.lines import policy_lines
+
+    sample = sorted((LOGS / "compliant").iterdir())[0]
+    proc = run(sample, "--format", "markdown")
+    assert proc.returncode == 0, proc.stderr.decode()
+    out = proc.stdout.decode()
+    app_lines = [line for line in policy_lines() if line.section == "Application-Level Logging"]
+    assert len(app_lines) == 6
+    for line in app_lines:
+        row = next(r for r in out.splitlines() if r.startswith(f"| {line.number} |"))
+        assert "**PASS**" in row and "NOT CHECKED HERE" not in row, row
+        assert ("APP-006" in row) or ("APP-005" in row), row  # the rule that checked it is named
+
+
+def test_evidence_report_of_a_log_missing_event_types_fails_their_lines(tmp_path):
+    path = tmp_path / "partial.log"
+    path.write_text(line_of(example_event("auth.login.success")) + "\n")
+    proc = run(path, "--format", "markdown", "--app", "django")
+    assert proc.returncode == 1
+    rows = {int(r.split("|")[1]): r for r in proc.stdout.decode().splitlines() if r.startswith("| 2")}
+    assert "**FAIL**" in rows[22] and "APP-006" in rows[22]  # PHI modification events never logged

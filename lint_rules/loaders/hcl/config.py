@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Callable
 
 from lark import Tree
 
+from ... import cache as _cache
 from ...errors import InputError
 from .jsonsyntax import parse_json_config
 from .lexscan import extra_blocks, missing_blocks, scan
@@ -218,14 +221,48 @@ def read_module_dir(display_dir: str, note: Callable[[str], None], where: str = 
 def parse_file(path: str, note: Callable[[str], None] | None = None) -> Body:
     """Parse one ``.tf`` file into a Body, checked against a lexical scan of the same text: every
     top-level ``resource``/``data``/``module`` block the file declares is in the Body, or the file is
-    an input error (see :mod:`.lexscan`)."""
+    an input error (see :mod:`.lexscan`).
+
+    The parse is kept in the user cache (:mod:`lint_rules.cache`), keyed by the file's path and
+    content and by the parsing code: an unchanged file is not parsed again, in this run or the next."""
     text = _read_text(path)
+    key = _cache.digest(_parser_version(), path, text)
+    hit = _cache.load("hcl-parse", key, share=True)  # a Body is never modified once parsed
+    if hit is not None:
+        body, notes = hit
+        for message in notes:
+            if note is not None:
+                note(message)
+        return body
+    notes: list[str] = []
+    body = _parse_checked(path, text, notes.append)
+    _cache.store("hcl-parse", key, (body, notes), share=True)
+    for message in notes:
+        if note is not None:
+            note(message)
+    return body
+
+
+@lru_cache(maxsize=1)
+def _parser_version() -> str:
+    """What a cached parse depends on besides the file: this code and python-hcl2's version."""
+    here = Path(__file__).parent
+    try:
+        from importlib.metadata import version
+
+        hcl2_version = version("python-hcl2")
+    except Exception:  # noqa: BLE001 - not installed as a distribution: the code hash still holds
+        hcl2_version = "?"
+    return _cache.digest(hcl2_version, _cache.source_digest(
+        *(here / name for name in ("config.py", "parse.py", "lexscan.py", "tree.py"))))
+
+
+def _parse_checked(path: str, text: str, note: Callable[[str], None]) -> Body:
     scanned = scan(text)
     tree = _parse_text(scanned.text, path)
     body = _to_body(kids(tree)[0], path, scanned.text) if kids(tree) else Body()
     if scanned.error is not None:
-        if note is not None:
-            note(f"{path}: the blocks read could not be cross-checked ({scanned.error})")
+        note(f"{path}: the blocks read could not be cross-checked ({scanned.error})")
         return body
     parsed = [(b.type, b.line) for b in body.blocks]
     lost = missing_blocks(scanned.blocks, parsed)

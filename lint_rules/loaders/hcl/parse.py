@@ -1,18 +1,23 @@
 """Reading ``.tf`` text and parsing it with python-hcl2 (down to its raw lark tree, which keeps
-line numbers and the exact expression structure); syntax errors become one-line InputErrors."""
+line numbers and the exact expression structure); syntax errors become one-line InputErrors.
+
+python-hcl2 is imported on the first parse, not with this module: a run whose files all come from
+the parse cache (lint_rules.cache) never loads it."""
 from __future__ import annotations
 
 from pathlib import Path
 
-import hcl2
 from lark import Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from ...errors import InputError
+from ...limits import check_file_size
 from .tree import kids
 
 
 def _read_text(path: str) -> str:
+    json_syntax = path.endswith(".json")
+    check_file_size(path, hcl=not json_syntax, what="JSON file" if json_syntax else "HCL file")
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -42,6 +47,8 @@ def _describe_token(exc: UnexpectedInput) -> str:
 
 
 def _parse_text(text: str, path: str) -> Tree:
+    import hcl2  # noqa: PLC0415  (see the module docstring)
+
     try:
         return hcl2.parses_to_tree(text)
     except UnexpectedInput as exc:
@@ -59,6 +66,8 @@ def _parse_text(text: str, path: str) -> Tree:
 
 
 def _parse_expression(text: str) -> Tree:
+    import hcl2  # noqa: PLC0415
+
     tree = hcl2.parses_to_tree(f"__expr = (\n{text}\n)\n")
     body = kids(tree)[0]
     attribute = kids(body)[0]

@@ -1,0 +1,178 @@
+"""A cache of derived data in the user's cache directory, keyed by the content it was derived from.
+
+The HCL loader keeps each ``.tf`` file's parse here, keyed by a hash of the file's bytes (and of
+its path, which the parse records, and of the code that parses), so a pre-commit run on an
+unchanged tree does not parse it again.  ``auditgate rules`` keeps the rule catalogue here, keyed by
+a hash of the rules' source.
+
+Where: ``$XDG_CACHE_HOME/auditgate`` (default ``~/.cache/auditgate``), overridden by
+``AUDITGATE_CACHE_DIR``.  Safe to delete at any time, in whole or in part.  Entries are written
+to a temporary file and renamed into place (atomic on POSIX and Windows), so concurrent runs
+never read a half-written entry; each entry carries a SHA-256 of its payload, and one that does not
+match (a corrupt or truncated file) is removed and treated as a miss.  Nothing is ever required
+from the cache: when it cannot be read or written, auditgate computes and carries on.
+
+Off with ``auditgate check --no-cache``, ``AUDITGATE_NO_CACHE=1``, or :func:`disable`.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+_MAGIC = b"auditgate-cache-1\n"
+_enabled: bool | None = None  # None: decided by the environment
+_memory: dict[tuple[str, str], bytes] = {}  # this process's entries (also when the disk cache is off)
+_shared: dict[tuple[str, str], Any] = {}  # values handed out as they are (load(..., share=True))
+# what a run did, for tests and --verbose diagnostics: {"hit": n, "miss": n, "corrupt": n}
+stats: dict[str, int] = {"hit": 0, "miss": 0, "corrupt": 0, "memory": 0}
+
+
+def enabled() -> bool:
+    if _enabled is not None:
+        return _enabled
+    return os.environ.get("AUDITGATE_NO_CACHE", "").strip().lower() in ("", "0", "false", "no")
+
+
+def disable() -> None:
+    """No reads or writes of the on-disk cache for the rest of this process (``--no-cache``)."""
+    global _enabled
+    _enabled = False
+
+
+def reset() -> None:
+    """Back to the environment's choice, and forget this process's entries (for tests)."""
+    global _enabled
+    _enabled = None
+    _memory.clear()
+    _shared.clear()
+    for k in stats:
+        stats[k] = 0
+
+
+def cache_dir() -> Path:
+    """``$AUDITGATE_CACHE_DIR``, else ``$XDG_CACHE_HOME/auditgate``, else ``~/.cache/auditgate``
+    (``%LOCALAPPDATA%\\auditgate\\Cache`` on Windows), as platformdirs' user_cache_dir has it."""
+    explicit = os.environ.get("AUDITGATE_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and os.path.isabs(xdg):
+        return Path(xdg) / "auditgate"
+    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "auditgate" / "Cache"
+    return Path.home() / ".cache" / "auditgate"
+
+
+def digest(*parts: str | bytes) -> str:
+    """A SHA-256 over ``parts`` (each length-prefixed, so no two sequences collide)."""
+    h = hashlib.sha256()
+    for p in parts:
+        data = p.encode("utf-8", "surrogatepass") if isinstance(p, str) else p
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def _path(kind: str, key: str) -> Path:
+    return cache_dir() / kind / key[:2] / f"{key}.pickle"
+
+
+def load(kind: str, key: str, share: bool = False) -> Any | None:
+    """The value stored under ``key`` (None when absent, unreadable or corrupt).  ``share``: the
+    value is never modified by its users, so this process hands out one object for every load
+    (the same file read by two roots is unpickled once)."""
+    if share and (kind, key) in _shared:
+        stats["memory"] += 1
+        return _shared[(kind, key)]
+    value = _load(kind, key)
+    if share and value is not None:
+        _shared[(kind, key)] = value
+    return value
+
+
+def _load(kind: str, key: str) -> Any | None:
+    data = _memory.get((kind, key))
+    if data is not None:
+        stats["memory"] += 1
+        return pickle.loads(data)
+    if not enabled():
+        return None
+    path = _path(kind, key)
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        stats["miss"] += 1
+        return None
+    payload = _verified(raw)
+    if payload is not None:
+        try:
+            value = pickle.loads(payload)
+        except Exception:  # noqa: BLE001 - any unpickling failure is a corrupt entry
+            value = None
+        else:
+            _memory[(kind, key)] = payload
+            stats["hit"] += 1
+            return value
+    stats["corrupt"] += 1
+    try:
+        path.unlink()
+    except OSError:
+        pass
+    return None
+
+
+def _verified(raw: bytes) -> bytes | None:
+    if not raw.startswith(_MAGIC) or len(raw) < len(_MAGIC) + 64:
+        return None
+    checksum = raw[len(_MAGIC):len(_MAGIC) + 64]
+    payload = raw[len(_MAGIC) + 64:]
+    return payload if hashlib.sha256(payload).hexdigest().encode() == checksum else None
+
+
+def store(kind: str, key: str, value: Any, share: bool = False) -> None:
+    """Keep ``value`` under ``key``: in this process, and on disk when the cache is on (atomically;
+    any failure to write is ignored -- the cache is never needed)."""
+    if share:
+        _shared[(kind, key)] = value
+    try:
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # noqa: BLE001 - an unpicklable value is simply not cached
+        return
+    _memory[(kind, key)] = payload
+    if not enabled():
+        return
+    path = _path(kind, key)
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pickle", dir=path.parent)
+        with os.fdopen(fd, "wb") as f:
+            f.write(_MAGIC + hashlib.sha256(payload).hexdigest().encode() + payload)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError:
+        pass
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def cached(kind: str, key: str, compute: Callable[[], Any]) -> Any:
+    """``compute()``'s value, from the cache when it holds ``key``."""
+    value = load(kind, key)
+    if value is None:
+        value = compute()
+        store(kind, key, value)
+    return value
+
+
+def source_digest(*files: Path) -> str:
+    """A hash of the code that produces a cached value: a change to it is a miss."""
+    return digest(*(f.read_bytes() for f in files))
