@@ -537,6 +537,21 @@ def _traversal(ref: str) -> list[tuple[str, str]]:
     return steps
 
 
+def _output_steps(steps: list[tuple[str, str]]) -> tuple[tuple, str | None] | None:
+    """``module.m[k].out["i"]`` -> ((call, instance key step or None, output), index text or None);
+    None when ``steps`` are not a module output reference."""
+    if len(steps) < 3 or steps[0] != ("attr", "module") or steps[1][0] != "attr":
+        return None
+    rest = steps[2:]
+    key = None
+    if rest and rest[0][0] in ("key", "splat"):
+        key, rest = rest[0], rest[1:]
+    if not rest or rest[0][0] != "attr":
+        return None
+    index = _key_text(rest[1][1]) if len(rest) > 1 and rest[1][0] == "key" else None
+    return (steps[1][1], key, rest[0][1]), index
+
+
 def _key_text(raw: str) -> str | None:
     """A reference's instance key (``0``, ``"a"``) as terraform prints it in addresses."""
     if raw == "*":
@@ -562,19 +577,6 @@ def _resource_ref(steps: list[tuple[str, str]]) -> tuple[str, str | None] | None
         config, rest = f"{root}.{steps[1][1]}", steps[2:]
     key = _key_text(rest[0][1]) if rest and rest[0][0] == "key" else None
     return config, key
-
-
-def _each_of(conf: dict, key: str) -> tuple[str | None, str, bool] | None:
-    """The ``each`` argument of ``resolve_all`` for the instance ``key`` of a resource or module call.
-
-    The key tells ``for_each`` (``["a"]``) from ``count`` (``[0]``): terraform leaves
-    ``for_each_expression`` / ``count_expression`` out of the plan when the expression has neither a
-    constant value nor references (``for_each = toset(["a", "b"])``: a function call)."""
-    if not key:
-        return None
-    if key.startswith('["'):
-        return (_for_each_resource(conf.get("for_each_expression")), key, False)
-    return (None, key, True)
 
 
 def _for_each_resource(node: Any) -> str | None:
@@ -686,14 +688,15 @@ class _Resolver:
         specific_modules = {steps[1][1] for _, steps in parsed
                             if len(steps) > 2 and steps[0] == ("attr", "module")
                             and steps[1][0] == "attr" and any(s[0] == "attr" for s in steps[2:])}
-        # terraform lists `module.m.out["a"]` and also `module.m.out`: the bare form adds nothing then.
-        keyed_outputs = {(steps[1][1], steps[2][1]) for _, steps in parsed
-                         if len(steps) > 3 and steps[0] == ("attr", "module") and steps[1][0] == "attr"
-                         and steps[2][0] == "attr" and steps[3][0] == "key"}
-        if keyed_outputs:
-            parsed = [(ref, steps) for ref, steps in parsed
-                      if not (len(steps) == 3 and steps[0] == ("attr", "module")
-                              and (steps[1][1], steps[2][1]) in keyed_outputs)]
+        # ... and `module.m.out["k"]`, then `module.m.out`: the unindexed output adds nothing either,
+        # unless it is listed more often than the indexed ones (the whole output is used on its own too).
+        indexed_outputs: dict[tuple, int] = {}
+        whole_outputs: dict[tuple, int] = {}
+        for _, steps in parsed:
+            out_steps = _output_steps(steps)
+            if out_steps is not None:
+                counter = whole_outputs if out_steps[1] is None else indexed_outputs
+                counter[out_steps[0]] = counter.get(out_steps[0], 0) + 1
         # terraform lists `X["a"].id`, `X["a"]` and also `X`: the bare form adds nothing then.
         resources = [_resource_ref(steps) for _, steps in parsed]
         keyed = {r[0] for r in resources if r is not None and r[1] is not None}
@@ -706,6 +709,10 @@ class _Resolver:
             if (steps[:1] == [("attr", "module")] and len(steps) > 1
                     and steps[1][1] in specific_modules
                     and not any(s[0] == "attr" for s in steps[2:])):
+                continue
+            out_steps = _output_steps(steps)
+            if (out_steps is not None and out_steps[1] is None
+                    and whole_outputs[out_steps[0]] <= indexed_outputs.get(out_steps[0], 0)):
                 continue
             if res is not None:
                 config, key = res
@@ -757,9 +764,8 @@ class _Resolver:
                 key = _key_text(rest[0][1]) if rest[0][0] == "key" else None
                 rest = rest[1:]
             output = rest[0][1] if rest and rest[0][0] == "attr" else None
-            element = (_key_text(rest[1][1]) if output is not None and len(rest) > 1 and rest[1][0] == "key"
-                       else None)
-            return self._module_output(inst, steps[1][1], key, output, element)
+            index = _key_text(rest[1][1]) if output is not None and len(rest) > 1 and rest[1][0] == "key" else None
+            return self._module_output(inst, steps[1][1], key, output, index)
         if root == "data":
             if len(steps) < 3 or steps[2][0] != "attr":
                 return ()
@@ -793,19 +799,24 @@ class _Resolver:
             expressions = call.get("expressions")
             if not isinstance(expressions, dict) or name not in expressions:
                 return ()
+            each = None
             key = inst[-1][1]
-            return self.resolve_all(_references(expressions[name]), parent, _each_of(call, key))
+            if key and isinstance(call.get("for_each_expression"), dict):
+                each = (_for_each_resource(call["for_each_expression"]), key, False)
+            elif key and isinstance(call.get("count_expression"), dict):
+                each = (None, key, True)
+            return self.resolve_all(_references(expressions[name]), parent, each)
 
         return self._guarded(("var", inst, name), compute)
 
     def _module_output(self, inst: tuple[Segment, ...], call: str, key: str | None,
-                       output: str | None, element: str | None = None) -> tuple[str, ...]:
-        """Targets of ``module.CALL[KEY].OUTPUT[ELEMENT]``.
+                       output: str | None, index: str | None = None) -> tuple[str, ...]:
+        """What ``module.<call>[<key>].<output>[<index>]`` refers to.
 
-        ``ELEMENT`` narrows an output that refers to a ``for_each`` resource only as a whole
-        (``{ for k, b in aws_s3_bucket.this : k => b.id }``, whose references the plan records, not
-        its keys) to that resource's instance of the same key, where it has one; otherwise every
-        target of the output stands."""
+        ``index`` (a string key, ``["cloudtrail"]``): when the output's expression refers to one
+        ``for_each`` resource ``X`` and to nothing else -- ``{ for k, b in X : k => b.id }``, or
+        ``X`` itself, the way modules export what they create per key -- the index selects the
+        instance ``X["cloudtrail"]`` (when it exists), not every instance of ``X``."""
         def compute() -> tuple[str, ...]:
             call_path = tuple(n for n, _ in inst) + (call,)
             outputs = self.config.outputs.get(call_path) or {}
@@ -819,26 +830,26 @@ class _Resolver:
                     if not isinstance(out, dict):
                         continue
                     refs = _references(out.get("expression"))
-                    targets = self.resolve_all(refs, child)
-                    if element is not None:
-                        targets = self._element_of(refs, child, targets, element)
-                    for target in targets:
+                    one = self._keyed_instance(refs, child, index) if index is not None else None
+                    for target in (one,) if one is not None else self.resolve_all(refs, child):
                         found.setdefault(target, None)
             return tuple(found)
 
-        return self._guarded(("module", inst, call, key, output, element), compute)
+        return self._guarded(("module", inst, call, key, output, index), compute)
 
-    def _element_of(self, refs: list[str], child: tuple[Segment, ...], targets: tuple[str, ...],
-                    element: str) -> tuple[str, ...]:
-        resources = [_resource_ref(_traversal(ref)) for ref in refs]
-        others = [ref for ref, res in zip(refs, resources)
-                  if res is None and not ref.startswith(("each.", "count.", "path.", "terraform."))]
-        bare = {res[0] for res in resources if res is not None and res[1] is None}
-        if others or len(bare) != 1 or any(res is not None and res[1] is not None for res in resources):
-            return targets
-        (config,) = bare
-        instance = _prefixed(child, config + element)
-        return (instance,) if _prefixed(child, config) in targets and instance in self.addresses else targets
+    def _keyed_instance(self, refs: list[str], child: tuple[Segment, ...], index: str) -> str | None:
+        """``X<index>`` when every reference in ``refs`` is the bare resource ``X`` and ``X<index>``
+        is a ``for_each`` instance of the plan; else None."""
+        if not index.startswith('["') or not refs:
+            return None
+        configs = {_resource_ref(_traversal(r)) for r in refs}
+        if len(configs) != 1:
+            return None
+        (found,) = configs
+        if found is None or found[1] is not None:
+            return None
+        address = _prefixed(child, found[0] + index)
+        return address if address in self.addresses else None
 
 
 def _merge_unknown(value: Any, unknown: Any, path: tuple) -> Any:
@@ -1013,8 +1024,13 @@ class _PlanReader:
             segments = entry["segments"]
             conf_key = (tuple(n for n, _ in segments), entry["mode"], entry["type"], entry["name"])
             conf = config.resources.get(conf_key)
+            each = None
             key = _instance_key(entry["address"])
-            each = _each_of(conf, key) if conf is not None else None
+            if conf is not None and key:
+                if isinstance(conf.get("for_each_expression"), dict):
+                    each = (_for_each_resource(conf["for_each_expression"]), key, False)
+                elif isinstance(conf.get("count_expression"), dict):
+                    each = (None, key, True)
             cache_key = (segments, conf_key, key if each is not None else None)
             refs = cache.get(cache_key)
             if refs is None:

@@ -329,9 +329,6 @@ def test_case_is_terraform_fmt_clean():
     assert proc.returncode == 0, proc.stdout.decode() + proc.stderr.decode()
 
 
-@xfail("as-written modular root: DLV-001/DLV-003/DLV-006 unknown: the bucket policies' Resource "
-       "(\"arn:aws:s3:::medco-nvs-cloudtrail-${account_id}\") and the bucket's ARN are known but for the same "
-       "account id (the HCL loader gives both the same Hole.source); DLV does not compare such forms")
 def test_compliant_modular_as_written_cli():
     rc, report, err = cli_check(CASE)
     assert report is not None, err
@@ -349,7 +346,7 @@ def test_compliant_base_cli(tmp_path):
 
 
 # idioms auditgate now accepts as written (their workaround is kept: BASE is unchanged)
-IDIOMS_FIXED = {"role_policy_by_role_name", "buckets_by_name_not_for_each_index", "bucket_policies_outside_for_each",
+IDIOMS_FIXED = {"role_policy_by_role_name", "known_account_id", "buckets_by_name_not_for_each_index", "bucket_policies_outside_for_each",
                 # a managed policy ARN known but for its partition names the AWS-managed policy
                 "managed_policy_arn_literal_partition",
                 # the partition is the provider region's (data.aws_partition read at plan time)
@@ -902,11 +899,18 @@ def test_cli_text_report_of_a_module_break(tmp_path):
 
 
 # =============================================================================
-# 2. The same configuration as a `terraform show -json` plan (the real terraform, offline provider)
+# 2. The same configuration as a `terraform show -json` plan (tools/hcl2plan.py)
 # =============================================================================
+def synthesize(root: Path) -> dict:
+    proc = subprocess.run([sys.executable, str(REPO / "tools" / "hcl2plan.py"), str(root)],
+                          capture_output=True, timeout=120, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr.decode()
+    return json.loads(proc.stdout)
+
+
 @pytest.fixture(scope="module")
-def base_plan(offline_tf, tmp_path_factory) -> dict:
-    return offline_tf.plan(write_tree(base(), tmp_path_factory.mktemp("plan") / "base"))
+def base_plan(tmp_path_factory) -> dict:
+    return synthesize(write_tree(base(), tmp_path_factory.mktemp("plan") / "base"))
 
 
 @pytest.fixture(scope="module")
@@ -967,8 +971,8 @@ def test_plan_of_base_only_genuine_unknowns(base_plan_findings):
                                                    not in PLAN_GENUINE_UNKNOWNS])
 
 
-def test_plan_as_written_has_no_failures(offline_tf, tmp_path):
-    findings = lint_plan_doc(offline_tf.plan(write_tree(as_written(), tmp_path / "as_written")))
+def test_plan_as_written_has_no_failures(tmp_path):
+    findings = lint_plan_doc(synthesize(write_tree(as_written(), tmp_path / "as_written")))
     fails = [f for f in findings if f["status"] == "fail"]
     assert not fails, describe(fails)
 
@@ -985,23 +989,11 @@ PLAN_BREAKS = ["tfvars_trail_single_region", "tfvars_trail_bucket_versioning_sus
 PLAN_BREAK_FNS: dict[str, str] = {}
 
 
-@pytest.fixture(scope="module")
-def break_plans(request, offline_tf, tmp_path_factory):
-    """terraform's plans of the selected PLAN_BREAKS, made two at a time."""
-    from ..offline_tf import selected
-
-    dest = tmp_path_factory.mktemp("plan_breaks")
-    roots = {name: write_tree(apply(base(), BREAKS[name][0]), dest / name)
-             for name in selected(request, "name") if name in PLAN_BREAKS}
-    offline_tf.plans(list(roots.values()))
-    return lambda name: offline_tf.plan(roots[name])
-
-
 @pytest.mark.parametrize("name", [pytest.param(k, marks=xfail(PLAN_BREAK_FNS[k])) if k in PLAN_BREAK_FNS else k
                                   for k in PLAN_BREAKS])
-def test_plan_break(break_plans, name):
+def test_plan_break(tmp_path, name):
     ops, needles = BREAKS[name]
-    findings = lint_plan_doc(break_plans(name))
+    findings = lint_plan_doc(synthesize(write_tree(apply(base(), ops), tmp_path / name)))
     for rule in [n for n in needles if "-" in n]:
         mine = [f for f in findings if f["rule_id"] == rule]
         assert mine and any(f["status"] in ("fail", "unknown") for f in mine), describe(mine)
@@ -1109,7 +1101,7 @@ def test_minimal_root(request, tmp_path, name, form):
         request.applymarker(xfail(MINIMAL_BUGS[(name, form)]))
     text, rule, resource, expected = MINIMAL[name]
     root = write_tree({"main.tf": text}, tmp_path / name)
-    findings = lint_dir(root) if form == "hcl" else lint_plan_doc(request.getfixturevalue("offline_tf").plan(root))
+    findings = lint_dir(root) if form == "hcl" else lint_plan_doc(synthesize(root))
     mine = [f for f in findings if f["rule_id"] == rule and f["resource"] == resource]
     assert mine, describe([f for f in findings if f["rule_id"] == rule])
     statuses = {f["status"] for f in mine}
