@@ -70,10 +70,6 @@ FOR_EACH_MAP = ("plan knows less: for_each = { app = aws_vpc.app.id, data = aws_
                 "references only, not which key holds which VPC, so each.value is not tied to one VPC")
 DATA_EVENT_ARNS = ("plan knows less: data event values \"${aws_s3_bucket.phi.arn}/\" are unknown in a plan, while the "
                    "HCL loader matches the ARN's known pattern")
-PLAN_TIME_DATA = ("plan knows more: terraform reads aws_caller_identity while planning (the credentials' account; the "
-                  "offline provider answers 123456789012 where the provider block names no allowed_account_ids), so "
-                  "bucket names and ARNs built from it are known in the plan; the HCL loader knows the account only "
-                  "from allowed_account_ids or an assume_role ARN")
 POLICY_AT_APPLY = ("plan knows less: a policy document (IAM, bucket, key policy) naming a resource created by the same "
                    "apply (a log group's, bucket's, trail's or role's ARN) is one unknown value in a plan -- an "
                    "aws_iam_policy_document with such an input is read only at apply -- while the HCL loader reads its "
@@ -164,11 +160,6 @@ KNOWN_DIFFERENCES: dict[tuple[str, str, str, str, str], str] = {
         LOCAL_MAP,
     ("acceptance:variant:app_log_group_name_prefix", "APP-003", "aws_cloudwatch_log_group.django", "pass", "unknown"):
         NAME_AT_APPLY,
-    ("idioms:as_written", "DLV-001", "module.trail.aws_cloudtrail.this", "unknown", "pass"): PLAN_TIME_DATA,
-    ("idioms:as_written", "DLV-003", "module.aws_config.aws_config_delivery_channel.this", "unknown", "pass"):
-        PLAN_TIME_DATA,
-    ("idioms:as_written", "DLV-006", "module.screenshots.aws_s3_bucket_logging.this", "unknown", "pass"):
-        PLAN_TIME_DATA,
 }
 
 # case -> why terraform cannot plan it (so there is nothing to compare).  Strict xfails too.

@@ -579,6 +579,19 @@ def _resource_ref(steps: list[tuple[str, str]]) -> tuple[str, str | None] | None
     return config, key
 
 
+def _each_of(conf: dict, key: str) -> tuple[str | None, str, bool] | None:
+    """The ``each`` argument of ``resolve_all`` for the instance ``key`` of a resource or module call.
+
+    The key tells ``for_each`` (``["a"]``) from ``count`` (``[0]``): terraform leaves
+    ``for_each_expression`` / ``count_expression`` out of the plan when the expression has neither a
+    constant value nor references (``for_each = toset(["a", "b"])``: a function call)."""
+    if not key:
+        return None
+    if key.startswith('["'):
+        return (_for_each_resource(conf.get("for_each_expression")), key, False)
+    return (None, key, True)
+
+
 def _for_each_resource(node: Any) -> str | None:
     """``X`` when a ``for_each_expression`` refers to exactly one resource ``X`` and nothing else."""
     if not isinstance(node, dict):
@@ -799,13 +812,8 @@ class _Resolver:
             expressions = call.get("expressions")
             if not isinstance(expressions, dict) or name not in expressions:
                 return ()
-            each = None
             key = inst[-1][1]
-            if key and isinstance(call.get("for_each_expression"), dict):
-                each = (_for_each_resource(call["for_each_expression"]), key, False)
-            elif key and isinstance(call.get("count_expression"), dict):
-                each = (None, key, True)
-            return self.resolve_all(_references(expressions[name]), parent, each)
+            return self.resolve_all(_references(expressions[name]), parent, _each_of(call, key))
 
         return self._guarded(("var", inst, name), compute)
 
@@ -1024,13 +1032,8 @@ class _PlanReader:
             segments = entry["segments"]
             conf_key = (tuple(n for n, _ in segments), entry["mode"], entry["type"], entry["name"])
             conf = config.resources.get(conf_key)
-            each = None
             key = _instance_key(entry["address"])
-            if conf is not None and key:
-                if isinstance(conf.get("for_each_expression"), dict):
-                    each = (_for_each_resource(conf["for_each_expression"]), key, False)
-                elif isinstance(conf.get("count_expression"), dict):
-                    each = (None, key, True)
+            each = _each_of(conf, key) if conf is not None else None
             cache_key = (segments, conf_key, key if each is not None else None)
             refs = cache.get(cache_key)
             if refs is None:
