@@ -115,8 +115,11 @@ class Rule:
         only when every module was read: while a module call was not followed, whatever it creates is
         missing from the model, so the finding is unknown and names the modules.
         """
-        if absent_in is not None and absent_in.unfollowed_modules and status in (PASS, FAIL):
-            status, fix = UNKNOWN_STATUS, UNFOLLOWED_FIX
+        if absent_in is not None and absent_in.unfollowed_modules and status in (PASS, FAIL, UNKNOWN_STATUS):
+            # (an unknown for another reason names the modules too: reading them may settle it)
+            if status != UNKNOWN_STATUS or fix is None:
+                fix = UNFOLLOWED_FIX
+            status = UNKNOWN_STATUS
             message = f"{message}; but {unfollowed_note(absent_in)} was not read and may hold it"
         if status == PASS:
             doubtful = [r for r in dict.fromkeys(evidence) if isinstance(r, Resource) and r.maybe_absent]
@@ -258,7 +261,18 @@ def evaluate(model: Model, policy: "Policy", rules: Iterable[Rule] | None = None
     finally:
         if frozen:
             gc.unfreeze()
+    if model.sensitive_values:
+        _mask(report.findings, frozenset(model.sensitive_values))
     return report
+
+
+def _mask(findings: list[Finding], secrets: frozenset[str]) -> None:
+    """No value the input marks sensitive reaches a reporter (:mod:`lint_rules.redact`)."""
+    from .redact import scrub
+
+    for f in findings:
+        f.message, f.fix, f.reason = scrub(f.message, secrets), scrub(f.fix, secrets), scrub(f.reason, secrets)
+        f.resource = scrub(f.resource, secrets)
 
 
 def _account(model: Model, finding: Finding) -> str | None:

@@ -430,6 +430,9 @@ class Model:
     # The directory of the root module's configuration: the HCL directory, or the source a plan
     # was read with (loaders.source); None for a plan alone.  Resource file paths start with it.
     config_dir: str | None = None
+    # Texts the input marks sensitive (a plan's after_sensitive, sensitive variables and outputs,
+    # schema-sensitive arguments): rules read the values, reports never print them (lint_rules.redact).
+    sensitive_values: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self._reindex()

@@ -74,9 +74,14 @@ def pytest_load_initial_conftests(early_config: pytest.Config) -> Generator[None
         if stdin_is_terminal():  # reading would wait for typing forever
             early_config.stash[_STDIN_KEY] = InputError(NO_PIPE, "<stdin>")
             return (yield)
+        from .limits import read_limited
+
         try:
-            data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+            data = read_limited(sys.stdin.buffer, "<stdin>", "the plan on standard input") \
+                if hasattr(sys.stdin, "buffer") else sys.stdin.read()
             early_config.stash[_STDIN_KEY] = data
+        except InputError as exc:
+            early_config.stash[_STDIN_KEY] = exc
         except (OSError, ValueError) as exc:
             early_config.stash[_STDIN_KEY] = InputError(f"cannot read standard input ({exc})", "<stdin>")
     return (yield)

@@ -70,6 +70,10 @@ def _reference_forms(ref: str) -> list[str]:
     if parts[0] in ("var", "local", "path", "each", "count", "self") or len(parts) <= 2:
         return [ref]
     if parts[0] == "module":
+        # terraform 1.11: module.m.ids["a"] -> module.m.ids["a"], module.m.ids, module.m
+        indexed = re.match(r'(module\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.[A-Za-z0-9_-]+)\[', ref)
+        if indexed:
+            return [ref, indexed.group(1), ".".join(parts[:2])]
         return [ref, ".".join(parts[:2])] if len(parts) > 2 else [ref]
     if parts[0] == "data":
         return [ref, ".".join(parts[:3])] if len(parts) > 3 else [ref]

@@ -920,6 +920,51 @@ def test_each_value_in_a_module_call_over_a_resource():
             "vpc_id": (f'aws_vpc.this["{key}"]',)}
 
 
+# ---------------------------------------------------------------------------
+# module.m.ids["k"]: a map output of a for_each resource, indexed
+# ---------------------------------------------------------------------------
+def _log_buckets_plan(trail_ref: str, output_refs: list[str]) -> dict:
+    """A log-bucket module in the terraform-aws-modules style: ``for_each`` over the buckets and
+    ``output "ids" { value = { for k, b in aws_s3_bucket.this : k => b.id } }`` (terraform records
+    the output's references as ``["aws_s3_bucket.this"]``); the trail takes ``module.log_buckets.ids["trail"]``."""
+    p = PlanBuilder()
+    for key in ("trail", "access"):
+        p.resource(f'module.log_buckets.aws_s3_bucket.this["{key}"]', {"bucket": f"acme-{key}"},
+                   unknown=["arn", "id"], for_each=True)
+    p.module_call("log_buckets", source="./modules/log_buckets")
+    p.output("log_buckets", "ids", refs=output_refs)
+    p.module_call("trail", source="./modules/trail", inputs={"bucket_name": [trail_ref]})
+    p.resource("module.trail.aws_cloudtrail.this", {"name": "t"}, unknown=["s3_bucket_name", "arn"],
+               refs={"s3_bucket_name": ["var.bucket_name"]})
+    return p.build()
+
+
+def _trail_buckets(doc: dict) -> list[str]:
+    model = load(doc)
+    trail = model.get("module.trail.aws_cloudtrail.this")
+    return sorted(r.address for r in model.targets(trail, "s3_bucket_name", "aws_s3_bucket"))
+
+
+def test_indexed_map_output_of_a_for_each_resource_names_one_instance():
+    doc = _log_buckets_plan('module.log_buckets.ids["trail"]', ["aws_s3_bucket.this"])
+    assert _trail_buckets(doc) == ['module.log_buckets.aws_s3_bucket.this["trail"]']
+
+
+def test_indexed_output_that_is_not_one_resource_keeps_every_target():
+    # the output also refers to something else (a variable's map merged in): the key may not be X's
+    doc = _log_buckets_plan('module.log_buckets.ids["trail"]', ["aws_s3_bucket.this", "var.extra"])
+    assert _trail_buckets(doc) == ['module.log_buckets.aws_s3_bucket.this["access"]',
+                                   'module.log_buckets.aws_s3_bucket.this["trail"]']
+    # an index no instance has: every instance, as before
+    doc = _log_buckets_plan('module.log_buckets.ids["other"]', ["aws_s3_bucket.this"])
+    assert len(_trail_buckets(doc)) == 2
+    # the whole output used as well (terraform then lists `module.log_buckets.ids` once more)
+    doc = _log_buckets_plan('module.log_buckets.ids["trail"]', ["aws_s3_bucket.this"])
+    call = doc["configuration"]["root_module"]["module_calls"]["trail"]["expressions"]["bucket_name"]
+    call["references"] += ["module.log_buckets.ids", "module.log_buckets"]
+    assert len(_trail_buckets(doc)) == 2
+
+
 # --- the fast path through configuration modules (large estates repeat one module per call) -----
 def _config_doc() -> dict:
     p = PlanBuilder()

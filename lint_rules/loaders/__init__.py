@@ -36,8 +36,11 @@ NO_PIPE = "standard input is a terminal, not a plan: pipe one in (`terraform sho
 def read_stdin() -> str:
     if stdin_is_terminal():  # reading would wait for typing forever
         raise InputError(NO_PIPE, "<stdin>")
+    from ..limits import read_limited
+
     try:
-        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+        data = read_limited(sys.stdin.buffer, "<stdin>", "the plan on standard input") \
+            if hasattr(sys.stdin, "buffer") else sys.stdin.read()
     except (OSError, ValueError) as exc:
         raise InputError(f"cannot read standard input ({exc})", "<stdin>") from None
     return _decode(data, "<stdin>") if isinstance(data, bytes) else data
@@ -88,10 +91,16 @@ def load_path(path: str, *, stdin_text: str | None = None,
 
 def _finish(model: Model) -> Model:
     """What every input gets after its loader: the one place inline exceptions are read (from
-    the .tf files the resources' locations name, so plans read with their source get them too)."""
+    the .tf files the resources' locations name, so plans read with their source get them too),
+    and the loader's notes with the input's sensitive values masked (:mod:`lint_rules.redact`)."""
+    from ..redact import scrub
     from .inline_suppressions import attach_inline_suppressions
 
-    return attach_inline_suppressions(model)
+    model = attach_inline_suppressions(model)
+    if model.sensitive_values:
+        secrets = frozenset(model.sensitive_values)
+        model.diagnostics = [scrub(d, secrets) for d in model.diagnostics]
+    return model
 
 
 def _load(path: str, *, stdin_text: str | None, var_files: Sequence[str],
@@ -113,6 +122,9 @@ def _load(path: str, *, stdin_text: str | None, var_files: Sequence[str],
         model = load_hcl_dir(directory, var_files=var_files, variables=variables or {})
         model.input_sha256 = manifest_sha256(directory_manifest(directory, model, var_files))
         return model
+    from ..limits import check_file_size
+
+    check_file_size(path, what="plan file")
     try:
         data = p.read_bytes()
     except OSError as exc:
@@ -123,10 +135,25 @@ def _load(path: str, *, stdin_text: str | None, var_files: Sequence[str],
 
 
 def _load_plan(text: str, where: str, source_dir: str | None, find_source: bool) -> Model:
-    from .plan import load_plan_document, parse_plan_text
-    from .source import attach_source, detect_source_dir
+    from ..redact import plan_secrets, scrub
+    from .plan import parse_plan_text
 
     doc = parse_plan_text(text, where)
+    secrets = plan_secrets(doc)
+    try:
+        model = _load_plan_with_source(doc, where, source_dir, find_source)
+    except InputError as exc:  # a value the plan marks sensitive is not echoed in an error either
+        if secrets and scrub(str(exc), frozenset(secrets)) != str(exc):
+            raise InputError(scrub(str(exc), frozenset(secrets))) from None
+        raise
+    model.sensitive_values |= secrets
+    return model
+
+
+def _load_plan_with_source(doc, where: str, source_dir: str | None, find_source: bool) -> Model:
+    from .plan import load_plan_document
+    from .source import attach_source, detect_source_dir
+
     model = load_plan_document(doc, where)
     if source_dir is not None:
         if not Path(source_dir).is_dir():

@@ -34,6 +34,7 @@ Building the model (see ``docs/architecture.md``, "The model contract"):
 """
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from functools import lru_cache
@@ -47,6 +48,7 @@ from ..model import UNKNOWN, Model, ProviderConfig, Resource
 
 SCHEMA_FILE = "plan_schema.json"
 SUPPORTED_MAJOR_VERSIONS = (0, 1)
+MAX_SCHEMA_ERRORS = 100  # schema errors looked at to pick the one to report
 SHOW_JSON = "`terraform show -json PLANFILE`"
 
 # ---------------------------------------------------------------------------
@@ -76,6 +78,8 @@ def parse_plan_text(text: str, source: str) -> Any:
         raise InputError(_not_json_message(text, exc), source) from None
     except RecursionError:
         raise InputError("JSON is nested too deeply to be a plan", source) from None
+    except ValueError as exc:  # an integer of more digits than Python converts (sys.get_int_max_str_digits)
+        raise InputError(f"invalid JSON: {_one_line(str(exc).split(';')[0], 120)}", source) from None
     return doc
 
 
@@ -214,7 +218,8 @@ def validate_plan_schema(doc: Any, where: str) -> None:
     mapped back to the original indexes.
     """
     skeleton, index_maps = _skeleton(doc)
-    error = jsonschema.exceptions.best_match(_validator().iter_errors(skeleton))
+    # the best of the first errors: a document with a million bad items is refused as fast as one
+    error = jsonschema.exceptions.best_match(itertools.islice(_validator().iter_errors(skeleton), MAX_SCHEMA_ERRORS))
     if error is not None:
         path = _original_path(tuple(error.absolute_path), index_maps)
         raise InputError(f"not a valid plan at {_pointer(path)}: {_describe(error)}", where)
@@ -536,6 +541,21 @@ def _traversal(ref: str) -> list[tuple[str, str]]:
     return steps
 
 
+def _output_steps(steps: list[tuple[str, str]]) -> tuple[tuple, str | None] | None:
+    """``module.m[k].out["i"]`` -> ((call, instance key step or None, output), index text or None);
+    None when ``steps`` are not a module output reference."""
+    if len(steps) < 3 or steps[0] != ("attr", "module") or steps[1][0] != "attr":
+        return None
+    rest = steps[2:]
+    key = None
+    if rest and rest[0][0] in ("key", "splat"):
+        key, rest = rest[0], rest[1:]
+    if not rest or rest[0][0] != "attr":
+        return None
+    index = _key_text(rest[1][1]) if len(rest) > 1 and rest[1][0] == "key" else None
+    return (steps[1][1], key, rest[0][1]), index
+
+
 def _key_text(raw: str) -> str | None:
     """A reference's instance key (``0``, ``"a"``) as terraform prints it in addresses."""
     if raw == "*":
@@ -672,6 +692,15 @@ class _Resolver:
         specific_modules = {steps[1][1] for _, steps in parsed
                             if len(steps) > 2 and steps[0] == ("attr", "module")
                             and steps[1][0] == "attr" and any(s[0] == "attr" for s in steps[2:])}
+        # ... and `module.m.out["k"]`, then `module.m.out`: the unindexed output adds nothing either,
+        # unless it is listed more often than the indexed ones (the whole output is used on its own too).
+        indexed_outputs: dict[tuple, int] = {}
+        whole_outputs: dict[tuple, int] = {}
+        for _, steps in parsed:
+            out_steps = _output_steps(steps)
+            if out_steps is not None:
+                counter = whole_outputs if out_steps[1] is None else indexed_outputs
+                counter[out_steps[0]] = counter.get(out_steps[0], 0) + 1
         # terraform lists `X["a"].id`, `X["a"]` and also `X`: the bare form adds nothing then.
         resources = [_resource_ref(steps) for _, steps in parsed]
         keyed = {r[0] for r in resources if r is not None and r[1] is not None}
@@ -684,6 +713,10 @@ class _Resolver:
             if (steps[:1] == [("attr", "module")] and len(steps) > 1
                     and steps[1][1] in specific_modules
                     and not any(s[0] == "attr" for s in steps[2:])):
+                continue
+            out_steps = _output_steps(steps)
+            if (out_steps is not None and out_steps[1] is None
+                    and whole_outputs[out_steps[0]] <= indexed_outputs.get(out_steps[0], 0)):
                 continue
             if res is not None:
                 config, key = res
@@ -735,7 +768,8 @@ class _Resolver:
                 key = _key_text(rest[0][1]) if rest[0][0] == "key" else None
                 rest = rest[1:]
             output = rest[0][1] if rest and rest[0][0] == "attr" else None
-            return self._module_output(inst, steps[1][1], key, output)
+            index = _key_text(rest[1][1]) if output is not None and len(rest) > 1 and rest[1][0] == "key" else None
+            return self._module_output(inst, steps[1][1], key, output, index)
         if root == "data":
             if len(steps) < 3 or steps[2][0] != "attr":
                 return ()
@@ -780,7 +814,13 @@ class _Resolver:
         return self._guarded(("var", inst, name), compute)
 
     def _module_output(self, inst: tuple[Segment, ...], call: str, key: str | None,
-                       output: str | None) -> tuple[str, ...]:
+                       output: str | None, index: str | None = None) -> tuple[str, ...]:
+        """What ``module.<call>[<key>].<output>[<index>]`` refers to.
+
+        ``index`` (a string key, ``["cloudtrail"]``): when the output's expression refers to one
+        ``for_each`` resource ``X`` and to nothing else -- ``{ for k, b in X : k => b.id }``, or
+        ``X`` itself, the way modules export what they create per key -- the index selects the
+        instance ``X["cloudtrail"]`` (when it exists), not every instance of ``X``."""
         def compute() -> tuple[str, ...]:
             call_path = tuple(n for n, _ in inst) + (call,)
             outputs = self.config.outputs.get(call_path) or {}
@@ -793,11 +833,27 @@ class _Resolver:
                     out = outputs.get(name)
                     if not isinstance(out, dict):
                         continue
-                    for target in self.resolve_all(_references(out.get("expression")), child):
+                    refs = _references(out.get("expression"))
+                    one = self._keyed_instance(refs, child, index) if index is not None else None
+                    for target in (one,) if one is not None else self.resolve_all(refs, child):
                         found.setdefault(target, None)
             return tuple(found)
 
-        return self._guarded(("module", inst, call, key, output), compute)
+        return self._guarded(("module", inst, call, key, output, index), compute)
+
+    def _keyed_instance(self, refs: list[str], child: tuple[Segment, ...], index: str) -> str | None:
+        """``X<index>`` when every reference in ``refs`` is the bare resource ``X`` and ``X<index>``
+        is a ``for_each`` instance of the plan; else None."""
+        if not index.startswith('["') or not refs:
+            return None
+        configs = {_resource_ref(_traversal(r)) for r in refs}
+        if len(configs) != 1:
+            return None
+        (found,) = configs
+        if found is None or found[1] is not None:
+            return None
+        address = _prefixed(child, found[0] + index)
+        return address if address in self.addresses else None
 
 
 def _merge_unknown(value: Any, unknown: Any, path: tuple) -> Any:

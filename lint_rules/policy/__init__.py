@@ -1,6 +1,7 @@
 """The audit-logging policy as data: loaded from YAML and validated by a JSON Schema."""
 from __future__ import annotations
 
+import copy
 import fnmatch
 import hashlib
 import json
@@ -14,6 +15,7 @@ import jsonschema
 import yaml
 
 from ..errors import InputError
+from ..limits import check_file_size
 
 DEFAULT_POLICY = "default.yaml"
 DEFAULT_MAPPING_TAG = "auditgate:role"
@@ -177,8 +179,11 @@ class Policy:
         return list(self.data.get("suppressions") or [])
 
 
-class _Loader(yaml.SafeLoader):
-    """YAML without implicit timestamps: ``expires: 2027-03-31`` stays the text the schema checks."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """YAML without implicit timestamps: ``expires: 2027-03-31`` stays the text the schema checks.
+
+    libyaml's parser where PyYAML has it: it refuses nesting deeper than 1,000 levels at once,
+    where the pure-Python scanner takes time quadratic in the depth (20,000 ``[`` took seconds)."""
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -202,6 +207,11 @@ def _schema() -> dict:
     return json.loads(resources.files(__package__).joinpath("schema.json").read_text())
 
 
+@lru_cache(maxsize=1)
+def _validator() -> jsonschema.protocols.Validator:
+    return jsonschema.Draft202012Validator(_schema())
+
+
 def load_policy(path: str | Path | None = None) -> Policy:
     """Load and validate a policy file; the shipped default when ``path`` is None."""
     if path is None:
@@ -209,10 +219,21 @@ def load_policy(path: str | Path | None = None) -> Policy:
         source = f"<builtin {DEFAULT_POLICY}>"
     else:
         source = str(path)
+        check_file_size(source, what="policy file")
         try:
             text = Path(path).read_text(encoding="utf-8")
         except OSError as exc:
             raise InputError(f"cannot read policy file ({exc.strerror})", source) from None
+        except UnicodeDecodeError as exc:
+            raise InputError(f"policy file is not UTF-8 text (byte {exc.start})", source) from None
+    return Policy(data=copy.deepcopy(_parse(text, source)), source=source,
+                  sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
+@lru_cache(maxsize=8)
+def _parse(text: str, source: str) -> dict:
+    """The validated data of a policy text (cached: a process that lints many inputs, such as the
+    pytest plugin or a test suite, reads the same policy again and again; callers get a copy)."""
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
@@ -220,15 +241,56 @@ def load_policy(path: str | Path | None = None) -> Policy:
         where = f"{source}:{mark.line + 1}" if mark else source
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise InputError(f"policy file is not valid YAML ({problem})", where) from None
+    except RecursionError:
+        raise InputError("policy file is nested too deeply", source) from None
+    except (ValueError, OverflowError) as exc:  # a scalar YAML cannot convert: 5,000 digits, 2024-02-30
+        problem = " ".join(str(exc).split(";")[0].split())[:120]
+        raise InputError(f"policy file is not valid YAML ({problem})", source) from None
     if not isinstance(data, dict):
         raise InputError("policy file must be a YAML mapping", source)
+    _check_expansion(data, source)
     error = jsonschema.exceptions.best_match(
-        jsonschema.Draft202012Validator(_schema()).iter_errors(data))
+        _validator().iter_errors(data))
     if error is not None:
         path_text = "/".join(str(p) for p in error.absolute_path) or "(top level)"
         raise InputError(f"policy file invalid at {path_text}: {error.message}", source)
     _check_regexes(data, source)
-    return Policy(data=data, source=source, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+    return data
+
+
+#: values a policy may hold once YAML aliases are expanded (the shipped one holds about 1,000)
+MAX_POLICY_VALUES = 100_000
+
+
+def _check_expansion(data: dict, source: str) -> None:
+    """Refuse a policy whose aliases expand to more values than any policy needs (the "billion
+    laughs": ten anchors of ten aliases each are 10**10 values to validate, a hang) or refer to
+    themselves (``&a [*a]``).  Shared nodes are counted once per reference, each sized once."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node) -> int:
+        if not isinstance(node, (dict, list)):
+            return 1
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_nodes:
+            raise InputError("policy file is not valid YAML (an alias refers to the node that contains it)",
+                             source)
+        open_nodes.add(key)
+        children = node.values() if isinstance(node, dict) else node
+        total = 1
+        for child in children:
+            total += size(child)
+            if total > MAX_POLICY_VALUES:
+                raise InputError(f"policy file expands to more than {MAX_POLICY_VALUES:,} values "
+                                 "(YAML aliases repeated inside each other?)", source)
+        open_nodes.discard(key)
+        sizes[key] = total
+        return total
+
+    size(data)
 
 
 def _check_regexes(data: dict, source: str) -> None:

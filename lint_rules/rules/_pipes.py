@@ -145,7 +145,7 @@ def _cloudtrail_s3(model: Model, trail: Resource, bucket: Resource) -> Answer:
     org = trail.values.get("is_organization_trail")
     if org is True or org is UNKNOWN:
         member = Sym("account", f"{p}:member")
-        requests.append(put(text("AWSLogs/", Sym("org", p), "/"),
+        requests.append(put(text("AWSLogs/", facts(model).org_text(p), "/"),
                             text(member, "/CloudTrail/", region, f"/{DAY}/", member, "_CloudTrail_", region,
                                  "_20260101T0000Z_a1b2c3d4e5f6a7b8.json.gz"), ()))
     answers = []

@@ -153,6 +153,15 @@ class Facts:
                 if not known and len(self._data_accounts) == 1 and len(self._provider_configs) <= 1:
                     known = next(iter(self._data_accounts.values()))
                 found = next(iter(known)) if len(known) == 1 else None
+            if found is None and self._provider_configs:
+                # a configuration sharing credentials with one whose account is known (an alias for
+                # another region of the default provider) acts in that account
+                key = self.account_key(provider)
+                if _ACCOUNT.match(key):
+                    found = key
+                else:
+                    known = {a for p, ids in self._data_accounts.items() if self.account_key(p) == key for a in ids}
+                    found = next(iter(known)) if len(known) == 1 else None
             self._accounts[provider] = found
         return self._accounts[provider]
 
@@ -183,10 +192,19 @@ class Facts:
             return "aws-us-gov"
         return "aws"
 
+    def account_key(self, provider: str) -> str:
+        """Which account symbol ``provider`` acts in: configurations that name no account but share
+        credentials (an alias for another region) act in one account (``Model.account_of``)."""
+        label = self.model.account_of(provider) if self._provider_configs else provider
+        return label if isinstance(label, str) and label else provider
+
     # --- as texts ---------------------------------------------------------------
     def account_text(self, provider: str) -> Text:
         known = self.account(provider)
-        return (known,) if known else (Sym("account", provider),)
+        return (known,) if known else (Sym("account", self.account_key(provider)),)
+
+    def org_text(self, provider: str) -> Text:
+        return (Sym("org", self.account_key(provider)),)
 
     def region_text(self, provider: str, resource: Resource | None = None) -> Text:
         if resource is not None:
@@ -412,6 +430,10 @@ def from_partial(model: Model, value: Any, refs: Iterable[str], provider: str, *
         if part.refs:
             out.append(_hole_text(model, part))
             continue
+        said = _source_text(model, part.source, provider)
+        if said is not None:
+            out.append(said)
+            continue
         before = "".join(p if isinstance(p, str) else _MARK for p in parts[:i])
         after = "".join(p if isinstance(p, str) else _MARK for p in parts[i + 1:])
         kind = _position_kind(before, after)
@@ -427,7 +449,7 @@ def from_partial(model: Model, value: Any, refs: Iterable[str], provider: str, *
         elif kind == "region":
             out.append(f.region_text(provider))
         elif kind == "org":
-            out.append(Sym("org", provider))
+            out.append(f.org_text(provider))
         else:
             out.append(any_sym())
     return text(*out)
@@ -435,6 +457,43 @@ def from_partial(model: Model, value: Any, refs: Iterable[str], provider: str, *
 
 _ACCOUNT_KEYS = ("aws:sourceaccount", "aws:principalaccount", "aws:resourceaccount", "aws:sourceowner",
                  "kms:calleraccount")
+
+
+# the attribute of a context data source a piece is (Hole.source) -> what it stands for
+_SOURCE_ATTRS = {("aws_caller_identity", "account_id"): "account",
+                 ("aws_region", "name"): "region", ("aws_region", "region"): "region", ("aws_region", "id"): "region",
+                 ("aws_partition", "partition"): "partition", ("aws_partition", "id"): "partition",
+                 ("aws_organizations_organization", "id"): "org"}
+
+
+def _source_text(model: Model, source: str, provider: str) -> Text | None:
+    """A piece the HCL loader says is exactly ``data.<type>.<name>[key].<attr>`` of a context data
+    source (the account id of ``data.aws_caller_identity``, a region, a partition, the organization
+    id) -> that provider's symbol, whatever its place in the string: two pieces with the same source
+    are the same text, so ``"arn:aws:s3:::acme-logs-${local.account_id}"`` in a bucket policy and the
+    bucket named ``"acme-logs-${local.account_id}"`` compare equal.  None for anything else."""
+    if not source:
+        return None
+    address, _, attr = source.rpartition(".")
+    m = _DATA_TYPE.search(strip_index(address))
+    kind = _SOURCE_ATTRS.get((m.group(1), attr)) if m else None
+    if kind is None:
+        return None
+    found = model.instances(address, follow_reads=False)
+    if len(found) == 1:
+        provider = provider_of(found[0])
+    elif found and len({provider_of(r) for r in found}) == 1:
+        provider = provider_of(found[0])
+    elif found:
+        return None  # instances under several providers: which one is not known
+    f = facts(model)
+    if kind == "account":
+        return f.account_text(provider)
+    if kind == "region":
+        return f.region_text(provider)
+    if kind == "partition":
+        return (f.partition(provider),)
+    return f.org_text(provider)
 
 
 def _hole_text(model: Model, hole: Hole) -> Text:

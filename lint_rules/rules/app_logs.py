@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..engine import ACCOUNT, FAIL, Rule, register
+from ..engine import ACCOUNT, FAIL, UNKNOWN_STATUS, Rule, register
 from ..model import Model, Resource
 from ._naming import how_to_map, tagged_as
 from ._retention import app_log_groups, fmt
@@ -57,9 +57,9 @@ resource "aws_cloudwatch_log_group" "laravel" { name = "/app/laravel"  retention
             fix = how_to_map(policy, app, f"{app} application's aws_cloudwatch_log_group",
                              f"application_log_groups.{app}")
             if unnamed:
-                yield self.unknown(ACCOUNT, f"no aws_cloudwatch_log_group {wanted} for {app}; the names of "
-                                            f"{', '.join(g.address for g in unnamed)} are not known until apply",
-                                   fix=fix)
+                yield self.absent(model, UNKNOWN_STATUS, ACCOUNT,
+                                  f"no aws_cloudwatch_log_group {wanted} for {app}; the names of "
+                                  f"{', '.join(g.address for g in unnamed)} are not known until apply", fix=fix)
             else:
                 yield self.absent(model, FAIL, ACCOUNT, f"no aws_cloudwatch_log_group {wanted}: {app} application "
                                                         "logs have no log group", fix=fix)

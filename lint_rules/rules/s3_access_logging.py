@@ -64,10 +64,8 @@ class ScreenshotBucketAccessLogging(Rule):
             fix = how_to_map(policy, SCREENSHOT_BUCKET, "screenshot bucket (aws_s3_bucket)", "screenshot_bucket")
             message = (f"no aws_s3_bucket {wanted} in this configuration{names}: cannot confirm the screenshot "
                        "bucket's access is logged")
-            if unnamed:
-                yield self.unknown(ACCOUNT, message, fix=fix)
-            else:  # nothing to check is a verdict only when every module was read
-                yield self.absent(model, UNKNOWN_STATUS, ACCOUNT, message, fix=fix)
+            # nothing to check is a verdict only when every module was read
+            yield self.absent(model, UNKNOWN_STATUS, ACCOUNT, message, fix=fix)
             return
         for b in buckets:
             targets, unresolved = _s3.logging_targets(model, b)

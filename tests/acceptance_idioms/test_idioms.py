@@ -329,9 +329,6 @@ def test_case_is_terraform_fmt_clean():
     assert proc.returncode == 0, proc.stdout.decode() + proc.stderr.decode()
 
 
-@xfail("as-written modular root: DLV-001/DLV-003/DLV-006 unknown: the bucket policies' Resource "
-       "(\"arn:aws:s3:::medco-nvs-cloudtrail-${account_id}\") and the bucket's ARN are known but for the same "
-       "account id (the HCL loader gives both the same Hole.source); DLV does not compare such forms")
 def test_compliant_modular_as_written_cli():
     rc, report, err = cli_check(CASE)
     assert report is not None, err
@@ -349,7 +346,7 @@ def test_compliant_base_cli(tmp_path):
 
 
 # idioms auditgate now accepts as written (their workaround is kept: BASE is unchanged)
-IDIOMS_FIXED = {"role_policy_by_role_name", "buckets_by_name_not_for_each_index", "bucket_policies_outside_for_each",
+IDIOMS_FIXED = {"role_policy_by_role_name", "known_account_id", "buckets_by_name_not_for_each_index", "bucket_policies_outside_for_each",
                 # a managed policy ARN known but for its partition names the AWS-managed policy
                 "managed_policy_arn_literal_partition",
                 # the partition is the provider region's (data.aws_partition read at plan time)
@@ -974,8 +971,6 @@ def test_plan_of_base_only_genuine_unknowns(base_plan_findings):
                                                    not in PLAN_GENUINE_UNKNOWNS])
 
 
-@xfail("plan form of the as-written modular root: RET-001/RET-003/ENC-002/CT-007 FAIL because "
-       "module.log_buckets.ids[\"cloudtrail\"] is tied to every aws_s3_bucket.this instance")
 def test_plan_as_written_has_no_failures(tmp_path):
     findings = lint_plan_doc(synthesize(write_tree(as_written(), tmp_path / "as_written")))
     fails = [f for f in findings if f["status"] == "fail"]

@@ -198,6 +198,20 @@ def test_no_trail_is_unknown_while_a_module_was_not_read(tmp_path):
         assert "terraform init" in got[0].fix
 
 
+def test_nothing_to_check_names_the_modules_not_read(tmp_path):
+    """An "unknown" that rests on something not being in the configuration (no VPC at all, no
+    screenshot bucket, no application log group) names the modules not read too: reading them may
+    settle it (the README's fail-closed paragraph)."""
+    model = hcl_model(tmp_path, 'resource "aws_s3_bucket" "b" {\n  bucket = "phi"\n}\n')
+    for rule in ("FL-001", "RET-002", "S3L-001", "APP-001"):
+        got = [f for f in findings(model, rule) if f.resource == "account"]
+        assert got and {f.status for f in got} == {"unknown"}, rule
+        assert all("module.cloudtrail (cloudposse/cloudtrail/aws" in f.message for f in got), rule
+    model.unfollowed_modules = []
+    for rule in ("FL-001", "S3L-001"):
+        assert all("module.cloudtrail" not in f.message for f in findings(model, rule))
+
+
 def test_no_in_scope_bucket_is_unknown_while_a_module_was_not_read(tmp_path):
     trail = '''resource "aws_cloudtrail" "t" {
   name                  = "t"

@@ -1480,3 +1480,276 @@ resource "aws_s3_bucket_ownership_controls" "access_logs" {
 ''')
     files["main.tf"] = files["main.tf"].replace('bucket = "acme-access-logs"', 'bucket = "acme-access-logs"\n  acl    = "log-delivery-write"')
     check(tmp_path, files, "DLV-006", LOGGING, "pass", 'acl = "log-delivery-write"')
+
+
+# =============================================================================
+# names known but for the account id: the bucket policy names the bucket by its name, not its reference
+# =============================================================================
+# The idiom of secure baselines that write policies before the bucket exists (nozaq's secure-baseline,
+# cloudposse's cloudtrail-s3-bucket): the bucket's name and the policy's Resource are the same template
+# over data.aws_caller_identity, through a local.
+NAMED_BY_ACCOUNT = '''
+locals {
+  account_id  = data.aws_caller_identity.current.account_id
+  bucket_name = "acme-trail-${local.account_id}"
+}
+data "aws_iam_policy_document" "bucket" {
+  statement {
+    sid = "AWSCloudTrailAclCheck"
+    principals {
+      type        = "Service"
+      identifiers = ["cloudtrail.amazonaws.com"]
+    }
+    actions   = ["s3:GetBucketAcl"]
+    resources = ["arn:${data.aws_partition.current.partition}:s3:::RESOURCE_NAME"]
+  }
+  statement {
+    sid = "AWSCloudTrailWrite"
+    principals {
+      type        = "Service"
+      identifiers = ["cloudtrail.amazonaws.com"]
+    }
+    actions   = ["s3:PutObject"]
+    resources = ["arn:${data.aws_partition.current.partition}:s3:::RESOURCE_NAME/AWSLogs/${local.account_id}/*"]
+    condition {
+      test     = "StringEquals"
+      variable = "s3:x-amz-acl"
+      values   = ["bucket-owner-full-control"]
+    }
+  }
+}
+'''
+
+
+def named_by_account_files(resource_name: str, extra: str = "") -> dict:
+    files = trail_files(NAMED_BY_ACCOUNT.replace("RESOURCE_NAME", resource_name) + extra)
+    files["main.tf"] = files["main.tf"].replace('bucket = "acme-trail-logs"', "bucket = local.bucket_name")
+    return files
+
+
+def test_dlv001_policy_resource_written_as_the_partial_bucket_name_passes(tmp_path):
+    check(tmp_path, named_by_account_files("${local.bucket_name}"), "DLV-001", TRAIL, "pass", "AWSCloudTrailWrite")
+    # the same template written out again, not through the local: the same name
+    check(tmp_path / "again", named_by_account_files("acme-trail-${data.aws_caller_identity.current.account_id}"),
+          "DLV-001", TRAIL, "pass")
+
+
+def test_dlv001_policy_resource_naming_another_partial_bucket_fails(tmp_path):
+    check(tmp_path, named_by_account_files("acme-other-${local.account_id}"), "DLV-001", TRAIL, "fail",
+          "s3:GetBucketAcl")
+
+
+def test_dlv001_policy_resource_with_another_providers_account_is_not_a_pass(tmp_path):
+    """The same template over the caller identity of *another* provider (one that assumes a role, so
+    possibly another account) may name another bucket: never a pass.  (An alias with the default
+    provider's credentials acts in its account: the same name.)"""
+    extra = '''
+variable "other_role_arn" {
+  type = string
+}
+provider "aws" {
+  alias  = "other"
+  region = "us-east-1"
+  assume_role {
+    role_arn = var.other_role_arn
+  }
+}
+data "aws_caller_identity" "other" {
+  provider = aws.other
+}
+'''
+    f = check(tmp_path, named_by_account_files("acme-trail-${data.aws_caller_identity.other.account_id}", extra),
+              "DLV-001", TRAIL, "unknown")
+    assert "s3:GetBucketAcl" in f.message
+    same = extra.replace("  assume_role {\n    role_arn = var.other_role_arn\n  }\n", "")
+    check(tmp_path / "same_credentials",
+          named_by_account_files("acme-trail-${data.aws_caller_identity.other.account_id}", same), "DLV-001", TRAIL,
+          "pass")
+
+
+# =============================================================================
+# The secure-baseline idiom (nozaq/terraform-aws-secure-baseline's bucket.tf, in small): the bucket is
+# created by a child module that outputs the whole resource (``output "this_bucket" { value =
+# aws_s3_bucket.content }``), the root's policy documents read ``module.audit_log_bucket[0].this_bucket.arn``
+# and build the delivery paths with join() / concat(); AWS Config runs in every region through a provider
+# alias per region that shares the default provider's credentials.
+# =============================================================================
+SB_BUCKET_MODULE = '''
+variable "bucket_name" {
+  type = string
+}
+resource "aws_s3_bucket" "content" {
+  bucket = var.bucket_name
+}
+output "this_bucket" {
+  value = aws_s3_bucket.content
+}
+'''
+
+SB_ROOT = '''
+data "aws_caller_identity" "current" {}
+provider "aws" {
+  region = "us-east-1"
+}
+provider "aws" {
+  alias  = "eu-west-1"
+  region = "eu-west-1"
+  EU_CREDENTIALS
+}
+variable "is_master_account" {
+  type    = bool
+  default = false
+}
+module "audit_log_bucket" {
+  count       = 1
+  source      = "./modules/secure-bucket"
+  bucket_name = "acme-audit-logs"
+}
+locals {
+  audit_log_bucket_arn             = module.audit_log_bucket[0].this_bucket.arn
+  audit_log_cloudtrail_destination = join("/", [local.audit_log_bucket_arn, trim("cloudtrail/", "/")])
+  audit_log_config_destination     = join("/", [local.audit_log_bucket_arn, trim("config", "/")])
+}
+data "aws_iam_policy_document" "audit_log" {
+  statement {
+    sid     = "AWSCloudTrailAclCheck20150319"
+    actions = ["s3:GetBucketAcl"]
+    principals {
+      type        = "Service"
+      identifiers = ["cloudtrail.amazonaws.com"]
+    }
+    resources = [module.audit_log_bucket[0].this_bucket.arn]
+  }
+  statement {
+    sid     = "AWSCloudTrailWrite20150319"
+    actions = ["s3:PutObject"]
+    principals {
+      type        = "Service"
+      identifiers = ["cloudtrail.amazonaws.com"]
+    }
+    resources = concat(
+      ["${local.audit_log_cloudtrail_destination}/AWSLogs/${data.aws_caller_identity.current.account_id}/*"],
+      var.is_master_account ? ["${local.audit_log_cloudtrail_destination}/AWSLogs/o-exampleorgid/*"] : []
+    )
+    condition {
+      test     = "StringEquals"
+      variable = "s3:x-amz-acl"
+      values   = ["bucket-owner-full-control"]
+    }
+  }
+  statement {
+    sid     = "AWSConfigBucketPermissionsCheck"
+    actions = ["s3:GetBucketAcl", "s3:ListBucket"]
+    principals {
+      type        = "Service"
+      identifiers = ["config.amazonaws.com"]
+    }
+    resources = [module.audit_log_bucket[0].this_bucket.arn]
+  }
+  statement {
+    sid     = "AWSConfigBucketDelivery"
+    actions = ["s3:PutObject"]
+    principals {
+      type        = "Service"
+      identifiers = ["config.amazonaws.com"]
+    }
+    resources = concat(["${local.audit_log_config_destination}/AWSLogs/${data.aws_caller_identity.current.account_id}/Config/*"], [])
+    condition {
+      test     = "StringEquals"
+      variable = "s3:x-amz-acl"
+      values   = ["bucket-owner-full-control"]
+    }
+  }
+}
+resource "aws_s3_bucket_policy" "audit_log" {
+  bucket = module.audit_log_bucket[0].this_bucket.id
+  policy = data.aws_iam_policy_document.audit_log.json
+}
+resource "aws_cloudtrail" "global" {
+  name                       = "cloudtrail-multi-region"
+  s3_bucket_name             = module.audit_log_bucket[0].this_bucket.id
+  s3_key_prefix              = "CLOUDTRAIL_PREFIX"
+  is_multi_region_trail      = true
+  enable_log_file_validation = true
+}
+resource "aws_iam_role" "recorder" {
+  name = "Config-Recorder"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "config.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+}
+resource "aws_config_configuration_recorder" "eu" {
+  provider = aws.eu-west-1
+  name     = "default"
+  role_arn = aws_iam_role.recorder.arn
+}
+resource "aws_config_delivery_channel" "eu" {
+  provider       = aws.eu-west-1
+  name           = "default"
+  s3_bucket_name = module.audit_log_bucket[0].this_bucket.id
+  s3_key_prefix  = "config"
+}
+'''
+
+SB_TRAIL = "aws_cloudtrail.global"
+SB_CHANNEL = "aws_config_delivery_channel.eu"
+
+
+def secure_baseline_files(cloudtrail_prefix: str = "cloudtrail", eu_credentials: str = "") -> dict:
+    return {"main.tf": SB_ROOT.replace("CLOUDTRAIL_PREFIX", cloudtrail_prefix).replace("EU_CREDENTIALS", eu_credentials),
+            "modules/secure-bucket/main.tf": SB_BUCKET_MODULE}
+
+
+def test_secure_baseline_idiom_delivers(tmp_path):
+    """The bucket policy names the bucket through the module's whole-resource output, joined paths
+    and concat(): both deliveries are read (not unknown) and pass."""
+    check(tmp_path, secure_baseline_files(), "DLV-001", SB_TRAIL, "pass", "AWSCloudTrailWrite20150319",
+          "acme-audit-logs/cloudtrail/AWSLogs/")
+    check(tmp_path / "config", secure_baseline_files(), "DLV-003", SB_CHANNEL, "pass", "AWSConfigBucketDelivery")
+
+
+def test_secure_baseline_idiom_wrong_prefix_fails(tmp_path):
+    # the trail writes under "audit/", the policy grants "cloudtrail/" only
+    check(tmp_path, secure_baseline_files(cloudtrail_prefix="audit"), "DLV-001", SB_TRAIL, "fail",
+          "audit/AWSLogs/")
+
+
+def test_secure_baseline_idiom_alias_with_other_credentials_is_not_a_pass(tmp_path):
+    """An alias that assumes a role in an account it does not name may act in another account: the
+    policy's account (the default provider's caller identity) may not be the channel's."""
+    creds = 'assume_role {\n    role_arn = var.member_role_arn\n  }'
+    files = secure_baseline_files(eu_credentials=creds)
+    files["main.tf"] += 'variable "member_role_arn" {\n  type = string\n}\n'
+    check(tmp_path, files, "DLV-003", SB_CHANNEL, "unknown", "<account>")
+
+
+def _regional_config_plan(eu_assume_role: str | None = None) -> dict:
+    """Plan form of the secure-baseline idiom: the caller identity is read with the default provider,
+    the delivery channel is managed by a region alias (``provider "aws" { alias = "eu-west-1" }``)."""
+    p = PlanBuilder()
+    p.provider("aws", region="us-east-1")
+    p.provider("aws.eu-west-1", region="eu-west-1", assume_role_arn=eu_assume_role)
+    p.resource("data.aws_caller_identity.current", {"account_id": ACCOUNT})
+    p.resource("aws_s3_bucket.config", {"bucket": "acme-config", "region": "us-east-1"}, unknown=["arn", "id"])
+    policy = {"Statement": [
+        {"Sid": "Check", "Effect": "Allow", "Principal": {"Service": "config.amazonaws.com"},
+         "Action": ["s3:GetBucketAcl", "s3:ListBucket"], "Resource": "arn:aws:s3:::acme-config"},
+        {"Sid": "Deliver", "Effect": "Allow", "Principal": {"Service": "config.amazonaws.com"}, "Action": "s3:PutObject",
+         "Resource": f"arn:aws:s3:::acme-config/AWSLogs/{ACCOUNT}/Config/*",
+         "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}}]}
+    p.resource("aws_s3_bucket_policy.config", {"policy": json.dumps(policy)}, unknown=["bucket", "id"],
+               refs={"bucket": ["aws_s3_bucket.config.id"]})
+    p.resource("aws_config_delivery_channel.main", {"name": "default", "s3_bucket_name": "acme-config",
+                                                     "region": "eu-west-1"}, unknown=["id"],
+               refs={"s3_bucket_name": ["aws_s3_bucket.config.bucket"]}, provider="aws.eu-west-1")
+    return p.build()
+
+
+def test_dlv003_plan_region_alias_shares_the_default_providers_account():
+    f = finding(lint_plan(_regional_config_plan(), rule="DLV-003"), "DLV-003", CHANNEL)
+    assert f.status == "pass", f.message
+    # an alias that assumes a role of another account acts there: the policy's account is not its own
+    other = _regional_config_plan(eu_assume_role="arn:aws:iam::444455556666:role/audit")
+    f = finding(lint_plan(other, rule="DLV-003"), "DLV-003", CHANNEL)
+    assert f.status == "fail" and "444455556666" in f.message, f.message

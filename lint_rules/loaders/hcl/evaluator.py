@@ -33,6 +33,8 @@ from typing import Any, Callable, Iterator
 
 from lark import Token, Tree
 
+from ...errors import InputError
+from ...limits import check_file_size
 from ...model import UNKNOWN
 from .funcs import CONTEXT_FUNCTIONS, FUNCTIONS, _need_list
 from .partial import PartialEvaluation
@@ -45,6 +47,16 @@ from .values import (EvalError, RefMap, _Unsupported, arith_result, equal, has_u
 
 _ARITH = {"+", "-", "*", "/", "%"}
 _COMPARE = {"<", ">", "<=", ">="}
+
+
+#: elements all the for-expressions of one load may iterate over (two nested over range(1000) are a
+#: million, about 20 s; real configurations iterate over thousands): past it, every for-expression
+#: is unknown, with a note
+MAX_FOR_ITERATIONS = 500_000
+
+
+class _TooMuchWork(EvalError):
+    """The for-expression budget of this load is spent."""
 
 
 class Evaluator(PartialEvaluation):
@@ -60,6 +72,8 @@ class Evaluator(PartialEvaluation):
         self._templates: dict[int, Any] = {}
         self._keep: list[Any] = []  # keeps cached trees alive so their ids stay unique
         self._file_templates: dict[str, Any] = {}
+        self._for_budget = MAX_FOR_ITERATIONS
+        self.sensitive: list[Any] = []  # arguments of sensitive(...) (lint_rules.redact)
 
     # --- references ---------------------------------------------------------
     def record(self, address: str) -> tuple | None:
@@ -100,6 +114,11 @@ class Evaluator(PartialEvaluation):
         """Evaluate to a plain value; errors and unsupported constructs become UNKNOWN."""
         try:
             return self.ev(node, scope)
+        except _TooMuchWork:
+            if self._note is not None:
+                self._note(f"for-expressions iterate over more than {MAX_FOR_ITERATIONS:,} elements in this "
+                           "configuration: those past the limit are treated as unknown")
+            return UNKNOWN
         except (EvalError, _Unsupported, TemplateSyntaxError, RecursionError):
             return UNKNOWN
         except Exception as exc:  # noqa: BLE001 - an evaluator gap must not end the run
@@ -193,6 +212,12 @@ class Evaluator(PartialEvaluation):
 
     def read_file(self, path: str) -> str:
         full = path if os.path.isabs(path) else os.path.join(self.base_dir, path)
+        if os.path.exists(full) and not os.path.isfile(full):  # /dev/zero, a FIFO: a read that never ends
+            raise EvalError(f"cannot read {path}: not a regular file")
+        try:
+            check_file_size(full, hcl=True, what="file")
+        except InputError as exc:
+            raise EvalError(str(exc)) from None
         try:
             with open(full, encoding="utf-8") as fh:
                 return fh.read()
@@ -400,6 +425,8 @@ class Evaluator(PartialEvaluation):
         if name == "coalesce" and not expand:
             return self._coalesce(arg_nodes, scope)
         args = [self.ev(a, scope) for a in arg_nodes]
+        if name == "sensitive" and args:  # never printed (lint_rules.redact)
+            self.sensitive.append(args[0])
         if expand and args:
             last = args.pop()
             if last is UNKNOWN:
@@ -569,6 +596,9 @@ class Evaluator(PartialEvaluation):
         not_null: dict | None = None
         whole = tuple(coll_refs)
         for k, v in iter_collection(coll):
+            self._for_budget -= 1
+            if self._for_budget < 0:
+                raise _TooMuchWork()
             # the element carries the references it came from (its own, when the collection knows them)
             bound = v
             if collecting:

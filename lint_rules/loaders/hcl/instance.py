@@ -144,7 +144,10 @@ class ModuleInstance:
         try:
             return self.loader.convert(value, conf.type_desc)
         except ConversionError as exc:
-            raise InputError(f'Invalid value for input variable "{conf.name}": {exc} (got {describe_value(value)})',
+            from .sensitive import declared_sensitive  # a sensitive value is not echoed (lint_rules.redact)
+
+            got = "(sensitive value)" if declared_sensitive(self.loader, conf.block) else describe_value(value)
+            raise InputError(f'Invalid value for input variable "{conf.name}": {exc} (got {got})',
                              where) from None
 
     def local(self, name: str) -> Any:
@@ -298,8 +301,10 @@ class ModuleInstance:
             if isinstance(n, float) or n < 0:
                 loader.note(f"{where}: {what}: count is not a whole number ({value!r}); treated as unknown")
                 return Expansion("unknown", meta="count")
+            loader.count_instances(n, what, where)
             return Expansion("count", list(range(n)))
         if isinstance(value, dict):
+            loader.count_instances(len(value), what, where)
             keys = sorted(value)
             key_refs = self._instance_refs(for_each.expr, scope, keys, refs)
             if isinstance(value, RefMap):  # each.value refers to what its own element was built from
@@ -313,6 +318,7 @@ class ModuleInstance:
                 loader.note(f"{where}: {what}: for_each needs a map or a set of strings; treated as unknown")
                 return Expansion("unknown", meta="for_each", refs=refs)
             keys = _as_set(value)
+            loader.count_instances(len(keys), what, where)
             return Expansion("each", keys, {k: k for k in keys}, refs=refs)
         if value is not UNKNOWN:
             loader.note(f"{where}: {what}: for_each needs a map or a set of strings; treated as unknown")
@@ -409,8 +415,11 @@ class ModuleInstance:
         try:
             return convert_value(value, ty)
         except ConversionError as exc:
+            from ...redact import sensitive_leaf_names  # an argument some schema marks sensitive: not echoed
+
+            got = "(sensitive value)" if attr.name in sensitive_leaf_names() else describe_value(value)
             raise InputError(f'Inappropriate value for attribute "{attr.name}": {exc} '
-                             f"(got {describe_value(value)})", attr.where) from None
+                             f"(got {got})", attr.where) from None
 
     def eval_body(self, body: Body, scope: Scope, prefix: str, refs: dict, top: bool,
                   only: str | None = None, partial: dict | None = None, schema: dict | None = None) -> dict:
@@ -435,6 +444,10 @@ class ModuleInstance:
         for block in body.blocks:
             if top and block.type in META_BLOCKS:
                 continue
+            named = block.labels[0] if block.type == "dynamic" and block.labels else block.type
+            if named in body.attrs and not (top and named in META_ATTRS):
+                raise InputError(f'"{named}" is set both as an argument ({body.attrs[named].where}) and as a '
+                                 "block; terraform accepts only one of them", block.where)
             key = _block_key(block)
             if only is not None and key != only:
                 continue

@@ -7,6 +7,7 @@ from typing import Any, Mapping, Sequence
 from lark import Tree
 
 from ...errors import InputError
+from ...redact import scrub
 from ...model import IDENTITY_ATTRIBUTES, UNKNOWN, Model, PartialString, Resource, UnfollowedModule
 from . import tfvars
 from .config import ModuleConfig, read_module_dir
@@ -16,6 +17,7 @@ from .instance import ModuleInstance
 from .parse import _parse_expression
 from .providers import collect, provider_key, resource_provider_local
 from .scope import Scope
+from .sensitive import hcl_secrets
 from .sources import read_manifest
 from .types import convert
 from .validate import check_module
@@ -24,6 +26,10 @@ __all__ = ["load_hcl_dir"]
 
 # Computed identity attributes: UNKNOWN when the configuration does not set them.
 IDENTITY_UNKNOWN = ("id", "arn")
+
+
+#: resource and module instances count / for_each may make in one configuration
+MAX_INSTANCES = 200_000
 
 
 class _Loader:
@@ -47,6 +53,7 @@ class _Loader:
         self.unfollowed: dict[str, UnfollowedModule] = {}
         self.instances: list[ModuleInstance] = []  # every module instance built, root first
         self.provider_configs: dict = {}  # (id(owning instance), local key) -> ProviderConfig
+        self.expanded = 0  # instances made by count / for_each so far (see count_instances)
 
     def unfollowed_module(self, address: str, source: str, reason: str, where: str) -> None:
         """A module call whose contents are not read (Model.unfollowed_modules, and a note)."""
@@ -57,6 +64,15 @@ class _Loader:
 
     def note(self, message: str) -> None:
         self.diagnostics.setdefault(message, None)
+
+    def count_instances(self, n: int, what: str, where: str) -> None:
+        """Count the instances a count / for_each makes; a configuration that makes more than
+        MAX_INSTANCES in all (``count = 1e9``, counts multiplied through modules) is refused
+        before they are built."""
+        self.expanded += n
+        if self.expanded > MAX_INSTANCES:
+            raise InputError(f"{what}: count/for_each makes more than {MAX_INSTANCES:,} instances in this "
+                             "configuration: refused (too many to check in bounded time and memory)", where)
 
     def const(self, expr: Tree) -> Any:
         """Evaluate an expression that may not refer to anything (defaults, tfvars, source)."""
@@ -180,7 +196,17 @@ def load_hcl_dir(path, var_files: Sequence[str] = (), variables: Mapping[str, st
         resources = loader.build(ModuleInstance(loader, loader.root, ""))
         link_partial_names(resources)
         providers = collect(loader.instances, {r.provider for r in resources})
+        secrets = hcl_secrets(loader, resources)
     except RecursionError:
         raise InputError("configuration is nested too deeply to load", root_dir) from None
+    except InputError as exc:  # a sensitive variable's value is not echoed in an error either
+        try:
+            text = scrub(str(exc), frozenset(hcl_secrets(loader, [])))
+        except Exception:  # noqa: BLE001 - the error stands as it is
+            raise exc from None
+        if text != str(exc):
+            raise InputError(text) from None
+        raise
     return Model(resources=resources, source=root_dir, kind="hcl", diagnostics=list(loader.diagnostics),
-                 unfollowed_modules=list(loader.unfollowed.values()), providers=providers, config_dir=root_dir)
+                 unfollowed_modules=list(loader.unfollowed.values()), providers=providers, config_dir=root_dir,
+                 sensitive_values=secrets)

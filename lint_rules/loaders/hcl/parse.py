@@ -11,10 +11,13 @@ from lark import Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from ...errors import InputError
+from ...limits import check_file_size
 from .tree import kids
 
 
 def _read_text(path: str) -> str:
+    json_syntax = path.endswith(".json")
+    check_file_size(path, hcl=not json_syntax, what="JSON file" if json_syntax else "HCL file")
     try:
         data = Path(path).read_bytes()
     except OSError as exc:

@@ -10,6 +10,7 @@ from typing import Any
 from lark import Token, Tree
 
 from ...model import IDENTITY_ATTRIBUTES, UNKNOWN, Hole, PartialString
+from .refs import _ModuleCallRef, _ModuleInstRef
 from .scope import NOTSET, Proxy, Scope
 from .template import TemplateSyntaxError, _template_from_string_tree, heredoc_body, parse_template_text
 from .tree import _unwrap_term, kids, name_of
@@ -89,6 +90,8 @@ class PartialEvaluation:
                 isinstance(t, Token) and t.type == "ELLIPSIS" for t in arg_tree.children)
             if names == ["jsonencode"] and len(args) == 1 and not expand:
                 return _JsonDoc(self._partial(args[0], scope, in_json=True))
+            if names in (["concat"], ["join"]) and not expand:
+                return self.partial_struct(node, scope, as_string=True)
             return UNKNOWN
         if kind == "tuple" and (top or in_json):
             return [self._partial(k, scope, in_json=in_json) for k in kids(node)]
@@ -197,10 +200,7 @@ class PartialEvaluation:
         attr = name_of(kids(accessor)[0])
         if not any_attr and attr not in IDENTITY_ATTRIBUTES:
             return None
-        try:
-            base = self.ev_raw(base_node, scope)
-        except (EvalError, _Unsupported):
-            return None
+        base = self._instance_proxy(base_node, scope)
         address = base.exact_address() if isinstance(base, Proxy) else None
         if address:
             return PartialString((Hole((f"{address}.{attr}",)),))
@@ -208,6 +208,43 @@ class PartialEvaluation:
         if data:
             return PartialString((Hole(source=f"{data}.{attr}"),))
         return None
+
+    def _instance_proxy(self, node: Tree, scope: Scope, depth: int = 0) -> Any:
+        """What ``node`` refers to, as :meth:`ev_raw` gives it -- and, for a module output whose value
+        is a bare reference to one resource or data source instance (``output "this_bucket" { value =
+        aws_s3_bucket.content }``, read as ``module.logs[0].this_bucket.arn``), that instance's proxy,
+        so the attribute read through the output is a hole naming it.  None when neither."""
+        try:
+            raw = self.ev_raw(node, scope)
+        except (EvalError, _Unsupported):
+            return None
+        if isinstance(raw, Proxy) and (raw.exact_address() or raw.data_address()):
+            return raw
+        if depth > 8:
+            return raw
+        node = _unwrap_term(node)
+        if node.data != "get_attr_expr_term":
+            return raw
+        base_node, accessor = kids(node)
+        if accessor.data != "get_attr":
+            return raw
+        try:
+            owner = self.ev_raw(base_node, scope)
+        except (EvalError, _Unsupported):
+            return raw
+        child = None
+        if isinstance(owner, _ModuleInstRef):
+            child = owner.child
+        elif isinstance(owner, _ModuleCallRef):
+            exp, children = owner._exp()
+            if exp is not None and exp.kind == "single":
+                child = children.get(None)
+        block = child.config.outputs.get(name_of(kids(accessor)[0])) if child is not None else None
+        value_attr = block.body.attrs.get("value") if block is not None else None
+        if value_attr is None:
+            return raw
+        found = self._instance_proxy(value_attr.expr, child.scope, depth + 1)
+        return found if isinstance(found, Proxy) and (found.exact_address() or found.data_address()) else raw
 
     # --- structured partial forms ---------------------------------------------------------
     _STRUCT_DEPTH = 40
@@ -281,6 +318,36 @@ class PartialEvaluation:
                         return UNKNOWN
                     merged.update(form)
                 return merged
+            expand = any(isinstance(t, Token) and t.type == "ELLIPSIS"
+                         for t in (arg_tree.children if arg_tree is not None else ()))
+            if names == ["concat"] and not expand:
+                # concat(["${local.arn}/AWSLogs/..."], cond ? [...] : []): the lists' forms, end to end
+                joined: list = []
+                for arg in args:
+                    form = self.partial_struct(arg, scope, False, sub)
+                    if not isinstance(form, list):
+                        return UNKNOWN
+                    joined.extend(form)
+                return joined
+            if names == ["join"] and len(args) == 2 and not expand:
+                # join("/", [local.bucket_arn, "prefix"]): the elements' forms with the separator
+                sep = self.ev(args[0], scope)
+                listed = _unwrap_term(args[1])
+                items = ([self.partial_struct(k, scope, True, sub) for k in kids(listed)] if listed.data == "tuple"
+                         else self.partial_struct(args[1], scope, False, sub))
+                if not isinstance(sep, str) or not isinstance(items, list):
+                    return UNKNOWN
+                parts: list[Any] = []
+                for i, item in enumerate(items):
+                    if i:
+                        parts.append(sep)
+                    if isinstance(item, PartialString):
+                        parts.extend(item.parts)
+                    elif isinstance(item, (str, int, float)) and not isinstance(item, bool):
+                        parts.append(to_str(item))
+                    else:
+                        parts.append(Hole())
+                return PartialString(tuple(parts))
             return value
         if kind in ("get_attr_expr_term", "index_expr_term"):
             return self._struct_traversal(node, scope, value, as_string, sub)
@@ -342,10 +409,7 @@ class PartialEvaluation:
                     return UNKNOWN
         if base_unwrapped.data in ("get_attr_expr_term", "index_expr_term", "identifier") and kind == "attr":
             # <resource or data source instance>.<attribute>: a hole that says which
-            try:
-                raw = self.ev_raw(base_node, scope)
-            except (EvalError, _Unsupported):
-                raw = None
+            raw = self._instance_proxy(base_node, scope)
             if isinstance(raw, Proxy) and as_string:
                 address = raw.exact_address()
                 if address:
