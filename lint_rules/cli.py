@@ -23,6 +23,7 @@ from . import __version__
 from .config import FORMATS, Config, find_config, load_config, split_ids
 from .engine import all_rules, evaluate, unknown_patterns
 from .errors import InputError
+from .output import write_report
 from .loaders import STDIN, is_plan_path, load_path, plan_sources
 from .applogs.cli import add_parser as add_logs_parser
 
@@ -180,7 +181,7 @@ def cmd_check(args: argparse.Namespace, paths: Sequence[str] | None = None, conf
     terminal = report if fmt == "text" else None
     if args.output:
         try:
-            Path(args.output).write_text(report, encoding="utf-8")
+            write_report(args.output, report)
         except OSError as exc:
             raise InputError(f"cannot write report ({exc.strerror})", args.output) from None
         terminal = report if fmt == "text" else render_text(reports, options.show_pass, verbose=options.verbose)

@@ -8,10 +8,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from ..config import FORMATS  # the formats of `auditgate check`
 from ..errors import InputError
+from ..output import write_report
 from . import DEFAULT_LIMIT
 
 # The policy and the checker (PHI scanners, jsonschema) are imported when `auditgate logs` runs,
@@ -91,7 +91,7 @@ def cmd_logs(args: argparse.Namespace) -> int:
     sys.stdout.write(text)
     if args.output:
         try:
-            Path(args.output).write_text(text, encoding="utf-8")
+            write_report(args.output, text)
         except OSError as exc:
             raise InputError(f"cannot write report ({exc.strerror})", args.output) from None
     failing = checker.report().failing() or checker.omitted

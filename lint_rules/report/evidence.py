@@ -8,6 +8,7 @@ policy line (``lint_rules/policy/lines.yaml``) the rules that enforce it, their 
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -180,6 +181,18 @@ def accounts_of(report: Report) -> list[str]:
     return sorted(labels)
 
 
+def _source_date() -> _dt.datetime | None:
+    """``SOURCE_DATE_EPOCH`` (reproducible-builds.org): the report's time, so that the same inputs
+    give a byte-identical report; None when unset or not a whole number of seconds."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw.isdigit():
+        return None
+    try:
+        return _dt.datetime.fromtimestamp(int(raw), _dt.timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
 def build_evidence(reports: Iterable[Report], policy: Policy, unknown_fails: bool = True,
                    select: Iterable[str] = (), skip: Iterable[str] = (),
                    now: _dt.datetime | None = None) -> Evidence:
@@ -200,7 +213,8 @@ def build_evidence(reports: Iterable[Report], policy: Policy, unknown_fails: boo
                         terraform_version=getattr(r.model, "terraform_version", None),
                         accounts=accounts_of(r), summary=r.summary) for r in reports]
     return Evidence(
-        generated_at=(now or _dt.datetime.now(_dt.timezone.utc)).astimezone(_dt.timezone.utc).replace(microsecond=0),
+        generated_at=(now or _source_date() or _dt.datetime.now(_dt.timezone.utc)).astimezone(
+            _dt.timezone.utc).replace(microsecond=0),
         version=__version__,
         policy_name=policy.data.get("name", "Audit Logging Policy"),
         hipaa_rule=policy.data.get("hipaa_rule", ""),

@@ -490,6 +490,10 @@ def _source_text(model: Model, source: str, provider: str) -> Text | None:
     if kind == "account":
         return f.account_text(provider)
     if kind == "region":
+        own = [r.values.get("region") for r in found]
+        if any(v is not None for v in own):
+            # data "aws_region" "x" { region = var.region }: its own region, not the provider's
+            return (own[0],) if len(set(map(repr, own))) == 1 and isinstance(own[0], str) else (any_sym(),)
         return f.region_text(provider)
     if kind == "partition":
         return (f.partition(provider),)

@@ -25,8 +25,42 @@ from lint_rules.cli import main
 CASE_TIMEOUT = float(os.environ.get("AUDITGATE_FUZZ_TIMEOUT", "20"))
 
 
+#: address space one generated case may add to this process (``AUDITGATE_FUZZ_MEMORY_GB``): a case
+#: past it raises MemoryError, which fails the test with that input (instead of the machine's OOM
+#: killer ending the whole run)
+CASE_MEMORY = int(float(os.environ.get("AUDITGATE_FUZZ_MEMORY_GB", "4")) * 2 ** 30)
+
+
 class Hang(BaseException):
     """A case ran over its time limit (a BaseException, so that ``main`` cannot swallow it)."""
+
+
+def _address_space() -> int | None:
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+@contextmanager
+def memory_limit(extra: int):
+    """At most ``extra`` more bytes of address space while the block runs (Linux; elsewhere no limit)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    now = _address_space()
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if now is None or (hard != resource.RLIM_INFINITY and now + extra > hard):
+        yield
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (now + extra, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 class _Counter:
@@ -82,11 +116,13 @@ def run_cli(args: Sequence[str], stdin: bytes | None = None, test: str = "") -> 
     start = time.perf_counter()
     try:
         sys.stdout, sys.stderr, sys.stdin = out, err, fake_in
-        with time_limit(CASE_TIMEOUT):
+        with time_limit(CASE_TIMEOUT), memory_limit(CASE_MEMORY):
             try:
                 code = main(list(args))
             except SystemExit as exc:  # argparse
                 code = exc.code if isinstance(exc.code, int) else 2
+            except MemoryError:
+                raise AssertionError(f"case needed more than {CASE_MEMORY / 2 ** 30:g} GiB of memory") from None
     finally:
         sys.stdout, sys.stderr, sys.stdin = saved
         if old_debug is None:

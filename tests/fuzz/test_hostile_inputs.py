@@ -226,3 +226,18 @@ def test_argument_and_block_of_the_same_name(tmp_path):
     (tmp_path / "main.tf").write_text('resource "aws_s3_bucket" "a" {\n  rule = 1\n  dynamic "rule" {\n'
                                       '    for_each = [1]\n    content {\n      x = 1\n    }\n  }\n}\n')
     refused(run_cli(["check", str(tmp_path)]), '"rule" is set both as an argument')
+
+
+def test_the_harness_limits_a_case_s_memory():
+    """The fuzz harness's per-case memory limit works (a case past it fails its test rather than
+    the machine's OOM killer ending the whole run)."""
+    import sys as _sys
+
+    from .harness import memory_limit
+
+    if not _sys.platform.startswith("linux"):
+        pytest.skip("RLIMIT_AS is enforced on Linux")
+    with pytest.raises(MemoryError):
+        with memory_limit(256 * 2 ** 20):
+            bytearray(2 * 2 ** 30)
+    bytearray(512 * 2 ** 20)  # and the limit is lifted afterwards

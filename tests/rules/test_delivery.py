@@ -1753,3 +1753,28 @@ def test_dlv003_plan_region_alias_shares_the_default_providers_account():
     other = _regional_config_plan(eu_assume_role="arn:aws:iam::444455556666:role/audit")
     f = finding(lint_plan(other, rule="DLV-003"), "DLV-003", CHANNEL)
     assert f.status == "fail" and "444455556666" in f.message, f.message
+
+
+def test_dlv001_source_arn_with_a_data_source_of_another_region_is_not_a_pass(tmp_path):
+    """``data "aws_region" "x" { region = var.other }`` is that region, not the provider's: an
+    aws:SourceArn built from it may name a trail elsewhere."""
+    policy = TFAM_TRAIL_POLICY.replace('''      values   = ["bucket-owner-full-control"]
+    }''', '''      values   = ["bucket-owner-full-control"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceArn"
+      values   = ["arn:${data.aws_partition.current.partition}:cloudtrail:${data.aws_region.other.region}:${data.aws_caller_identity.current.account_id}:trail/main"]
+    }''') + '''
+variable "other_region" {
+  type = string
+}
+data "aws_region" "other" {
+  region = var.other_region
+}
+'''
+    f = check(tmp_path, trail_files(policy), "DLV-001", TRAIL, "unknown")
+    assert "aws:SourceArn" in f.message or "s3:PutObject" in f.message, f.message
+    # the provider's own region (no region argument): the trail's region, a pass
+    same = policy.replace("data.aws_region.other.region", "data.aws_region.current.region")
+    check(tmp_path / "same", trail_files(same), "DLV-001", TRAIL, "pass")

@@ -1,0 +1,44 @@
+"""Writing ``--output FILE``: whole or not at all.
+
+The report is written to a temporary file beside FILE and renamed over it (atomic on POSIX and
+Windows), so a reader never sees half a report, and two runs at once writing the same FILE (pre-commit
+runs a hook's batches of files in parallel) leave one whole report, never the two interleaved.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import InputError
+
+
+def write_report(path: str, text: str) -> None:
+    target = Path(path)
+    try:
+        if target.is_dir():
+            raise IsADirectoryError(21, "Is a directory")
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".auditgate-tmp",
+                                   dir=str(target.parent) if str(target.parent) else ".")
+    except OSError as exc:
+        raise InputError(f"cannot write report ({exc.strerror or exc})", path) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        try:
+            os.chmod(tmp, 0o666 & ~_umask())
+        except OSError:
+            pass
+        os.replace(tmp, target)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise InputError(f"cannot write report ({exc.strerror or exc})", path) from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
