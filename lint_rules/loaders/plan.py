@@ -516,8 +516,12 @@ def _prefixed(segments: tuple[Segment, ...], address: str) -> str:
     return f"{_module_string(segments)}.{address}" if segments else address
 
 
+@lru_cache(maxsize=1 << 16)
 def _traversal(ref: str) -> list[tuple[str, str]]:
-    """``module.a[0].out`` -> [("attr","module"), ("attr","a"), ("key","0"), ("attr","out")]."""
+    """``module.a[0].out`` -> [("attr","module"), ("attr","a"), ("key","0"), ("attr","out")].
+
+    Memoized (a large plan repeats the same references in every module instance): callers only
+    read the list."""
     match = _TRAVERSAL_ROOT.match(ref)
     if not match:
         return []
