@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import platform
 import shutil
@@ -39,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.genplan import baseline_plan, hcl_root, roles_plan  # noqa: E402
+GENPLAN = ROOT / "bench" / "genplan.py"
 
 DEFAULT_CHECKOV = Path.home() / ".cache" / "auditgate" / "checkov-3.3.30" / "bin" / "checkov"
 JSON_LOAD = ("import json, sys, time\n"
@@ -137,6 +136,21 @@ def timed(label: str, argv: list[str], runs: int, timeout: float | None = None, 
     return t
 
 
+COUNT = ("import json, sys\n"
+         "print(len(json.load(open(sys.argv[1], 'rb'))['resource_changes']))")
+
+
+def generate(kind: str, n: int, out: Path) -> int:
+    """Write ``bench/genplan.py KIND N`` to ``out`` (a directory for ``hcl``); the plan's resource count."""
+    if kind == "hcl":
+        subprocess.run([sys.executable, str(GENPLAN), "hcl", str(n), str(out)], check=True, stdout=subprocess.DEVNULL)
+        return 0
+    with open(out, "wb") as f:
+        subprocess.run([sys.executable, str(GENPLAN), kind, str(n)], check=True, stdout=f)
+    counted = subprocess.run([sys.executable, "-c", COUNT, str(out)], check=True, capture_output=True, text=True)
+    return int(counted.stdout.strip())
+
+
 def auditgate_argv() -> list[str]:
     exe = shutil.which("auditgate", path=str(Path(sys.executable).parent))
     return [exe] if exe else [sys.executable, "-m", "lint_rules.cli"]
@@ -206,13 +220,11 @@ def main(argv: list[str] | None = None) -> int:
         hcl_warm = timed("baseline HCL, unchanged (cache)", ag + ["check"] + roots, args.runs, env=env)
         for n in args.sizes:
             print(f"== {n} resources")
-            plan = work / f"baseline-{n}.json"
-            plan.write_text(json.dumps(baseline_plan(n)))
-            roles = work / f"roles-{n}.json"
-            roles.write_text(json.dumps(roles_plan(n)))
-            hcl = hcl_root(n, work / f"hcl-{n}")
-            resources = len(json.loads(plan.read_text())["resource_changes"])
-            role_resources = len(json.loads(roles.read_text())["resource_changes"])
+            # generated in child processes: this one stays small, and so does what its children
+            # inherit when forked (the peak RSS a child reports counts the pages it forked with)
+            plan, roles, hcl = work / f"baseline-{n}.json", work / f"roles-{n}.json", work / f"hcl-{n}"
+            resources, role_resources = generate("baseline", n, plan), generate("roles", n, roles)
+            generate("hcl", n, hcl)
             row = {"n": n, "resources": resources, "mb": plan.stat().st_size / 2**20,
                    "role_resources": role_resources}
             row["json"] = timed("json.load (baseline plan)", [sys.executable, "-c", JSON_LOAD, str(plan)],

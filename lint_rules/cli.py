@@ -285,7 +285,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     except InputError as exc:
-        print(f"auditgate: error: {exc}", file=sys.stderr)
+        # the message may quote the input, lone surrogates ("\ud800" in JSON) included: escape what
+        # UTF-8 cannot carry rather than fail while printing it
+        message = f"auditgate: error: {exc}".encode("utf-8", "backslashreplace").decode("utf-8")
+        print(message, file=sys.stderr)
         return EXIT_USAGE
     except RecursionError:
         print("auditgate: error: input nests too deeply to evaluate", file=sys.stderr)

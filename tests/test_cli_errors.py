@@ -111,3 +111,21 @@ def test_stdin_from_a_terminal_is_an_error_not_a_hang(command, tmp_path):
         os.close(secondary)
     out = proc.stdout.decode() + proc.stderr.decode()
     assert proc.returncode in (2, 4) and "standard input is a terminal" in out and "Traceback" not in out
+
+
+def test_a_lone_surrogate_in_the_input_is_escaped_in_the_error(monkeypatch):
+    # JSON may carry "\ud800", which UTF-8 cannot; a strict stderr (a real terminal's) must still get
+    # the one-line error (found by tests/fuzz)
+    import io
+
+    from lint_rules.cli import main
+
+    doc = PlanBuilder().resource("aws_s3_bucket.b", {"bucket": "b"}).build()
+    doc["resource_changes"][0]["type"] = "\ud800"  # "address ... does not match mode/type/name"
+    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(doc)))
+    monkeypatch.setattr(sys, "stderr", err)
+    assert main(["check", "-"]) == 2
+    err.flush()
+    text = err.buffer.getvalue().decode("utf-8")
+    assert text.startswith("auditgate: error: ") and "\\ud800" in text, text

@@ -1240,3 +1240,20 @@ def test_reference_to_one_instance_keeps_its_key(tmp_path):
     v1 = model.get('module.m["x"].aws_s3_bucket_versioning.v[1]')
     assert v1.refs["bucket"] == ('module.m["x"].aws_s3_bucket.b[1]',)
     assert model.targets(v1, "bucket") == [model.get('module.m["x"].aws_s3_bucket.b[1]')]
+
+
+def test_hcl_loader_hook_supplies_unconfigured_attributes(tmp_path):
+    """``load_hcl_dir(unconfigured_attr=...)``: what the provider knows at plan time flows into every
+    expression that reads it; without the hook it stays unknown."""
+    (tmp_path / "main.tf").write_text(
+        'data "aws_caller_identity" "me" {}\n'
+        'resource "aws_s3_bucket" "b" {\n  bucket = "logs-${data.aws_caller_identity.me.account_id}"\n}\n')
+
+    def hook(inst, conf, key, name):
+        return "111122223333" if (conf.type, name) == ("aws_caller_identity", "account_id") else UNKNOWN
+
+    assert load_hcl_dir(tmp_path).get("aws_s3_bucket.b").values["bucket"] is UNKNOWN
+    model = load_hcl_dir(tmp_path, unconfigured_attr=hook)
+    bucket = model.get("aws_s3_bucket.b")
+    assert bucket.values["bucket"] == "logs-111122223333"
+    assert bucket.refs["bucket"] == ("data.aws_caller_identity.me",)

@@ -1,14 +1,13 @@
-"""Plan the shipped roots with the real terraform binary and AWS provider (tftest), then lint the plan.
+"""Plan the shipped roots with the real terraform through tftest (the offline AWS provider), then lint
+the plan.
 
-These are the only tests that run `terraform init/plan`.  They skip, naming
-what is missing, where no terraform/tofu binary is on PATH or the
-hashicorp/aws provider cannot be installed (no registry access, no plugin
-cache), or the plan cannot reach AWS (data sources such as
-aws_caller_identity need real credentials).
+``offline_tf.tftest(root)`` is a ``tftest.TerraformTest`` on a temporary copy of the root (with the local
+modules it calls), set up (``terraform init``) against the offline hashicorp/aws stand-in;
+``offline_tf.plan(root)`` is its ``plan(output=True)`` (``terraform plan`` + ``show -json``), shared with
+the other tests of the session.  They skip, naming what is missing, where terraform or the shared schema
+is absent, and fail where both are there and the provider does not start.
 """
 from __future__ import annotations
-
-import shutil
 
 import pytest
 
@@ -16,61 +15,46 @@ from lint_rules.engine import evaluate
 from lint_rules.loaders.plan import load_plan_document
 
 from .helpers import POLICY, REPO
+from .offline_tf import selected
 
-pytestmark = pytest.mark.tftest
+pytestmark = [pytest.mark.tftest, pytest.mark.terraform]
 
-ROOTS = {"nvs": True, "nhc": True, "examples/noncompliant": False,
-         "examples/noncompliant_minimal": False}  # root -> expected compliant
-
-
-def _binary() -> str:
-    for name in ("terraform", "tofu"):
-        if shutil.which(name):
-            return name
-    pytest.skip("neither terraform nor tofu is on PATH")
-
-
-def _first_error(exc: Exception) -> str:
-    """The line of terraform's output that says what went wrong."""
-    lines = [ln.strip(" │\\n'") for ln in str(exc).replace("\\n", "\n").splitlines()]
-    for marker in ("could not connect", "no such host", "Error:", "error"):
-        for line in lines:
-            if marker in line:
-                return line[:200]
-    return lines[0][:200] if lines else type(exc).__name__
+ROOTS = {"nvs": True, "nhc": True, "examples/noncompliant": False, "examples/noncompliant_access": False,
+         "examples/noncompliant_alerting": False, "examples/noncompliant_minimal": False}  # root -> compliant
 
 
 @pytest.fixture(scope="module")
-def planner():
-    tftest = pytest.importorskip("tftest")
-    binary = _binary()
-    cache = {}
-
-    def plan(root: str) -> dict:
-        if root in cache:
-            return cache[root]
-        test = tftest.TerraformTest(root, basedir=str(REPO / "terraform"), binary=binary,
-                                    env={"AWS_ACCESS_KEY_ID": "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "x",
-                                         "AWS_EC2_METADATA_DISABLED": "true"})
-        try:
-            test.setup(backend=False)
-        except tftest.TerraformTestError as exc:
-            pytest.skip(f"{binary} init could not install the hashicorp/aws provider: {_first_error(exc)}")
-        try:
-            cache[root] = test.plan(output=True)._raw
-        except tftest.TerraformTestError as exc:
-            pytest.skip(f"{binary} plan needs AWS access that this machine lacks: {_first_error(exc)}")
-        return cache[root]
-
-    return plan
+def planned(request, offline_tf):
+    """Plan every selected root up front, two at a time."""
+    offline_tf.plans([REPO / "terraform" / root for root in selected(request, "root")])
+    return offline_tf.plan
 
 
 @pytest.mark.parametrize("root, compliant", ROOTS.items())
-def test_real_plan_of_root(planner, root, compliant):
-    doc = planner(root)
+def test_real_plan_of_root(planned, root, compliant):
+    doc = planned(REPO / "terraform" / root)
+    assert (doc["complete"], doc["errored"]) == (True, False)
     report = evaluate(load_plan_document(doc, f"terraform/{root}"), POLICY)
     failing = report.failing()
     if compliant:
         assert not failing, "\n".join(f"{f.rule_id} {f.resource}: {f.message}" for f in failing)
     else:
         assert failing
+
+
+def test_tftest_sees_the_planned_resources(offline_tf):
+    """tftest's own view of the plan: the trail module's resources, with the values the root gives them."""
+    import tftest
+
+    test = offline_tf.tftest(REPO / "terraform" / "nvs")
+    plan = tftest.TerraformPlanOutput(offline_tf.plan(REPO / "terraform" / "nvs"))
+    trail = plan.modules["module.baseline"].child_modules["module.cloudtrail"].resources["aws_cloudtrail.this"]
+    assert trail["values"]["is_multi_region_trail"] is True
+    assert trail["values"]["enable_log_file_validation"] is True
+    assert plan.variables["account_id"] == "111122223333"
+    assert test.tfdir != str(REPO / "terraform" / "nvs")  # terraform worked on a copy
+
+
+def test_every_example_root_is_planned():
+    examples = {p.name for p in (REPO / "terraform" / "examples").iterdir() if any(p.glob("*.tf"))}
+    assert {f"examples/{name}" for name in examples} <= set(ROOTS)

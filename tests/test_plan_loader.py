@@ -882,8 +882,12 @@ def test_each_value_of_for_each_over_a_resource_is_the_same_key():
         # for_each over a constant map; vpc_id = aws_vpc.this[each.key].id
         p.resource(f'aws_flow_log.const["{key}"]', {"traffic_type": "ALL"}, unknown=["vpc_id"],
                    for_each=True, refs={"vpc_id": ["aws_vpc.this", "each.key"]})
+        # for_each = toset(["a", "b"]): neither constant nor references, so terraform leaves the
+        # for_each_expression out of the plan; the instance key still says for_each
+        p.resource(f'aws_flow_log.literal["{key}"]', {"traffic_type": "ALL"}, unknown=["vpc_id"],
+                   refs={"vpc_id": ["aws_vpc.this", "each.key"]})
     model = load(p.build())
-    for name in ("this", "by_key", "const"):
+    for name in ("this", "by_key", "const", "literal"):
         for key in ("a", "b"):
             flow = model.get(f'aws_flow_log.{name}["{key}"]')
             assert flow.refs == {"vpc_id": (f'aws_vpc.this["{key}"]',)}, name
@@ -918,51 +922,6 @@ def test_each_value_in_a_module_call_over_a_resource():
     for key in ("a", "b"):
         assert model.get(f'module.flow["{key}"].aws_flow_log.this').refs == {
             "vpc_id": (f'aws_vpc.this["{key}"]',)}
-
-
-# ---------------------------------------------------------------------------
-# module.m.ids["k"]: a map output of a for_each resource, indexed
-# ---------------------------------------------------------------------------
-def _log_buckets_plan(trail_ref: str, output_refs: list[str]) -> dict:
-    """A log-bucket module in the terraform-aws-modules style: ``for_each`` over the buckets and
-    ``output "ids" { value = { for k, b in aws_s3_bucket.this : k => b.id } }`` (terraform records
-    the output's references as ``["aws_s3_bucket.this"]``); the trail takes ``module.log_buckets.ids["trail"]``."""
-    p = PlanBuilder()
-    for key in ("trail", "access"):
-        p.resource(f'module.log_buckets.aws_s3_bucket.this["{key}"]', {"bucket": f"acme-{key}"},
-                   unknown=["arn", "id"], for_each=True)
-    p.module_call("log_buckets", source="./modules/log_buckets")
-    p.output("log_buckets", "ids", refs=output_refs)
-    p.module_call("trail", source="./modules/trail", inputs={"bucket_name": [trail_ref]})
-    p.resource("module.trail.aws_cloudtrail.this", {"name": "t"}, unknown=["s3_bucket_name", "arn"],
-               refs={"s3_bucket_name": ["var.bucket_name"]})
-    return p.build()
-
-
-def _trail_buckets(doc: dict) -> list[str]:
-    model = load(doc)
-    trail = model.get("module.trail.aws_cloudtrail.this")
-    return sorted(r.address for r in model.targets(trail, "s3_bucket_name", "aws_s3_bucket"))
-
-
-def test_indexed_map_output_of_a_for_each_resource_names_one_instance():
-    doc = _log_buckets_plan('module.log_buckets.ids["trail"]', ["aws_s3_bucket.this"])
-    assert _trail_buckets(doc) == ['module.log_buckets.aws_s3_bucket.this["trail"]']
-
-
-def test_indexed_output_that_is_not_one_resource_keeps_every_target():
-    # the output also refers to something else (a variable's map merged in): the key may not be X's
-    doc = _log_buckets_plan('module.log_buckets.ids["trail"]', ["aws_s3_bucket.this", "var.extra"])
-    assert _trail_buckets(doc) == ['module.log_buckets.aws_s3_bucket.this["access"]',
-                                   'module.log_buckets.aws_s3_bucket.this["trail"]']
-    # an index no instance has: every instance, as before
-    doc = _log_buckets_plan('module.log_buckets.ids["other"]', ["aws_s3_bucket.this"])
-    assert len(_trail_buckets(doc)) == 2
-    # the whole output used as well (terraform then lists `module.log_buckets.ids` once more)
-    doc = _log_buckets_plan('module.log_buckets.ids["trail"]', ["aws_s3_bucket.this"])
-    call = doc["configuration"]["root_module"]["module_calls"]["trail"]["expressions"]["bucket_name"]
-    call["references"] += ["module.log_buckets.ids", "module.log_buckets"]
-    assert len(_trail_buckets(doc)) == 2
 
 
 # --- the fast path through configuration modules (large estates repeat one module per call) -----

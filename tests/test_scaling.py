@@ -98,3 +98,53 @@ def test_the_counter_sees_a_quadratic_rule(counted):
         return counted["of_type resources"] / len(model)
 
     assert per(baseline_plan(8 * 123)) > 3 * per(baseline_plan(2 * 123))
+
+
+# --- the indexes themselves ------------------------------------------------------------------------
+def _model_of_two_accounts() -> Model:
+    from lint_rules.model import ProviderConfig, Resource
+
+    res = [Resource(address=f"aws_cloudwatch_metric_alarm.a{i}", mode="managed", type="aws_cloudwatch_metric_alarm",
+                    name=f"a{i}", provider="aws" if i % 2 else "aws.other") for i in range(6)]
+    res.append(Resource(address="data.aws_cloudwatch_metric_alarm.d", mode="data", type="aws_cloudwatch_metric_alarm",
+                        name="d"))
+    return Model(resources=res, providers={"aws": ProviderConfig("aws", account_ids=("111111111111",)),
+                                           "aws.other": ProviderConfig("aws.other", alias="other",
+                                                                       account_ids=("222222222222",))})
+
+
+def test_of_type_in_lists_one_accounts_resources_in_model_order():
+    model = _model_of_two_accounts()
+    assert [r.name for r in model.of_type_in("111111111111", "aws_cloudwatch_metric_alarm")] == ["a1", "a3", "a5"]
+    assert [r.name for r in model.of_type_in("222222222222", "aws_cloudwatch_metric_alarm")] == ["a0", "a2", "a4"]
+    assert [r.name for r in model.of_type_in("111111111111", "aws_cloudwatch_metric_alarm", mode="data")] == ["d"]
+    assert model.of_type_in("333333333333", "aws_cloudwatch_metric_alarm") == []
+
+
+def test_memo_is_built_once_and_forgotten_when_the_model_changes():
+    from lint_rules.model import Resource
+
+    model = _model_of_two_accounts()
+    builds = []
+
+    def build():
+        builds.append(1)
+        return len(model.of_type("aws_cloudwatch_metric_alarm"))
+
+    assert model.memo(("test",), build) == 6
+    assert model.memo(("test",), build) == 6
+    assert len(builds) == 1
+    assert model.accounts() == ["222222222222", "111111111111"]
+    model.add(Resource(address="aws_cloudwatch_metric_alarm.new", mode="managed", type="aws_cloudwatch_metric_alarm",
+                       name="new", provider="aws.other"))
+    assert model.memo(("test",), build) == 7 and len(builds) == 2
+    assert [r.name for r in model.of_type_in("222222222222", "aws_cloudwatch_metric_alarm")][-1] == "new"
+
+    from lint_rules.model import ProviderConfig
+
+    single = Model(resources=[Resource(address="aws_s3_bucket.a", mode="managed", type="aws_s3_bucket", name="a")],
+                   providers={"aws": ProviderConfig("aws", account_ids=("111111111111",)),
+                              "aws.b": ProviderConfig("aws.b", alias="b", account_ids=("222222222222",))})
+    assert single.accounts() == ["111111111111"]
+    single.add(Resource(address="aws_s3_bucket.b", mode="managed", type="aws_s3_bucket", name="b", provider="aws.b"))
+    assert single.accounts() == ["111111111111", "222222222222"]

@@ -11,6 +11,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 TF_ROOTS = ("modules", "terraform")
 
+pytestmark = pytest.mark.terraform  # must run where terraform is (AUDITGATE_REQUIRE_TERRAFORM=1 on CI)
+
 
 @pytest.mark.parametrize("folder", TF_ROOTS)
 def test_terraform_fmt_is_clean(folder: str):

@@ -1,7 +1,8 @@
 """Hold the Terraform under modules/ and terraform/ against the real AWS provider schema.
 
-No provider can be downloaded where this runs, so ``terraform validate`` is out
-of reach.  Instead every ``resource`` and ``data`` block is checked against the
+``terraform validate`` itself runs on every root and module in tests/test_terraform_validate.py
+(the offline AWS provider); this static check needs no terraform and also rejects what validate only
+warns about.  Every ``resource`` and ``data`` block is checked against the
 hashicorp/aws 6.19.0 schema in ``../shared/aws-provider-schema/`` (third-party
 data, read in place, never copied): the type exists, every argument and nested
 block exists, required arguments are set, nesting respects min/max items,

@@ -33,6 +33,10 @@ class Entity:
     root: str  # absolute path of the Terraform root directory, or of the plan file
 
 
+# `terraform test` files (and their mocks) beside a module: not part of any configuration
+TERRAFORM_TEST_FILES = (".tftest.hcl", ".tftest.json", ".tfmock.hcl", ".tfmock.json")
+
+
 def is_plan_file(path: str) -> bool:
     return path.endswith(".json") and not path.endswith(".tf.json")
 
@@ -95,11 +99,17 @@ class ScanIndex:
         self._by_config: dict[int, Entity] = {}
         self._by_address: dict[tuple[str, str], list[Entity]] = {}
         self._keep: list[Mapping] = []  # the configurations indexed by id() stay alive with the index
+        self._ignored: set[int] = set()  # configurations of blocks in terraform test files
         by_root: dict[str, list[Entity]] = {}
         for attrs in nodes:
             block_type = attrs.get(BLOCK_TYPE)
             address, file = attrs.get(ADDRESS), attrs.get(FILE_PATH)
             if block_type not in CHECKED_BLOCKS or not isinstance(address, str) or not isinstance(file, str):
+                continue
+            if file.endswith(TERRAFORM_TEST_FILES):  # checkov parses them; terraform does not load them as config
+                for conf in _configs(attrs.get(CONFIG), block_type):
+                    self._ignored.add(id(conf))
+                    self._keep.append(conf)
                 continue
             file = _real(file)
             entity = Entity(block_type, address, file, _line(attrs.get(START_LINE)),
@@ -141,6 +151,8 @@ class ScanIndex:
         reports it once), so its verdict is the combination of every root's.  The block itself is
         found by its configuration (the graph's own dict), else by address and checkov's relative
         file path; [] when the graph does not hold it."""
+        if id(conf) in self._ignored:
+            return []  # a block of a terraform test file: no input holds it
         found = self._by_config.get(id(conf))
         candidates = self._by_address.get((block_type, conf.get(ADDRESS)), [])
         if found is not None and found.block_type == block_type:

@@ -516,8 +516,12 @@ def _prefixed(segments: tuple[Segment, ...], address: str) -> str:
     return f"{_module_string(segments)}.{address}" if segments else address
 
 
+@lru_cache(maxsize=1 << 16)
 def _traversal(ref: str) -> list[tuple[str, str]]:
-    """``module.a[0].out`` -> [("attr","module"), ("attr","a"), ("key","0"), ("attr","out")]."""
+    """``module.a[0].out`` -> [("attr","module"), ("attr","a"), ("key","0"), ("attr","out")].
+
+    Memoized (a large plan repeats the same references in every module instance): callers only
+    read the list."""
     match = _TRAVERSAL_ROOT.match(ref)
     if not match:
         return []
@@ -577,6 +581,19 @@ def _resource_ref(steps: list[tuple[str, str]]) -> tuple[str, str | None] | None
         config, rest = f"{root}.{steps[1][1]}", steps[2:]
     key = _key_text(rest[0][1]) if rest and rest[0][0] == "key" else None
     return config, key
+
+
+def _each_of(conf: dict, key: str) -> tuple[str | None, str, bool] | None:
+    """The ``each`` argument of ``resolve_all`` for the instance ``key`` of a resource or module call.
+
+    The key tells ``for_each`` (``["a"]``) from ``count`` (``[0]``): terraform leaves
+    ``for_each_expression`` / ``count_expression`` out of the plan when the expression has neither a
+    constant value nor references (``for_each = toset(["a", "b"])``: a function call)."""
+    if not key:
+        return None
+    if key.startswith('["'):
+        return (_for_each_resource(conf.get("for_each_expression")), key, False)
+    return (None, key, True)
 
 
 def _for_each_resource(node: Any) -> str | None:
@@ -799,13 +816,8 @@ class _Resolver:
             expressions = call.get("expressions")
             if not isinstance(expressions, dict) or name not in expressions:
                 return ()
-            each = None
             key = inst[-1][1]
-            if key and isinstance(call.get("for_each_expression"), dict):
-                each = (_for_each_resource(call["for_each_expression"]), key, False)
-            elif key and isinstance(call.get("count_expression"), dict):
-                each = (None, key, True)
-            return self.resolve_all(_references(expressions[name]), parent, each)
+            return self.resolve_all(_references(expressions[name]), parent, _each_of(call, key))
 
         return self._guarded(("var", inst, name), compute)
 
@@ -1024,13 +1036,8 @@ class _PlanReader:
             segments = entry["segments"]
             conf_key = (tuple(n for n, _ in segments), entry["mode"], entry["type"], entry["name"])
             conf = config.resources.get(conf_key)
-            each = None
             key = _instance_key(entry["address"])
-            if conf is not None and key:
-                if isinstance(conf.get("for_each_expression"), dict):
-                    each = (_for_each_resource(conf["for_each_expression"]), key, False)
-                elif isinstance(conf.get("count_expression"), dict):
-                    each = (None, key, True)
+            each = _each_of(conf, key) if conf is not None else None
             cache_key = (segments, conf_key, key if each is not None else None)
             refs = cache.get(cache_key)
             if refs is None:

@@ -899,18 +899,11 @@ def test_cli_text_report_of_a_module_break(tmp_path):
 
 
 # =============================================================================
-# 2. The same configuration as a `terraform show -json` plan (tools/hcl2plan.py)
+# 2. The same configuration as a `terraform show -json` plan (the real terraform, offline provider)
 # =============================================================================
-def synthesize(root: Path) -> dict:
-    proc = subprocess.run([sys.executable, str(REPO / "tools" / "hcl2plan.py"), str(root)],
-                          capture_output=True, timeout=120, cwd=REPO)
-    assert proc.returncode == 0, proc.stderr.decode()
-    return json.loads(proc.stdout)
-
-
 @pytest.fixture(scope="module")
-def base_plan(tmp_path_factory) -> dict:
-    return synthesize(write_tree(base(), tmp_path_factory.mktemp("plan") / "base"))
+def base_plan(offline_tf, tmp_path_factory) -> dict:
+    return offline_tf.plan(write_tree(base(), tmp_path_factory.mktemp("plan") / "base"))
 
 
 @pytest.fixture(scope="module")
@@ -971,8 +964,8 @@ def test_plan_of_base_only_genuine_unknowns(base_plan_findings):
                                                    not in PLAN_GENUINE_UNKNOWNS])
 
 
-def test_plan_as_written_has_no_failures(tmp_path):
-    findings = lint_plan_doc(synthesize(write_tree(as_written(), tmp_path / "as_written")))
+def test_plan_as_written_has_no_failures(offline_tf, tmp_path):
+    findings = lint_plan_doc(offline_tf.plan(write_tree(as_written(), tmp_path / "as_written")))
     fails = [f for f in findings if f["status"] == "fail"]
     assert not fails, describe(fails)
 
@@ -989,11 +982,23 @@ PLAN_BREAKS = ["tfvars_trail_single_region", "tfvars_trail_bucket_versioning_sus
 PLAN_BREAK_FNS: dict[str, str] = {}
 
 
+@pytest.fixture(scope="module")
+def break_plans(request, offline_tf, tmp_path_factory):
+    """terraform's plans of the selected PLAN_BREAKS, made two at a time."""
+    from ..offline_tf import selected
+
+    dest = tmp_path_factory.mktemp("plan_breaks")
+    roots = {name: write_tree(apply(base(), BREAKS[name][0]), dest / name)
+             for name in selected(request, "name") if name in PLAN_BREAKS}
+    offline_tf.plans(list(roots.values()))
+    return lambda name: offline_tf.plan(roots[name])
+
+
 @pytest.mark.parametrize("name", [pytest.param(k, marks=xfail(PLAN_BREAK_FNS[k])) if k in PLAN_BREAK_FNS else k
                                   for k in PLAN_BREAKS])
-def test_plan_break(tmp_path, name):
+def test_plan_break(break_plans, name):
     ops, needles = BREAKS[name]
-    findings = lint_plan_doc(synthesize(write_tree(apply(base(), ops), tmp_path / name)))
+    findings = lint_plan_doc(break_plans(name))
     for rule in [n for n in needles if "-" in n]:
         mine = [f for f in findings if f["rule_id"] == rule]
         assert mine and any(f["status"] in ("fail", "unknown") for f in mine), describe(mine)
@@ -1101,7 +1106,7 @@ def test_minimal_root(request, tmp_path, name, form):
         request.applymarker(xfail(MINIMAL_BUGS[(name, form)]))
     text, rule, resource, expected = MINIMAL[name]
     root = write_tree({"main.tf": text}, tmp_path / name)
-    findings = lint_dir(root) if form == "hcl" else lint_plan_doc(synthesize(root))
+    findings = lint_dir(root) if form == "hcl" else lint_plan_doc(request.getfixturevalue("offline_tf").plan(root))
     mine = [f for f in findings if f["rule_id"] == rule and f["resource"] == resource]
     assert mine, describe([f for f in findings if f["rule_id"] == rule])
     statuses = {f["status"] for f in mine}

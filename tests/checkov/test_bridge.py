@@ -55,6 +55,16 @@ def test_anchor_prefers_default_aws_provider_then_any_provider_then_first_resour
     assert index.anchor("/work/c").address == "aws_s3_bucket.y"
 
 
+def test_blocks_of_terraform_test_files_belong_to_no_input():
+    """checkov parses modules/NAME/tests/*.tftest.hcl; terraform does not load them as configuration."""
+    in_test = {"region": "us-east-1", "__address__": "aws.default"}
+    index = ScanIndex([node("provider", "aws.default", "/work/a/providers.tf"),
+                       node("provider", "aws.default", "/work/modules/m/tests/m.tftest.hcl",
+                            config={"aws": in_test})])
+    assert index.roots == ["/work/a"]
+    assert index.locate(in_test, "provider") == []
+
+
 def test_locate_by_configuration_identity_then_by_address_and_file():
     conf_a, conf_b = {"__address__": "module.m.aws_s3_bucket.x"}, {"__address__": "module.m.aws_s3_bucket.x"}
     shared = "/work/modules/m/main.tf"

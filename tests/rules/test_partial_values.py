@@ -10,45 +10,38 @@ Four idioms that used to make a compliant configuration ``unknown``:
 4. CloudTrail data events ``values = ["${aws_s3_bucket.phi.arn}/"]`` (CT-003, CT-004).
 
 Every case is checked in HCL form (pass when the known parts prove it, fail when they
-disprove it, unknown otherwise) and -- where the provider schema is at hand -- in the plan
-form of the same configuration (tools/hcl2plan.py), where only references are known: there
-the verdict stays ``unknown``.
+disprove it, unknown otherwise) and in terraform's plan of the same configuration (the real
+terraform with the offline AWS provider, tests/offline_tf.py), where only references are known:
+there the verdict stays ``unknown``.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
-import sys
 
 import pytest
 
 from lint_rules.engine import ACCOUNT
 from lint_rules.policy import Policy
 
-from ..helpers import POLICY, REPO, lint_hcl, lint_plan, shared_dir, verdicts
+from ..helpers import POLICY, lint_hcl, lint_plan, verdicts
 
 TRAIL = "aws_cloudtrail.main"
 DOC = "aws_ssm_document.session"
 
-HAVE_SCHEMA = (shared_dir() / "aws-provider-schema").is_dir()
-
-
-def plan_verdicts(tmp_path, files: dict[str, str], rule: str) -> dict[str, str]:
-    """Verdicts of ``rule`` on the plan terraform would print for the same configuration."""
-    if not HAVE_SCHEMA:
-        pytest.skip("no provider schema in ../shared: cannot synthesize the plan form")
-    if str(REPO / "tools") not in sys.path:
-        sys.path.insert(0, str(REPO / "tools"))
-    import hcl2plan
-
-    root = tmp_path / f"plan_root_{rule}"
-    root.mkdir()
-    for name, text in files.items():
-        (root / name).write_text(text)
-    # a plan needs every root variable; the ones these tests declare are not what is tested
-    samples = {"string": '"x"', "bool": "false", "any": '"x"', "list(any)": "[]"}
-    declared = re.findall(r'variable "(\w+)" \{\n  type = ([\w()]+)\n\}', "".join(files.values()))
-    (root / "test.auto.tfvars").write_text("".join(f"{n} = {samples[t]}\n" for n, t in declared))
-    return verdicts(lint_plan(hcl2plan.synthesize_plan(root), rule=rule), rule)
+def plan_verdicts(offline_tf, tmp_path, files: dict[str, str], rule: str) -> dict[str, str]:
+    """Verdicts of ``rule`` on terraform's plan of the same configuration (the offline provider)."""
+    root = tmp_path / f"plan_root_{hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:8]}"
+    if not root.is_dir():
+        root.mkdir()
+        for name, text in files.items():
+            (root / name).write_text(text)
+        # a plan needs every root variable; the ones these tests declare are not what is tested
+        samples = {"string": '"x"', "bool": "false", "any": '"x"', "list(any)": "[]"}
+        declared = re.findall(r'variable "(\w+)" \{\n  type = ([\w()]+)\n\}', "".join(files.values()))
+        (root / "test.auto.tfvars").write_text("".join(f"{n} = {samples[t]}\n" for n, t in declared))
+    return verdicts(lint_plan(offline_tf.plan(root), rule=rule), rule)
 
 
 def hcl_verdicts(tmp_path, files: dict[str, str], rule: str, policy=None) -> dict[str, str]:
@@ -118,10 +111,11 @@ def test_ct007_jsonencode_policy_with_unknown_resources_passes(tmp_path):
     assert hcl_verdicts(tmp_path, files, "CT-007") == {TRAIL: "pass"}
 
 
-def test_ct007_jsonencode_policy_is_unknown_in_plan_form(tmp_path):
+@pytest.mark.terraform
+def test_ct007_jsonencode_policy_is_unknown_in_plan_form(offline_tf, tmp_path):
     # the plan records only the references of a jsonencode() argument, not its shape
     files = ct_policy(f"[{CT_WRITE}, {CT_DENY}]")
-    assert plan_verdicts(tmp_path, files, "CT-007") == {TRAIL: "unknown"}
+    assert plan_verdicts(offline_tf, tmp_path, files, "CT-007") == {TRAIL: "unknown"}
 
 
 def test_ct007_known_parts_that_grant_a_write_fail(tmp_path):
@@ -227,10 +221,11 @@ def test_ssm_content_with_resource_references_passes(tmp_path):
     assert hcl_verdicts(tmp_path, files, "RET-008") == {DOC: "pass"}
 
 
-def test_ssm_content_with_resource_references_is_unknown_in_plan_form(tmp_path):
+@pytest.mark.terraform
+def test_ssm_content_with_resource_references_is_unknown_in_plan_form(offline_tf, tmp_path):
     files = session(COMPLIANT_INPUTS)
-    assert plan_verdicts(tmp_path, files, "SSM-001") == {DOC: "unknown"}
-    assert plan_verdicts(tmp_path, files, "RET-008") == {DOC: "unknown"}
+    assert plan_verdicts(offline_tf, tmp_path, files, "SSM-001") == {DOC: "unknown"}
+    assert plan_verdicts(offline_tf, tmp_path, files, "RET-008") == {DOC: "unknown"}
 
 
 def test_ssm_only_kms_key_unknown_passes_without_a_not_set_note(tmp_path):
@@ -341,12 +336,13 @@ def test_interpolated_screenshot_bucket_logging_to_itself_fails(tmp_path):
     assert hcl_verdicts(tmp_path, files, "S3L-001") == {SHOTS: "fail"}
 
 
-def test_screenshot_bucket_name_from_a_resource_attribute_is_unknown_in_plan_form(tmp_path):
+@pytest.mark.terraform
+def test_screenshot_bucket_name_from_a_resource_attribute_is_unknown_in_plan_form(offline_tf, tmp_path):
     # plan form: only the value, known after apply, is there (the caller identity would be read
     # at plan time, so an attribute of a managed resource stands in for "known after apply")
     files = screenshots('"acme-screenshots-${aws_s3_bucket.access_logs.id}"')
     assert hcl_verdicts(tmp_path, files, "S3L-001") == {SHOTS: "pass"}
-    assert plan_verdicts(tmp_path, files, "S3L-001") == {ACCOUNT: "unknown"}
+    assert plan_verdicts(offline_tf, tmp_path, files, "S3L-001") == {ACCOUNT: "unknown"}
 
 
 @pytest.mark.parametrize("bucket_expr", [
@@ -488,8 +484,9 @@ def test_ct003_bucket_arn_plus_slash_covers_the_bucket(tmp_path, values):
     assert hcl_verdicts(tmp_path, basic(values), "CT-003") == {TRAIL: "pass"}
 
 
-def test_ct003_bucket_arn_reference_is_unknown_in_plan_form(tmp_path):
-    assert plan_verdicts(tmp_path, basic(BOTH), "CT-003") == {TRAIL: "unknown"}
+@pytest.mark.terraform
+def test_ct003_bucket_arn_reference_is_unknown_in_plan_form(offline_tf, tmp_path):
+    assert plan_verdicts(offline_tf, tmp_path, basic(BOTH), "CT-003") == {TRAIL: "unknown"}
 
 
 # (the trail bucket is named by reference here: a literal name could be phi's unknown one)

@@ -43,8 +43,8 @@ class _Loader:
         self.root: ModuleConfig  # set by load()
         # Optional hook (instance, resource conf, instance key, attribute name) -> value for an
         # attribute that another expression reads but the resource's configuration does not set.
-        # None (the default): such attributes are UNKNOWN.  tools/hcl2plan.py uses it to see the
-        # values of data sources terraform reads at plan time.
+        # None (the default): such attributes are UNKNOWN.  (The retired tools/hcl2plan.py used it to
+        # see the values of data sources terraform reads at plan time; nothing in the repo sets it now.)
         self.unconfigured_attr = None
         # what `terraform init` downloaded (.terraform/modules/modules.json), None when absent
         self.manifest, problem = read_manifest(root_dir)
