@@ -26,7 +26,7 @@ from .test_fuzz_plans import FORMATS
 
 pytestmark = pytest.mark.slow
 
-HCL_CASES = budget(2500)
+HCL_CASES = budget(2000, "hcl")
 
 TYPES = ["aws_s3_bucket", "aws_cloudtrail", "aws_cloudwatch_log_group", "aws_kms_key", "aws_iam_role",
          "aws_flow_log", "aws_s3_bucket_policy", "aws_iam_policy", "aws_config_configuration_recorder",

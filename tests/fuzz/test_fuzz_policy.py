@@ -24,7 +24,7 @@ from .test_fuzz_plans import FORMATS
 
 pytestmark = pytest.mark.slow
 
-POLICY_CASES = budget(1500)
+POLICY_CASES = budget(1500, "policy")
 POLICY_TEXT = resources.files("lint_rules.policy").joinpath("default.yaml").read_text(encoding="utf-8")
 POLICY = yaml.safe_load(POLICY_TEXT)
 # plans the rules have something to say about: the fixtures' windows and the smallest real plans
