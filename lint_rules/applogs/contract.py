@@ -12,8 +12,6 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterator
 
-import jsonschema
-
 SCHEMA_FILE = "audit_event.schema.json"
 EVENT_FIELD = "event"
 APPLICATION_FIELD = "application"
@@ -42,8 +40,10 @@ def schema() -> dict:
 
 
 @lru_cache(maxsize=1)
-def validator() -> jsonschema.protocols.Validator:
+def validator() -> "jsonschema.protocols.Validator":
     """The reference validator (python-jsonschema): explains what is wrong."""
+    import jsonschema  # not at import: the Terraform rules import this module for its constants
+
     cls = jsonschema.validators.validator_for(schema())
     return cls(schema(), format_checker=cls.FORMAT_CHECKER)
 

@@ -11,7 +11,6 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import jsonschema
 import yaml
 
 from ..errors import InputError
@@ -208,8 +207,22 @@ def _schema() -> dict:
 
 
 @lru_cache(maxsize=1)
-def _validator() -> jsonschema.protocols.Validator:
+def _validator() -> "jsonschema.protocols.Validator":
+    import jsonschema  # only for a policy jsonschema-rs refuses (importing it takes 0.1-0.2 s)
+
     return jsonschema.Draft202012Validator(_schema())
+
+
+@lru_cache(maxsize=1)
+def _fast_is_valid():
+    """jsonschema-rs's ``is_valid`` for the policy schema.  What it refuses goes to :func:`_validator`,
+    which names the error or, where the two differ, decides (a test holds that jsonschema-rs accepts
+    nothing the Python validator refuses)."""
+    try:
+        import jsonschema_rs
+    except ImportError:  # pragma: no cover - a dependency
+        return lambda data: False
+    return jsonschema_rs.validator_for(_schema()).is_valid
 
 
 def load_policy(path: str | Path | None = None) -> Policy:
@@ -249,13 +262,18 @@ def _parse(text: str, source: str) -> dict:
     if not isinstance(data, dict):
         raise InputError("policy file must be a YAML mapping", source)
     _check_expansion(data, source)
-    error = jsonschema.exceptions.best_match(
-        _validator().iter_errors(data))
+    error = None if _fast_is_valid()(data) else _best_error(data)
     if error is not None:
         path_text = "/".join(str(p) for p in error.absolute_path) or "(top level)"
         raise InputError(f"policy file invalid at {path_text}: {error.message}", source)
     _check_regexes(data, source)
     return data
+
+
+def _best_error(data: dict):
+    import jsonschema
+
+    return jsonschema.exceptions.best_match(_validator().iter_errors(data))
 
 
 #: values a policy may hold once YAML aliases are expanded (the shipped one holds about 1,000)

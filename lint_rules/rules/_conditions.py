@@ -15,6 +15,7 @@ from typing import Any
 
 from ..model import UNKNOWN, Hole, PartialString
 from . import _iam
+from ._glob import star_match
 from ._symbolic import Text, show, symbols
 
 ABSENT = object()  # a condition key the request does not carry
@@ -79,6 +80,10 @@ def match(pattern: Any, value: Any, glob: bool = True, fold: bool = False) -> An
     if isinstance(pattern, str) and isinstance(value, str):
         if pattern == value:
             return True
+        if not glob or ("*" not in pattern and "?" not in pattern):
+            return False  # no wildcard: equal or not (and no regex to build for each distinct ARN)
+        if "?" not in pattern:
+            return star_match(pattern, value)
         return _compiled(pattern, glob).fullmatch(value) is not None
     if isinstance(pattern, PartialString):
         if isinstance(value, str):

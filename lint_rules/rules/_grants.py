@@ -273,15 +273,15 @@ class Hit:
 def statement_applies(stmt: dict, req: Request, world: dict, kind: str) -> Hit:
     """Does the statement apply to the request (True / False / UNKNOWN / ROOT, with why not)?  Cheap
     checks first: most statements of a policy concern another principal or action."""
+    action = _iam.grants_action(stmt, req.action)  # the cheapest test, and the one most often False
+    if action is False:
+        return Hit(False)
     checks: list[tuple[Any, str]] = []
     if kind != "identity" and kind != "boundary":
         pm = principal_matches(stmt, req.principal, world)
         if pm is False:
             return Hit(False)
         checks.append((pm, "its Principal is not known until apply"))
-    action = _iam.grants_action(stmt, req.action)
-    if action is False:
-        return Hit(False)
     checks.append((action, "its Action is not known until apply"))
     resource = resource_matches(stmt, req.resource, world, kind)
     if resource is False:

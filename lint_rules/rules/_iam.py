@@ -23,11 +23,12 @@ document data sources, and ``None`` when the attribute is not set at all.
 """
 from __future__ import annotations
 
-import fnmatch
+from functools import lru_cache
 import json
 from typing import Any
 
 from ..model import UNKNOWN, Model, PartialString, Resource
+from ._glob import fnmatchcase
 
 POLICY_DOCUMENT = "aws_iam_policy_document"
 _MAX_DEPTH = 8
@@ -379,7 +380,12 @@ def action_matches(pattern: Any, action: str) -> Any:
     """Does an IAM action pattern (``s3:Put*``, ``*``) match ``action``?  Case-insensitive."""
     if pattern is UNKNOWN or not isinstance(pattern, str):
         return UNKNOWN
-    return fnmatch.fnmatchcase(action.lower(), pattern.lower())
+    return _action_match(pattern, action)
+
+
+@lru_cache(maxsize=16384)
+def _action_match(pattern: str, action: str) -> bool:
+    return fnmatchcase(action.lower(), pattern.lower())
 
 
 def grants_action(statement: dict, action: str) -> Any:

@@ -22,12 +22,13 @@ reads as the answer that would make a rule pass.
 """
 from __future__ import annotations
 
-import fnmatch
+
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from ..model import UNKNOWN, Model, Resource
+from ._glob import fnmatchcase
 from ._iam import (POLICY_DOCUMENT, grants_action, normalize_block_statement, normalize_json_statement,
                    policy_statements, principal_entries, tri_all, tri_any)
 
@@ -75,7 +76,7 @@ def _glob_regex(glob: str) -> re.Pattern:
 
 def name_matches(name: str, glob: str) -> bool:
     """Does an IAM role name match a policy name glob (case, separators and inflections ignored)?"""
-    if fnmatch.fnmatchcase(name.lower(), glob.lower()):
+    if fnmatchcase(name.lower(), glob.lower()):
         return True
     if "?" in glob or "[" in glob:
         return False
@@ -759,9 +760,9 @@ def _arn_pattern_matches_role(pattern: str, name: str) -> bool:
             tail = low.split(marker, 1)[1]
             if marker == ":assumed-role/":
                 tail = tail.split("/", 1)[0]
-            return fnmatch.fnmatchcase(name, tail) or fnmatch.fnmatchcase(name, tail.rsplit("/", 1)[-1])
+            return fnmatchcase(name, tail) or fnmatchcase(name, tail.rsplit("/", 1)[-1])
     # e.g. "arn:aws:iam::*:*": a pattern that could match any principal
-    return fnmatch.fnmatchcase(f"arn:aws:iam::111122223333:role/{name}", re.sub(r"^arn:[^:]*:", "arn:aws:", low))
+    return fnmatchcase(f"arn:aws:iam::111122223333:role/{name}", re.sub(r"^arn:[^:]*:", "arn:aws:", low))
 
 
 def _pattern_exempts(model: Model, pattern: Any, role: Resource | None, name: Any) -> Any:
@@ -775,8 +776,8 @@ def _pattern_exempts(model: Model, pattern: Any, role: Resource | None, name: An
         last = pattern.parts[-1] if pattern.parts else None
         if isinstance(last, str) and ":role/" in last.lower():
             tail = last[last.lower().index(":role/") + 6:]
-            return fnmatch.fnmatchcase(name.lower(), tail.lower().rsplit("/", 1)[-1]) or \
-                fnmatch.fnmatchcase(name.lower(), tail.lower())
+            return fnmatchcase(name.lower(), tail.lower().rsplit("/", 1)[-1]) or \
+                fnmatchcase(name.lower(), tail.lower())
     return UNKNOWN
 
 
@@ -865,7 +866,7 @@ def covers_trails(stmt: dict, trail_names: list[Any]) -> Any:
             return True
         elif ":cloudtrail:" in r and ":trail/" in r:
             pattern = r.split(":trail/", 1)[1]
-            if trail_names and all(isinstance(n, str) and fnmatch.fnmatchcase(n, pattern) for n in trail_names):
+            if trail_names and all(isinstance(n, str) and fnmatchcase(n, pattern) for n in trail_names):
                 return True
             results.append(False if all(isinstance(n, str) for n in trail_names) else UNKNOWN)
         else:
@@ -888,7 +889,7 @@ def _s3_arn_covers(pattern: str, bucket: str) -> bool:
     if pattern == "*":
         return True
     p = re.sub(r"^arn:[^:*]+:", "arn:aws:", pattern)
-    return fnmatch.fnmatchcase(f"arn:aws:s3:::{bucket}/AWSLogs/111122223333/x.json.gz", p)
+    return fnmatchcase(f"arn:aws:s3:::{bucket}/AWSLogs/111122223333/x.json.gz", p)
 
 
 _LITERAL_BUCKET = re.compile(r"^arn:[^:*]+:s3:::([^/*?\[]+)(?:/|$)")
