@@ -42,6 +42,7 @@ from importlib import resources
 from typing import Any, Iterable, Iterator
 
 from ..errors import InputError
+from ..schema_fast import refusing_on_error
 from ..model import UNKNOWN, Model, ProviderConfig, Resource
 
 SCHEMA_FILE = "plan_schema.json"
@@ -216,7 +217,7 @@ def _fast_validator():
         import jsonschema_rs
     except ImportError:  # pragma: no cover - a dependency; kept optional for odd installs
         return lambda doc: False
-    return jsonschema_rs.validator_for(json.loads(_schema_text())).is_valid
+    return refusing_on_error(jsonschema_rs.validator_for(json.loads(_schema_text())).is_valid)
 
 
 def validate_plan_schema(doc: Any, where: str) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import InputError
+from ..schema_fast import refusing_on_error
 from ..limits import check_file_size
 
 DEFAULT_POLICY = "default.yaml"
@@ -222,7 +223,7 @@ def _fast_is_valid():
         import jsonschema_rs
     except ImportError:  # pragma: no cover - a dependency
         return lambda data: False
-    return jsonschema_rs.validator_for(_schema()).is_valid
+    return refusing_on_error(jsonschema_rs.validator_for(_schema()).is_valid)
 
 
 def load_policy(path: str | Path | None = None) -> Policy:
