@@ -184,7 +184,8 @@ def cmd_check(args: argparse.Namespace, paths: Sequence[str] | None = None, conf
             write_report(args.output, report)
         except OSError as exc:
             raise InputError(f"cannot write report ({exc.strerror})", args.output) from None
-        terminal = report if fmt == "text" else render_text(reports, options.show_pass, verbose=options.verbose)
+        report = ""  # written: not kept in memory next to the terminal's summary
+        terminal = terminal or render_text(reports, options.show_pass, verbose=options.verbose)
     if terminal is not None:  # a person reads this: the loaders' notes too, each once, on stderr
         for note in distinct_notes(reports):
             print(f"auditgate: note: {note.text()}", file=sys.stderr)
@@ -306,7 +307,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def entry_point() -> None:
-    sys.exit(main())
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException:  # noqa: BLE001 - a failed flush: let the interpreter's exit report it, as ever
+        sys.exit(code)
+    # Skip the interpreter's teardown: freeing a large plan's model object by object takes longer
+    # than some lints.  Everything auditgate writes is flushed and closed by now (reports and cache
+    # entries are written and renamed into place before main returns).
+    os._exit(code)
 
 
 if __name__ == "__main__":

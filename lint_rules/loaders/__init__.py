@@ -111,7 +111,7 @@ def _load(path: str, *, stdin_text: str | None, var_files: Sequence[str],
 
     if path == STDIN:
         text = stdin_text if stdin_text is not None else read_stdin()
-        model = _load_plan(text, "<stdin>", source_dir, find_source)
+        model = _load_plan([text], "<stdin>", source_dir, find_source)
         model.input_sha256 = text_sha256(text)
         return model
     p = Path(path)
@@ -132,8 +132,8 @@ def _load(path: str, *, stdin_text: str | None, var_files: Sequence[str],
     except OSError as exc:
         raise InputError(f"cannot read file ({exc.strerror})", path) from None
     digest = text_sha256(data)
-    text = _decode(data, path)
-    del data  # a large plan: hold the text or the bytes, not both
+    text = [_decode(data, path)]
+    del data  # a large plan: hold the text or the bytes, not both; the text only until it is parsed
     model = _load_plan(text, path, source_dir, find_source)
     model.input_sha256 = digest
     return model
@@ -154,16 +154,18 @@ def _no_cyclic_gc():
             gc.enable()
 
 
-def _load_plan(text: str, where: str, source_dir: str | None, find_source: bool) -> Model:
+def _load_plan(text: list[str], where: str, source_dir: str | None, find_source: bool) -> Model:
+    """``text``: a one-item list holding the plan's text, emptied once it is parsed (a large plan's
+    text is not kept alive next to its parsed document)."""
     with _no_cyclic_gc():
         return _load_plan_text(text, where, source_dir, find_source)
 
 
-def _load_plan_text(text: str, where: str, source_dir: str | None, find_source: bool) -> Model:
+def _load_plan_text(text: list[str], where: str, source_dir: str | None, find_source: bool) -> Model:
     from ..redact import plan_secrets, scrub
     from .plan import parse_plan_text
 
-    doc = parse_plan_text(text, where)
+    doc = parse_plan_text(text.pop(), where)
     secrets = plan_secrets(doc)
     try:
         model = _load_plan_with_source(doc, where, source_dir, find_source)

@@ -138,7 +138,7 @@ def read_policy(model: Model, holder: Resource, path: str, label: str, kind: str
         why = (f"{label} is not known until apply" + (f" (it refers to {', '.join(refs[:3])})" if refs else ""))
         policy = Policy(label, UNKNOWN, why, kind)
     else:
-        origins = StatementOrigins(model, holder, path)
+        origins = StatementOrigins.of(model, holder, path)
         stmts = []
         for i, s in enumerate(plain):
             sym = symbolic_statement(model, s, origins.lookup(s), holder, path)
@@ -312,13 +312,24 @@ class Tally:
     near: list[str] = field(default_factory=list)  # Allows that match all but a condition
 
 
+def _statements_for(policy: Policy, action: str) -> list[dict]:
+    """The statements of ``policy`` whose Action / NotAction may cover ``action`` (in order; cached on
+    the policy): a statement about other actions never applies, and says nothing about a near miss."""
+    by_action = policy.__dict__.setdefault("_by_action", {})
+    found = by_action.get(action)
+    if found is None:
+        found = by_action[action] = [stmt for stmt in policy.statements or []
+                                     if _iam.grants_action(stmt, action) is not False]
+    return found
+
+
 def tally(policies: Iterable[Policy], req: Request, world: dict) -> Tally:
     out = Tally()
     for policy in policies:
         if policy.statements is UNKNOWN:
             out.opaque.append(policy.why or f"{policy.label} is not known until apply")
             continue
-        for stmt in policy.statements or []:
+        for stmt in _statements_for(policy, req.action):
             effect = stmt.get("Effect")
             hit = statement_applies(stmt, req, world, policy.kind)
             where = f"{policy.label} {stmt.get('_label', 'statement')}"

@@ -289,7 +289,7 @@ class Attached:
         if self.where is None:
             return Origin()
         if self._origins is None:
-            self._origins = StatementOrigins(model, *self.where)
+            self._origins = StatementOrigins.of(model, *self.where)
         return self._origins.lookup(stmt)
 
 
@@ -615,6 +615,14 @@ class StatementOrigins:
             for doc in model.instances(address):
                 if doc.type == POLICY_DOCUMENT:
                     self._visit(doc, 0)
+
+    @classmethod
+    def of(cls, model: Model, resource: Resource, path: str) -> "StatementOrigins":
+        """The origins of ``resource.<path>``, built once per model (several rules ask of one policy)."""
+        memo = getattr(model, "memo", None)
+        if memo is None:
+            return cls(model, resource, path)
+        return memo(("statement_origins", resource.address, path), lambda: cls(model, resource, path))
 
     def _visit(self, doc: Resource, depth: int) -> None:
         if doc.address in self._seen or depth > 8:

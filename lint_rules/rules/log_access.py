@@ -264,7 +264,7 @@ def _bucket_check(model, policy, bucket):
                       "the logs")
     else:
         checker = _PrincipalCheck(model, policy, _own_accounts(model, statements))
-        origins = [P.StatementOrigins(model, src, "policy") for src in sources]
+        origins = [P.StatementOrigins.of(model, src, "policy") for src in sources]
         for i, stmt in enumerate(statements):
             if stmt.get("Effect") == "Deny":
                 continue

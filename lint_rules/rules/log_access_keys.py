@@ -249,7 +249,7 @@ resource "aws_cloudwatch_log_group" "app" { name = "/app/django"  kms_key_id = a
             if statements is UNKNOWN:
                 doubts.append(f"{where} is not known until apply")
                 continue
-            origins = P.StatementOrigins(model, holder, path)
+            origins = P.StatementOrigins.of(model, holder, path)
             mine = own.with_roots(statements or [])
             for i, stmt in enumerate(statements or []):
                 verdict, why = self.statement(mine, stmt, origins.lookup(stmt))
