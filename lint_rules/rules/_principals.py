@@ -628,6 +628,19 @@ class StatementOrigins:
         if doc.address in self._seen or depth > 8:
             return
         self._seen.add(doc.address)
+        memo = getattr(self.model, "memo", None)
+        if memo is not None:  # a policy document's own statements: read once per model
+            self.entries.extend(memo(("document_origins", doc.address), lambda: self._document_entries(doc)))
+        else:
+            self.entries.extend(self._document_entries(doc))
+        for attr in ("source_policy_documents", "override_policy_documents"):
+            for address in doc.refs_under(attr):
+                for t in self.model.instances(address):
+                    if t.type == POLICY_DOCUMENT:
+                        self._visit(t, depth + 1)
+
+    def _document_entries(self, doc: Resource) -> list[tuple[dict, "Origin"]]:
+        entries: list[tuple[dict, Origin]] = []
         partial_value = getattr(self.model, "partial_value", None)
         for i, block in enumerate(doc.blocks("statement")):
             partial_block = dict(block)
@@ -645,16 +658,12 @@ class StatementOrigins:
                 if isinstance(c, dict) and isinstance(c.get("test"), str) and isinstance(c.get("variable"), str):
                     cond_refs[(c["test"].lower(), c["variable"].lower())] = doc.refs_under(
                         f"statement.{i}.condition.{k}.values")
-            self.entries.append((normalize_block_statement(block), Origin(
+            entries.append((normalize_block_statement(block), Origin(
                 partial=normalize_block_statement(partial_block) if partial_value is not None else None,
                 principal_refs=doc.refs_under(f"statement.{i}.principals"), condition_refs=cond_refs,
                 resource_refs=doc.refs_under(f"statement.{i}.resources") + doc.refs_under(
                     f"statement.{i}.not_resources"), per_field=True)))
-        for attr in ("source_policy_documents", "override_policy_documents"):
-            for address in doc.refs_under(attr):
-                for t in self.model.instances(address):
-                    if t.type == POLICY_DOCUMENT:
-                        self._visit(t, depth + 1)
+        return entries
 
     def lookup(self, stmt: dict) -> Origin:
         found = [o for s, o in self.entries if s == stmt]
