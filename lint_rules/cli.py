@@ -160,7 +160,7 @@ def cmd_check(args: argparse.Namespace, paths: Sequence[str] | None = None, conf
     fmt = _pick(args.format, config, "format", "text")
     unknown_fails = _pick(args.unknown, config, "unknown", "fail") == "fail"
     from .policy import load_policy
-    from .report import RenderOptions, distinct_notes, render, render_text
+    from .report import RenderOptions, distinct_notes, render, render_chunks, render_text
 
     policy = load_policy(_pick(args.policy, config, "policy"))
     select = _rule_patterns(args.select, config, "select", "select")
@@ -177,14 +177,13 @@ def cmd_check(args: argparse.Namespace, paths: Sequence[str] | None = None, conf
                             show_pass=bool(_pick(args.show_pass, config, "show-pass", False)),
                             verbose=bool(_pick(args.verbose, config, "verbose", False)),
                             help_uri=_pick(args.help_uri, config, "help-uri"), select=select, skip=skip)
-    report = render(fmt, reports, options)
+    report = "" if args.output and fmt != "text" else render(fmt, reports, options)
     terminal = report if fmt == "text" else None
     if args.output:
-        try:
-            write_report(args.output, report)
+        try:  # written in pieces where the format streams (a large JSON report is never whole in memory)
+            write_report(args.output, [report] if fmt == "text" else render_chunks(fmt, reports, options))
         except OSError as exc:
             raise InputError(f"cannot write report ({exc.strerror})", args.output) from None
-        report = ""  # written: not kept in memory next to the terminal's summary
         terminal = terminal or render_text(reports, options.show_pass, verbose=options.verbose)
     if terminal is not None:  # a person reads this: the loaders' notes too, each once, on stderr
         for note in distinct_notes(reports):

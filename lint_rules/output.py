@@ -9,11 +9,13 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Iterable
 
 from .errors import InputError
 
 
-def write_report(path: str, text: str) -> None:
+def write_report(path: str, text: str | Iterable[str]) -> None:
+    """Write ``text`` (or its pieces, in order) to ``path`` atomically."""
     target = Path(path)
     try:
         if target.is_dir():
@@ -24,18 +26,23 @@ def write_report(path: str, text: str) -> None:
         raise InputError(f"cannot write report ({exc.strerror or exc})", path) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+            if isinstance(text, str):
+                fh.write(text)
+            else:
+                fh.writelines(text)
         try:
             os.chmod(tmp, 0o666 & ~_umask())
         except OSError:
             pass
         os.replace(tmp, target)
-    except OSError as exc:
+    except BaseException as exc:  # the pieces are rendered as they are written: no half file left behind
         try:
             os.unlink(tmp)
         except OSError:
             pass
-        raise InputError(f"cannot write report ({exc.strerror or exc})", path) from None
+        if isinstance(exc, OSError):
+            raise InputError(f"cannot write report ({exc.strerror or exc})", path) from None
+        raise
 
 
 def _umask() -> int:

@@ -151,3 +151,28 @@ def test_exit_codes_are_the_same_in_every_format(many_buckets, tmp_path, capsys)
         assert run(capsys, "check", "--select", "CT-006", "--format", fmt, many_buckets)[0] == 0, fmt
         code, out, err = run(capsys, "check", "--format", fmt, str(tmp_path / "missing"))
         assert code == 2 and err.count("\n") == 1, fmt
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "markdown"])
+def test_output_file_holds_what_stdout_shows(many_buckets, tmp_path, capsys, monkeypatch, fmt):
+    """``--output`` writes the JSON report in pieces as it renders it: the same bytes as stdout."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796083200")
+    code, out, _ = run(capsys, "check", many_buckets, "--format", fmt)
+    target = tmp_path / "report.out"
+    code2, _, _ = run(capsys, "check", many_buckets, "--format", fmt, "--output", str(target))
+    assert (code, target.read_text(encoding="utf-8")) == (code2, out)
+
+
+def test_a_report_failing_while_written_leaves_no_file(many_buckets, tmp_path, capsys, monkeypatch):
+    from lint_rules.report import json_report
+
+    def broken(reports):
+        yield "{\n"
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(json_report, "iter_json", broken)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    code, _, err = run(capsys, "check", many_buckets, "--format", "json", "--output", str(out_dir / "r.json"))
+    assert code == 3 and "internal error" in err
+    assert list(out_dir.iterdir()) == []  # neither the report nor a temporary file

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from ..engine import Report
 from ..policy import Policy
@@ -32,6 +32,16 @@ class RenderOptions:
     select: Sequence[str] = field(default_factory=list)
     skip: Sequence[str] = field(default_factory=list)
     now: _dt.datetime | None = None  # the evidence report's timestamp (default: now, UTC)
+
+
+def render_chunks(fmt: str, reports: Sequence[Report], options: RenderOptions) -> Iterable[str]:
+    """:func:`render` in pieces that join to the same text (the JSON report streams; the others
+    come whole)."""
+    if fmt == "json":
+        from .json_report import iter_json
+
+        return iter_json(reports)
+    return [render(fmt, reports, options)]
 
 
 def render(fmt: str, reports: Sequence[Report], options: RenderOptions) -> str:
@@ -60,4 +70,4 @@ def render(fmt: str, reports: Sequence[Report], options: RenderOptions) -> str:
 
 
 __all__ = ["FORMATS", "REPORT_VERSION", "Note", "RenderOptions", "distinct_notes", "finding_line", "location",
-           "render", "render_json", "render_text", "summary_line"]
+           "render", "render_chunks", "render_json", "render_text", "summary_line"]

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import json
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from ..engine import STATUSES, Report
 from .notes import distinct_notes
@@ -23,6 +23,12 @@ def input_info(report: Report) -> dict:
 
 
 def render_json(reports: Iterable[Report]) -> str:
+    return "".join(iter_json(reports))
+
+
+def iter_json(reports: Iterable[Report]) -> Iterator[str]:
+    """The JSON report in pieces (what :func:`render_json` joins): written to a file piece by piece,
+    a large report is never held whole in memory next to the model."""
     reports = list(reports)
     findings = [f for report in reports for f in report.findings]
     doc = {
@@ -32,4 +38,6 @@ def render_json(reports: Iterable[Report]) -> str:
         "notes": [n.as_dict() for n in distinct_notes(reports)],
         "inputs": [input_info(r) for r in reports],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    # the same text as json.dumps(doc, indent=2, ensure_ascii=False)
+    yield from json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(doc)
+    yield "\n"
