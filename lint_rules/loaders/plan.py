@@ -713,6 +713,7 @@ class _Resolver:
         self.addresses = frozenset(addresses)  # every resource instance address in the model
         self.instances = instances  # (parent segments, call name) -> instance keys present
         self._memo: dict[tuple, tuple[str, ...]] = {}
+        self._all_memo: dict[tuple, tuple[str, ...]] = {}
         self._active: set[tuple] = set()
 
     def resolve_all(self, refs: list[str], inst: tuple[Segment, ...],
@@ -724,6 +725,14 @@ class _Resolver:
         tie ``each.value`` (for_each = X), ``X[each.key]`` and ``X[count.index]`` to
         ``X<key>`` when that instance exists.
         """
+        key = (tuple(refs), inst, each)  # the same references recur across a module's resources
+        found = self._all_memo.get(key)
+        if found is None:
+            found = self._all_memo[key] = self._resolve_all(refs, inst, each)
+        return found
+
+    def _resolve_all(self, refs: list[str], inst: tuple[Segment, ...],
+                     each: tuple[str | None, str, bool] | None) -> tuple[str, ...]:
         parsed = [(ref, _traversal(ref)) for ref in refs]
         # terraform lists `module.m.out` and also `module.m`: the bare form adds nothing then.
         specific_modules = {steps[1][1] for _, steps in parsed
