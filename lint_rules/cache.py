@@ -186,14 +186,23 @@ def package_digest() -> str:
     judged by modification time: ~1 MB, a few milliseconds), the versions of the libraries that
     parse its inputs (python-hcl2, lark, PyYAML, jsonschema) and of Python.  Part of the key of
     every cached model, finding and validated configuration."""
-    package = Path(__file__).parent  # lint_rules
+    package = str(Path(__file__).parent)  # lint_rules
     parts: list[str | bytes] = [sys.version, sys.implementation.cache_tag or ""]
-    for dirpath, dirnames, filenames in os.walk(package):
-        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
-        for name in sorted(filenames):
+    pending = [package]
+    while pending:  # every file, in a fixed order (listings sorted)
+        directory = pending.pop()
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError:
+            continue
+        for name in names:
+            full = os.path.join(directory, name)
+            if os.path.isdir(full):
+                if name != "__pycache__":
+                    pending.append(full)
+                continue
             if name.endswith((".pyc", ".pyo")):
                 continue
-            full = os.path.join(dirpath, name)
             parts.append(os.path.relpath(full, package))
             try:
                 with open(full, "rb") as fh:

@@ -99,7 +99,8 @@ def _add_check_options(check: argparse.ArgumentParser) -> None:
                             "looked for from the current directory up)")
     check.add_argument("--no-config", action="store_true", help="ignore configuration files")
     check.add_argument("--no-cache", action="store_true",
-                       help="do not read or write the parse cache (~/.cache/auditgate, or $XDG_CACHE_HOME/auditgate)")
+                       help="do not read or write the cache of parses, models and findings (~/.cache/auditgate, "
+                            "or $XDG_CACHE_HOME/auditgate)")
 
 
 def _config(args: argparse.Namespace) -> Config:

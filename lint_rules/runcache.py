@@ -3,25 +3,29 @@
 A pre-commit run on an unchanged tree reads the same files as the run before it and must come to
 the same verdict; most of its time went to evaluating both roots again and running every rule.
 :func:`check_input` keeps, in the user cache (:mod:`lint_rules.cache`, so ``--no-cache`` and
-``AUDITGATE_NO_CACHE`` turn it off, and a corrupt entry is a miss):
+``AUDITGATE_NO_CACHE`` turn it off, and a corrupt entry is a miss), one entry per input:
 
-- per directory load (``"hcl-inputs"``), keyed by everything given to the load -- the path as given,
-  the working directory, ``--var-file`` and ``--var`` values, the ``AUDITGATE_*`` and ``TF_*``
-  environment, the Python version, python-hcl2's and lark's versions and a SHA-256 of every file of
-  this package (loader, schema tables, rules, shipped policy) -- the list of everything that load
-  observed (:mod:`lint_rules.loaders.observed`: the SHA-256 of every file it read -- ``.tf``,
-  ``.tf.json``, tfvars, ``modules.json``, ``file()`` arguments, in the root and in every module it
-  followed --, the listing of every directory it read, each path it found present or absent);
-- the model that load built (``"hcl-model"``), keyed by the inputs key and those observations;
-- the findings of the rules on it (``"hcl-findings"``), keyed by the model's key, the policy (its
-  source and SHA-256), ``--select``/``--skip`` and today's date (exceptions expire).
+- ``hcl-inputs``, keyed by everything given to the load -- the path as given, the working
+  directory, ``--var-file`` paths and ``--var`` values, the ``AUDITGATE_*`` and ``TF_*``
+  environment, Python's version, the parser libraries' versions and a SHA-256 of every file of this
+  package (loader, schema tables, rules, shipped policy; :func:`lint_rules.cache.package_digest`):
+  what the last load observed (:mod:`lint_rules.loaders.observed`: the SHA-256 of every file it
+  read -- ``.tf``, ``.tf.json``, tfvars, ``modules.json``, ``file()`` arguments, in the root and in
+  every module it followed --, the listing of every directory it read, each path it found present
+  or absent), the model it built, and the model's key: a digest of the inputs key and those
+  observations;
+- ``hcl-findings``, one slot per input, policy file and ``--select``/``--skip``: the findings of the
+  last run with the key they were computed for -- the model's key, the policy's source and
+  SHA-256, ``--select``/``--skip`` and today's date (exceptions expire) -- reused only when that
+  key is this run's.
 
 A later run reuses them only when every observation still holds: each file is read and hashed
 again (its content is the key of record, never its size or modification time), each directory
 listed again, each path tested again.  Anything else -- a changed file, a new ``.tf`` file or
 ``*.auto.tfvars`` in a directory the load read, a module directory appearing, another ``--var`` --
-is a miss, and the directory is loaded and checked as without the cache.  Failing loads are never
-kept.  Plans are not cached here (their reading is the plan loader's business).
+is a miss: the directory is loaded and checked as without the cache, and the entries replaced
+(they do not pile up with every edit).  A load that fails, or whose files change while it reads
+them, is not kept.  Plans are not cached here.
 """
 from __future__ import annotations
 
@@ -46,32 +50,32 @@ def check_input(path: str, *, policy, select: Sequence[str] | None, skip: Sequen
 
     today = today_utc()
     key = _inputs_key(path, var_files, variables or {})
-    model_key = None
+    model = model_key = None
     hit = cache.load("hcl-inputs", key)
-    if isinstance(hit, tuple) and len(hit) == 2:
-        observations, model_key = hit
+    if isinstance(hit, tuple) and len(hit) == 3:
         from .loaders.observed import unchanged
 
+        observations, model_key, model = hit
         if not unchanged(observations):
-            model_key = None
-    model = None
-    if model_key is not None:
-        findings_key = _findings_key(model_key, policy, select, skip, today)
-        found = cache.load("hcl-findings", findings_key)
-        model = cache.load("hcl-model", model_key)
-        if model is not None and isinstance(found, tuple) and len(found) == 2:
+            model = model_key = None
+    # one slot per input and policy file and rule choice, holding the findings of the last run;
+    # they are reused only when the model, the policy's text and the date are the same
+    slot = cache.digest("hcl-findings", key, str(policy.source), repr(list(select or ())), repr(list(skip or ())))
+    if model is not None:
+        found = cache.load("hcl-findings", slot)
+        if isinstance(found, tuple) and len(found) == 3 and \
+                found[0] == _findings_key(model_key, policy, select, skip, today):
             from .engine import Report
 
-            findings, rules = found
-            return Report(findings=findings, source=model.source, rules=rules, model=model)
-    if model is None:
+            return Report(findings=found[1], source=model.source, rules=found[2], model=model)
+    else:
         model, model_key = _load_recorded(path, key, var_files, variables)
     from .engine import evaluate
 
     report = evaluate(model, policy, select=select or None, skip=skip or None, today=today)
     if model_key is not None:
-        cache.store("hcl-findings", _findings_key(model_key, policy, select, skip, today),
-                    (report.findings, report.rules))
+        cache.store("hcl-findings", slot, (_findings_key(model_key, policy, select, skip, today),
+                                           report.findings, report.rules))
     return report
 
 
@@ -94,8 +98,9 @@ def _load_recorded(path, key, var_files, variables):
         return model, None
     observations = sorted((probe, arg, result) for (probe, arg), result in seen.items())
     model_key = cache.digest(key, repr(observations))
-    cache.store("hcl-model", model_key, model)  # before any rule runs (rules add their caches to it)
-    cache.store("hcl-inputs", key, (observations, model_key))
+    # stored now, before any rule runs (rules keep their own caches on the model); one entry per
+    # input, replaced when the input changes (the cache does not grow with every edit)
+    cache.store("hcl-inputs", key, (observations, model_key, model))
     return model, model_key
 
 

@@ -16,6 +16,7 @@ import pytest
 
 from lint_rules import cache
 from lint_rules.cli import main
+from lint_rules.engine import AREA_ORDER
 from lint_rules.loaders import observed
 
 MAIN_TF = '''
@@ -121,7 +122,7 @@ def test_an_unchanged_tree_is_answered_from_the_cache_byte_for_byte(tree, tmp_pa
     forbid_work(monkeypatch)
     code2, second = run(tmp_path, str(tree))
     assert (code2, second) == (code, first)
-    assert {"hcl-inputs", "hcl-model", "hcl-findings"} <= {p.name for p in cache_dir.iterdir()}
+    assert {"hcl-inputs", "hcl-findings"} <= {p.name for p in cache_dir.iterdir()}
 
 
 def test_the_cached_run_equals_a_run_without_the_cache(tree, tmp_path, cache_dir):
@@ -168,6 +169,32 @@ def test_a_change_to_any_input_is_seen_by_the_next_run(tree, tmp_path, cache_dir
     assert "fail" in {status for _, status in statuses(report)}
     # and what the next run reuses is the new verdict
     assert run(tmp_path, str(tree)) == (code, report) == run(tmp_path, str(tree), "--no-cache")
+
+
+def test_entries_are_replaced_not_piled_up(tree, tmp_path, cache_dir):
+    run(tmp_path, str(tree))
+    counts = {kind: len(list((cache_dir / kind).rglob("*.pickle"))) for kind in ("hcl-inputs", "hcl-findings")}
+    for change in ("module file", "file() argument", "root file"):
+        _fail(tree, change, tmp_path)
+        run(tmp_path, str(tree))
+    assert counts == {kind: len(list((cache_dir / kind).rglob("*.pickle"))) for kind in counts} == \
+        {"hcl-inputs": 1, "hcl-findings": 1}
+
+
+@pytest.mark.parametrize("root", ["terraform/examples/noncompliant", "terraform/nvs"])
+def test_findings_of_a_cached_model_equal_those_of_a_fresh_one(root, tmp_path, cache_dir, monkeypatch):
+    """When only the rules' side changed (here: the findings thrown away), the rules run on the
+    model read back from the cache: they must find exactly what they find on a freshly loaded one."""
+    import shutil
+
+    from .helpers import REPO
+
+    monkeypatch.chdir(REPO)
+    args = ("--select", ",".join(AREA_ORDER), root)  # every rule
+    fresh = run(tmp_path, *args, "--no-cache")
+    run(tmp_path, *args)
+    shutil.rmtree(cache_dir / "hcl-findings")
+    assert run(tmp_path, *args) == fresh
 
 
 def test_a_var_file_whose_content_changes(tree, tmp_path, cache_dir):
@@ -239,7 +266,7 @@ def test_no_cache_reads_and_writes_nothing(tree, tmp_path, cache_dir, monkeypatc
     assert sorted(p for p in cache_dir.rglob("*") if p.is_file()) == before
 
 
-@pytest.mark.parametrize("kind", ["hcl-inputs", "hcl-model", "hcl-findings"])
+@pytest.mark.parametrize("kind", ["hcl-inputs", "hcl-findings"])
 @pytest.mark.parametrize("damage", ["garbage", "truncate", "flip"])
 def test_a_corrupt_entry_is_a_miss(tree, tmp_path, cache_dir, kind, damage):
     expected = run(tmp_path, str(tree))
@@ -257,7 +284,7 @@ def test_a_corrupt_entry_is_a_miss(tree, tmp_path, cache_dir, kind, damage):
 
 def test_a_well_formed_entry_of_the_wrong_shape_is_a_miss(tree, tmp_path, cache_dir):
     expected = run(tmp_path, str(tree))
-    for kind in ("hcl-inputs", "hcl-findings"):
+    for kind in ("hcl-inputs", "hcl-findings"):  # the right checksum, the wrong contents
         for entry in (cache_dir / kind).rglob("*.pickle"):
             cache.store(kind, entry.stem, ["not", "an", "entry"])
     assert run(tmp_path, str(tree)) == expected
@@ -290,39 +317,60 @@ def test_the_same_relative_path_from_another_directory(tree, tmp_path, cache_dir
     assert run(tmp_path, "root")[0] == 0
 
 
-def test_every_file_a_load_opens_or_lists_is_observed(tree, tmp_path, cache_dir):
-    """The completeness of lint_rules.loaders.observed: whatever the loader reads (files opened,
-    directories listed, under the tree) is among what a cached load checks again."""
-    (tree / "terraform.tfvars").write_text("multi = true\n")
-    var_file = tmp_path / "ci.tfvars"
-    var_file.write_text("multi = true\n")
-    seen_events: list[tuple[str, str]] = []
+def _audited_load(root: Path, watched: list[Path], **kwargs):
+    """Load ``root`` (no parse cache: every file is read) while noting both what the loader
+    observes and, through an audit hook, every file opened and directory listed under ``watched``."""
+    from lint_rules.loaders import load_path
+    from lint_rules.loaders.hcl import load_hcl_dir  # noqa: F401  (imported now: imports list directories)
+
+    events: list[tuple[str, str]] = []
     active = [True]
+    prefixes = tuple(str(w) + os.sep for w in watched)
 
     def hook(event, args):
-        if active[0] and event in ("open", "os.listdir", "os.scandir") and args and args[0] is not None:
-            path = os.fsdecode(args[0]) if isinstance(args[0], (str, bytes, os.PathLike)) else None
-            if path is not None and os.path.abspath(path).startswith(str(tmp_path)):
-                seen_events.append((event, os.path.abspath(path)))
+        if active[0] and event in ("open", "os.listdir", "os.scandir") and args \
+                and isinstance(args[0], (str, bytes, os.PathLike)):
+            path = os.path.abspath(os.fsdecode(args[0]))
+            if (path + os.sep).startswith(prefixes):
+                events.append((event, path))
 
-    sys.addaudithook(hook)
+    sys.addaudithook(hook)  # cannot be removed: inert once the load is done
     try:
         cache.reset()
-        cache.disable()  # no parse cache: every file is read
+        cache.disable()
         with observed.recording() as seen:
-            from lint_rules.loaders import load_path
-
-            model = load_path(str(tree), var_files=[str(var_file)], variables={"multi": "true"}, find_source=True)
+            model = load_path(str(root), find_source=True, **kwargs)
     finally:
         active[0] = False
         cache.reset()
     files = {os.path.abspath(arg) for (probe, arg) in seen if probe == "sha256"}
     dirs = {os.path.abspath(arg) for (probe, arg) in seen if probe == "listdir"}
+    opened = {p for e, p in events if e == "open"}
+    listed = {p for e, p in events if e != "open"}
+    return model, files, dirs, opened, listed
+
+
+def test_every_file_a_load_opens_or_lists_is_observed(tree, tmp_path, cache_dir):
+    """The completeness of lint_rules.loaders.observed: whatever the loader reads (files opened,
+    directories listed) is among what a cached load checks again."""
+    (tree / "terraform.tfvars").write_text("multi = true\n")
+    var_file = tmp_path / "ci.tfvars"
+    var_file.write_text("multi = true\n")
+    model, files, dirs, opened, listed = _audited_load(tree, [tree, var_file.parent / "ci.tfvars"],
+                                                       var_files=[str(var_file)], variables={"multi": "true"})
     assert model.resources
-    opened = {p for e, p in seen_events if e == "open" and not p.startswith(str(cache_dir))}
-    listed = {p for e, p in seen_events if e != "open"}
     assert opened and opened <= files, opened - files
     assert listed and listed <= dirs, listed - dirs
     for path in (tree / "main.tf", var_file, tree / "terraform.tfvars", tree / "modules" / "trail" / "flag.txt",
-                 tree / ".terraform" / "modules" / "modules.json"):
+                 tree / ".terraform" / "modules" / "modules.json", tree / ".terraform" / "modules" / "registry" / "main.tf"):
         assert str(path) in files
+
+
+@pytest.mark.parametrize("root", ["terraform/nvs", "terraform/examples/noncompliant"])
+def test_every_file_the_baseline_load_reads_is_observed(root, cache_dir):
+    from .helpers import REPO
+
+    model, files, dirs, opened, listed = _audited_load(REPO / root, [REPO / "terraform", REPO / "modules"])
+    assert model.resources and opened
+    assert opened <= files, opened - files
+    assert listed <= dirs, listed - dirs
