@@ -24,8 +24,9 @@ again (its content is the key of record, never its size or modification time), e
 listed again, each path tested again.  Anything else -- a changed file, a new ``.tf`` file or
 ``*.auto.tfvars`` in a directory the load read, a module directory appearing, another ``--var`` --
 is a miss: the directory is loaded and checked as without the cache, and the entries replaced
-(they do not pile up with every edit).  A load that fails, or whose files change while it reads
-them, is not kept.  Plans are not cached here.
+(they do not pile up with every edit).  A load that fails, whose files change while it reads
+them, or whose model holds sensitive values (which the model keeps unmasked for the rules) is not
+kept.  Plans are not cached here.
 """
 from __future__ import annotations
 
@@ -94,7 +95,9 @@ def _load_recorded(path, key, var_files, variables):
 
     with recording() as seen:
         model = load_path(path, var_files=var_files, variables=variables, find_source=True)
-    if not stable(seen):
+    if not stable(seen) or model.sensitive_values:
+        # (a model holding sensitive values -- sensitive variables, sensitive(), password
+        # arguments -- holds them unmasked: it is not written to disk)
         return model, None
     observations = sorted((probe, arg, result) for (probe, arg), result in seen.items())
     model_key = cache.digest(key, repr(observations))

@@ -197,6 +197,18 @@ def test_findings_of_a_cached_model_equal_those_of_a_fresh_one(root, tmp_path, c
     assert run(tmp_path, *args) == fresh
 
 
+def test_a_model_holding_sensitive_values_is_not_written(tree, tmp_path, cache_dir):
+    secret = "hunter2-very-secret"
+    (tree / "secret.tf").write_text('variable "token" {\n  type      = string\n  sensitive = true\n}\n\n'
+                                    'resource "aws_ssm_parameter" "token" {\n  name  = "t"\n  type  = "SecureString"\n'
+                                    '  value = var.token\n}\n')
+    first = run(tmp_path, str(tree), "--var", f"token={secret}")
+    assert run(tmp_path, str(tree), "--var", f"token={secret}") == first
+    assert not (cache_dir / "hcl-inputs").exists() and not (cache_dir / "hcl-findings").exists()
+    for entry in cache_dir.rglob("*.pickle"):
+        assert secret.encode() not in entry.read_bytes(), entry
+
+
 def test_a_var_file_whose_content_changes(tree, tmp_path, cache_dir):
     var_file = tmp_path / "ci.tfvars"
     var_file.write_text("multi = true\n")
