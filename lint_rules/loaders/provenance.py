@@ -36,9 +36,8 @@ def directory_manifest(root: str | Path, model: Model, extra_files: Iterable[str
     """``[(sha256, path relative to root)]`` of the configuration files behind ``model``."""
     root = Path(root)
     dirs = {observed.resolve(root)}
-    for r in model.resources:
-        if r.file:
-            dirs.add(observed.resolve(r.file).parent)
+    for file in {r.file for r in model.resources if r.file}:  # each file once, not once per resource
+        dirs.add(observed.resolve(file).parent)
     files = {observed.resolve(p) for d in dirs for p in _config_files(d)}
     files |= {observed.resolve(f) for f in extra_files if observed.is_file(f)}
     manifest = []
