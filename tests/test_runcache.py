@@ -193,6 +193,8 @@ def test_findings_of_a_cached_model_equal_those_of_a_fresh_one(root, tmp_path, c
     args = ("--select", ",".join(AREA_ORDER), root)  # every rule
     fresh = run(tmp_path, *args, "--no-cache")
     run(tmp_path, *args)
+    # the model was kept (a model that cannot be pickled is silently not cached: every run slow)
+    assert len(list((cache_dir / "hcl-inputs").rglob("*.pickle"))) == 1
     shutil.rmtree(cache_dir / "hcl-findings")
     assert run(tmp_path, *args) == fresh
 
