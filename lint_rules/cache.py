@@ -19,7 +19,9 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sys
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -176,3 +178,63 @@ def cached(kind: str, key: str, compute: Callable[[], Any]) -> Any:
 def source_digest(*files: Path) -> str:
     """A hash of the code that produces a cached value: a change to it is a miss."""
     return digest(*(f.read_bytes() for f in files))
+
+
+@lru_cache(maxsize=1)
+def package_digest() -> str:
+    """A SHA-256 of the code that turns inputs into results: every file of this package (read, not
+    judged by modification time: ~1 MB, a few milliseconds), the versions of the libraries that
+    parse its inputs (python-hcl2, lark, PyYAML, jsonschema) and of Python.  Part of the key of
+    every cached model, finding and validated configuration."""
+    package = str(Path(__file__).parent)  # lint_rules
+    parts: list[str | bytes] = [sys.version, sys.implementation.cache_tag or ""]
+    pending = [package]
+    while pending:  # every file, in a fixed order (listings sorted)
+        directory = pending.pop()
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError:
+            continue
+        for name in names:
+            full = os.path.join(directory, name)
+            if os.path.isdir(full):
+                if name != "__pycache__":
+                    pending.append(full)
+                continue
+            if name.endswith((".pyc", ".pyo")):
+                continue
+            parts.append(os.path.relpath(full, package))
+            try:
+                with open(full, "rb") as fh:
+                    parts.append(fh.read())
+            except OSError:
+                parts.append(b"?")
+    parts.extend(_distributions("hcl2", ("python_hcl2", "python-hcl2")))
+    parts.extend(_distributions("lark", ("lark",)))
+    parts.extend(_distributions("yaml", ("pyyaml",)))
+    parts.extend(_distributions("jsonschema", ("jsonschema",)))
+    return digest(*parts)
+
+
+def _distributions(module: str, names: tuple[str, ...]) -> list[str]:
+    """The installed distribution of ``module`` (its ``*.dist-info`` directory's name, which
+    carries the version), found without importing it."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec(module)
+    except (ImportError, ValueError):
+        spec = None
+    origin = getattr(spec, "origin", None)
+    if not origin:
+        return [module, "?"]
+    site = Path(origin).parent.parent
+    found = []
+    try:
+        for entry in sorted(os.listdir(site)):
+            if entry.endswith((".dist-info", ".egg-info")) and \
+                    entry.split("-")[0].lower().replace("_", "-") in {n.replace("_", "-") for n in names}:
+                found.append(entry)
+    except OSError:
+        pass
+    return [module, origin, *(found or ["?"])]

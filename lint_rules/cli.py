@@ -99,7 +99,8 @@ def _add_check_options(check: argparse.ArgumentParser) -> None:
                             "looked for from the current directory up)")
     check.add_argument("--no-config", action="store_true", help="ignore configuration files")
     check.add_argument("--no-cache", action="store_true",
-                       help="do not read or write the parse cache (~/.cache/auditgate, or $XDG_CACHE_HOME/auditgate)")
+                       help="do not read or write the cache of parses, models and findings (~/.cache/auditgate, "
+                            "or $XDG_CACHE_HOME/auditgate)")
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -118,7 +119,7 @@ def _pick(flag, config: Config, key: str, default=None):
 
 def _rule_patterns(flag: str | None, config: Config, key: str, option: str) -> list[str]:
     patterns = split_ids(flag) if flag is not None else (config.rule_list(key) or [])
-    bad = unknown_patterns(patterns)
+    bad = unknown_patterns(patterns) if patterns else []  # (no rule is imported for nothing to check)
     if bad:
         where = f"--{option}" if flag is not None else f"{config.source}: {key}"
         raise InputError(f"{where}: no rule or prefix {', '.join(bad)}")
@@ -168,11 +169,10 @@ def cmd_check(args: argparse.Namespace, paths: Sequence[str] | None = None, conf
     var_files = _pick(args.var_file, config, "var-files", [])
     variables = {k: _tf_text(v) for k, v in config.get("vars", {}).items()}
     variables.update(_parse_vars(args.var))
-    reports = []
-    for path in paths:
-        model = load_path(path, var_files=var_files, variables=variables,
-                          source_dir=sources.get(path), find_source=True)
-        reports.append(evaluate(model, policy, select=select or None, skip=skip or None))
+    from .runcache import check_input  # a Terraform directory's findings, reused when nothing changed
+
+    reports = [check_input(path, policy=policy, select=select, skip=skip, var_files=var_files,
+                           variables=variables, source_dir=sources.get(path)) for path in paths]
     options = RenderOptions(policy=policy, unknown_fails=unknown_fails,
                             show_pass=bool(_pick(args.show_pass, config, "show-pass", False)),
                             verbose=bool(_pick(args.verbose, config, "verbose", False)),

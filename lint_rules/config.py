@@ -110,12 +110,7 @@ def load_config(path: str | Path) -> Config:
     where = f"{path}" + (" [tool.auditgate]" if path.name == PYPROJECT else "")
     if not isinstance(table, dict):
         raise InputError("[tool.auditgate] must be a table", where)
-    import jsonschema  # noqa: PLC0415  (only when a configuration file is read: keeps start-up light)
-
-    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(SCHEMA).iter_errors(table))
-    if error is not None:
-        key = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise InputError(f"configuration invalid at {key}: {error.message}", where)
+    _validate(table, where)
     base = path.resolve().parent
     values = dict(table)
     for key in PATH_KEYS:
@@ -125,6 +120,24 @@ def load_config(path: str | Path) -> Config:
         if key in values:
             values[key] = [str(base / v) for v in values[key]]
     return Config(values=values, source=where, base_dir=base)
+
+
+def _validate(table: dict, where: str) -> None:
+    """Check ``table`` against SCHEMA.  A table found valid is remembered in the user cache
+    (lint_rules.cache), keyed by its exact contents and this package's code, so the next run with
+    the same configuration does not import jsonschema (a tenth of a second) to say so again."""
+    from . import cache
+
+    key = cache.digest("config-valid", cache.package_digest(), repr(table))
+    if cache.load("config-valid", key) is True:
+        return
+    import jsonschema  # noqa: PLC0415  (only when a configuration file is read: keeps start-up light)
+
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(SCHEMA).iter_errors(table))
+    if error is not None:
+        key_path = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise InputError(f"configuration invalid at {key_path}: {error.message}", where)
+    cache.store("config-valid", key, True)
 
 
 def _mentions_auditgate(pyproject: Path) -> bool:

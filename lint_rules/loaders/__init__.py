@@ -69,11 +69,11 @@ def is_plan_path(path: str) -> bool:
 def plan_sources(paths: Sequence[str], source_dirs: Sequence[str], option: str = "--tf-dir") -> dict[str, str]:
     """The source directory of each plan among ``paths`` (``--tf-dir``: one for every plan, or
     one per plan in order); empty when no directory is given or no path is a plan."""
-    from .source import pair_sources
-
     plans = [p for p in paths if is_plan_path(p)]
     if not plans or not source_dirs:
         return {}
+    from .source import pair_sources  # (the plan loader's imports only where there are plans)
+
     return dict(zip(plans, pair_sources(plans, source_dirs, option)))
 
 

@@ -11,11 +11,11 @@ resource block is reported in a note, and one without a reason is an input error
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from ..errors import InputError
 from ..model import Model
 from ..suppressions import Suppression, parse_date
+from . import observed
 
 MARK = "auditgate:skip"
 _COMMENT = re.compile(r"(?:#|//|/\*)\s*auditgate:skip\b(?P<body>.*)$")
@@ -92,7 +92,7 @@ def attach_inline_suppressions(model: Model) -> Model:
             by_file.setdefault(r.file, []).append(r)
     for file, resources in by_file.items():
         try:
-            lines = Path(file).read_text(encoding="utf-8", errors="replace").splitlines()
+            lines = observed.read_text(file, errors="replace").splitlines()
         except OSError:
             continue
         comments = _scan(lines, file)

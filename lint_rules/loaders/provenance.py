@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..model import Model
+from . import observed
 
 CONFIG_SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
 
@@ -25,7 +26,8 @@ def text_sha256(text: str | bytes) -> str:
 
 def _config_files(directory: Path) -> list[Path]:
     try:
-        return [p for p in directory.iterdir() if p.is_file() and p.name.endswith(CONFIG_SUFFIXES)]
+        return [directory / n for n in observed.listdir(directory)
+                if n.endswith(CONFIG_SUFFIXES) and observed.is_file(directory / n)]
     except OSError:
         return []
 
@@ -33,19 +35,18 @@ def _config_files(directory: Path) -> list[Path]:
 def directory_manifest(root: str | Path, model: Model, extra_files: Iterable[str] = ()) -> list[tuple[str, str]]:
     """``[(sha256, path relative to root)]`` of the configuration files behind ``model``."""
     root = Path(root)
-    dirs = {root.resolve()}
-    for r in model.resources:
-        if r.file:
-            dirs.add(Path(r.file).resolve().parent)
-    files = {p.resolve() for d in dirs for p in _config_files(d)}
-    files |= {Path(f).resolve() for f in extra_files if Path(f).is_file()}
+    dirs = {observed.resolve(root)}
+    for file in {r.file for r in model.resources if r.file}:  # each file once, not once per resource
+        dirs.add(observed.resolve(file).parent)
+    files = {observed.resolve(p) for d in dirs for p in _config_files(d)}
+    files |= {observed.resolve(f) for f in extra_files if observed.is_file(f)}
     manifest = []
     for path in files:
         try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            digest = hashlib.sha256(observed.read_bytes(path)).hexdigest()
         except OSError:
             continue
-        manifest.append((digest, os.path.relpath(path, root.resolve()).replace(os.sep, "/")))
+        manifest.append((digest, os.path.relpath(path, observed.resolve(root)).replace(os.sep, "/")))
     return sorted(manifest, key=lambda item: item[1])
 
 

@@ -11,8 +11,6 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import yaml
-
 from ..errors import InputError
 from ..schema_fast import refusing_on_error
 from ..limits import check_file_size
@@ -179,20 +177,28 @@ class Policy:
         return list(self.data.get("suppressions") or [])
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """YAML without implicit timestamps: ``expires: 2027-03-31`` stays the text the schema checks.
+@lru_cache(maxsize=1)
+def _yaml_loader():
+    """(PyYAML is imported here, not with this module: a run whose policy and findings come from
+    the cache (lint_rules.runcache) never loads it, nor jsonschema.)"""
+    import yaml  # noqa: PLC0415
 
-    libyaml's parser where PyYAML has it: it refuses nesting deeper than 1,000 levels at once,
-    where the pure-Python scanner takes time quadratic in the depth (20,000 ``[`` took seconds)."""
+    class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+        """YAML without implicit timestamps: ``expires: 2027-03-31`` stays the text the schema checks.
 
+        libyaml's parser where PyYAML has it: it refuses nesting deeper than 1,000 levels at once,
+        where the pure-Python scanner takes time quadratic in the depth (20,000 ``[`` took seconds)."""
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    _Loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    return _Loader
 
 
 @lru_cache(maxsize=1)
 def _shipped() -> dict:
+    import yaml  # noqa: PLC0415
+
     return yaml.safe_load(resources.files(__package__).joinpath(DEFAULT_POLICY).read_text(encoding="utf-8"))
 
 
@@ -208,8 +214,8 @@ def _schema() -> dict:
 
 
 @lru_cache(maxsize=1)
-def _validator() -> "jsonschema.protocols.Validator":
-    import jsonschema  # only for a policy jsonschema-rs refuses (importing it takes 0.1-0.2 s)
+def _validator() -> "jsonschema.protocols.Validator":  # noqa: F821
+    import jsonschema  # noqa: PLC0415 - only for a policy jsonschema-rs refuses (importing it takes 0.1-0.2 s)
 
     return jsonschema.Draft202012Validator(_schema())
 
@@ -247,9 +253,25 @@ def load_policy(path: str | Path | None = None) -> Policy:
 @lru_cache(maxsize=8)
 def _parse(text: str, source: str) -> dict:
     """The validated data of a policy text (cached: a process that lints many inputs, such as the
-    pytest plugin or a test suite, reads the same policy again and again; callers get a copy)."""
+    pytest plugin or a test suite, reads the same policy again and again; callers get a copy).
+    Also kept in the user cache (lint_rules.cache), keyed by the text, its source and this
+    package's code: a policy validated once is not parsed and validated again by the next run."""
+    from .. import cache
+
+    key = cache.digest("policy", cache.package_digest(), source, text)
+    data = cache.load("policy", key)
+    if isinstance(data, dict):
+        return data
+    data = _parse_validated(text, source)
+    cache.store("policy", key, data)
+    return data
+
+
+def _parse_validated(text: str, source: str) -> dict:
+    import yaml  # noqa: PLC0415
+
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark else source
@@ -272,7 +294,7 @@ def _parse(text: str, source: str) -> dict:
 
 
 def _best_error(data: dict):
-    import jsonschema
+    import jsonschema  # noqa: PLC0415 - only for a policy jsonschema-rs refuses
 
     return jsonschema.exceptions.best_match(_validator().iter_errors(data))
 

@@ -39,13 +39,35 @@ The package, by concern:
 """
 from __future__ import annotations
 
-from .config import (META_ATTRS, META_BLOCKS, MODULE_META, Attr, Block, Body, ModuleConfig, ResourceConf, VarConf,
-                     _block_key, _merge_body, _to_body)
-from .expand import Expansion, _dedup, _key_suffix
-from .instance import MAX_MODULE_DEPTH, ModuleInstance
-from .loader import IDENTITY_UNKNOWN, _Loader, load_hcl_dir
-from .parse import _parse_expression, _parse_text, _read_text
-from .sources import _is_local_source
-from .types import _type_desc
+import importlib
+from typing import Any
+
+# The package's names, each imported from its module on first use (PEP 562): importing one light
+# module of the package (``values``, which an unpickled cached model needs) does not load the
+# parser (lark) and the evaluator.
+_EXPORTS = {
+    "config": ("META_ATTRS", "META_BLOCKS", "MODULE_META", "Attr", "Block", "Body", "ModuleConfig", "ResourceConf",
+               "VarConf", "_block_key", "_merge_body", "_to_body"),
+    "expand": ("Expansion", "_dedup", "_key_suffix"),
+    "instance": ("MAX_MODULE_DEPTH", "ModuleInstance"),
+    "loader": ("IDENTITY_UNKNOWN", "_Loader", "load_hcl_dir"),
+    "parse": ("_parse_expression", "_parse_text", "_read_text"),
+    "sources": ("_is_local_source",),
+    "types": ("_type_desc",),
+}
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 
 __all__ = ["load_hcl_dir"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))

@@ -14,6 +14,7 @@ from ... import cache as _cache
 from ...errors import InputError
 from .jsonsyntax import parse_json_config
 from .lexscan import extra_blocks, missing_blocks, scan
+from .. import observed
 from .parse import _parse_text, _read_text
 from .schema import block_schema
 from .tree import _unwrap, kids, name_of
@@ -188,9 +189,9 @@ def is_override_file(name: str) -> bool:
 def config_files(display_dir: str) -> list[str]:
     """The configuration files of a module directory as terraform picks them: ``*.tf`` and
     ``*.tf.json``, hidden and editor files aside, in lexical order."""
-    return sorted(n for n in os.listdir(display_dir)
+    return sorted(n for n in observed.listdir(display_dir)
                   if n.endswith((".tf", ".tf.json")) and not is_ignored_file(n)
-                  and not os.path.isdir(os.path.join(display_dir, n)))
+                  and not observed.is_dir(os.path.join(display_dir, n)))
 
 
 def read_module_dir(display_dir: str, note: Callable[[str], None], where: str = "",

@@ -36,6 +36,7 @@ from lark import Token, Tree
 from ...errors import InputError
 from ...limits import check_file_size
 from ...model import UNKNOWN
+from .. import observed
 from .funcs import CONTEXT_FUNCTIONS, FUNCTIONS, _need_list
 from .partial import PartialEvaluation
 from .scope import NotNullUnknown, Proxy, RefValue, Scope, _CountNS, _EachNS
@@ -212,15 +213,14 @@ class Evaluator(PartialEvaluation):
 
     def read_file(self, path: str) -> str:
         full = path if os.path.isabs(path) else os.path.join(self.base_dir, path)
-        if os.path.exists(full) and not os.path.isfile(full):  # /dev/zero, a FIFO: a read that never ends
+        if observed.exists(full) and not observed.is_file(full):  # /dev/zero, a FIFO: a read that never ends
             raise EvalError(f"cannot read {path}: not a regular file")
         try:
             check_file_size(full, hcl=True, what="file")
         except InputError as exc:
             raise EvalError(str(exc)) from None
         try:
-            with open(full, encoding="utf-8") as fh:
-                return fh.read()
+            return observed.read_text(full)
         except (OSError, UnicodeDecodeError) as exc:
             raise EvalError(f"cannot read {path}: {exc}") from None
 

@@ -5,13 +5,13 @@ python-hcl2 is imported on the first parse, not with this module: a run whose fi
 the parse cache (lint_rules.cache) never loads it."""
 from __future__ import annotations
 
-from pathlib import Path
 
 from lark import Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from ...errors import InputError
 from ...limits import check_file_size
+from .. import observed
 from .tree import kids
 
 
@@ -19,7 +19,7 @@ def _read_text(path: str) -> str:
     json_syntax = path.endswith(".json")
     check_file_size(path, hcl=not json_syntax, what="JSON file" if json_syntax else "HCL file")
     try:
-        data = Path(path).read_bytes()
+        data = observed.read_bytes(path)
     except OSError as exc:
         raise InputError(f"cannot read file ({exc.strerror or exc})", path) from None
     try:

@@ -17,6 +17,8 @@ import os
 import re
 from dataclasses import dataclass
 
+from .. import observed
+
 MANIFEST = os.path.join("modules", "modules.json")
 
 
@@ -43,7 +45,7 @@ class Resolution:
 
 def data_dir(root_dir: str) -> str:
     """Terraform's data directory for the root module (``.terraform``, or ``$TF_DATA_DIR``)."""
-    env = os.environ.get("TF_DATA_DIR")
+    env = observed.getenv("TF_DATA_DIR")
     if env:
         return env if os.path.isabs(env) else os.path.join(root_dir, env)
     return os.path.join(root_dir, ".terraform")
@@ -52,11 +54,10 @@ def data_dir(root_dir: str) -> str:
 def read_manifest(root_dir: str) -> tuple[dict[str, ModuleRecord] | None, str | None]:
     """(records by key, problem): records is None when there is no usable manifest."""
     path = os.path.join(data_dir(root_dir), MANIFEST)
-    if not os.path.isfile(path):
+    if not observed.is_file(path):
         return None, None
     try:
-        with open(path, encoding="utf-8") as fh:
-            doc = json.load(fh)
+        doc = json.loads(observed.read_text(path))
         records = {}
         for entry in doc.get("Modules", []):
             key = entry.get("Key")
@@ -127,7 +128,7 @@ def resolve(source: str, key: str, parent_dir: str, root_dir: str,
     """Where the module call ``key`` (``a.b``) with ``source``, made from ``parent_dir``, is read."""
     if _is_local_source(source):
         path = os.path.normpath(os.path.join(parent_dir, source))
-        if os.path.isdir(path):
+        if observed.is_dir(path):
             return Resolution(path)
         return Resolution(None, f'local module directory "{source}" not found ({path})')
     kind = describe_source(source)
@@ -142,6 +143,6 @@ def resolve(source: str, key: str, parent_dir: str, root_dir: str,
         return Resolution(None, f'source changed since terraform init (modules.json has "{record.source}"; '
                                 "run terraform init)")
     path = os.path.normpath(os.path.join(root_dir, record.dir))
-    if not os.path.isdir(path):
+    if not observed.is_dir(path):
         return Resolution(None, f"downloaded directory {record.dir} is missing (run terraform init)")
     return Resolution(path)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from ...errors import InputError
 from .config import Body, _to_body
+from .. import observed
 from .parse import _parse_expression, _parse_text, _read_text
 from .tree import kids
 from .types import _type_desc
@@ -55,7 +56,7 @@ def cli_value(loader: "_Loader", name: str, raw: str) -> Any:
 def load_root_values(loader: "_Loader", var_files: Sequence[str], variables: Mapping[str, str]) -> None:
     root = loader.root_dir
     try:
-        entries = sorted(os.listdir(root))
+        entries = sorted(observed.listdir(root))
     except OSError:
         entries = []
     sources = [os.path.join(root, n) for n in ("terraform.tfvars", "terraform.tfvars.json") if n in entries]
@@ -65,7 +66,7 @@ def load_root_values(loader: "_Loader", var_files: Sequence[str], variables: Map
         _take(loader, read_tfvars(loader, path), path)
     for path in var_files:
         path = str(path)
-        if not os.path.isfile(path):
+        if not observed.is_file(path):
             raise InputError("var file not found", path)
         _take(loader, read_tfvars(loader, path), path)
     for name, raw in variables.items():

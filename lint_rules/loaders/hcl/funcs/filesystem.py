@@ -9,6 +9,7 @@ import os
 from typing import Any, Callable
 
 from ....model import UNKNOWN
+from ... import observed
 from ..scope import Scope
 from ..values import EvalError, has_unknown, to_str
 from .registry import _need_map
@@ -20,7 +21,7 @@ def _file_function(ev, name: str, args: list) -> Any:
     path = to_str(args[0])
     if name == "fileexists":
         full = path if os.path.isabs(path) else os.path.join(ev.base_dir, path)
-        return os.path.isfile(full)
+        return observed.is_file(full)
     if name == "file":
         return ev.read_file(path)
     if len(args) != 2:
