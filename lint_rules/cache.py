@@ -184,7 +184,8 @@ def source_digest(*files: Path) -> str:
 def package_digest() -> str:
     """A SHA-256 of the code that turns inputs into results: every file of this package (read, not
     judged by modification time: ~1 MB, a few milliseconds), the versions of the libraries that
-    parse its inputs (python-hcl2, lark, PyYAML, jsonschema) and of Python.  Part of the key of
+    parse and validate its inputs (python-hcl2, lark, PyYAML, jsonschema, jsonschema-rs) and of
+    Python.  Part of the key of
     every cached model, finding and validated configuration."""
     package = str(Path(__file__).parent)  # lint_rules
     parts: list[str | bytes] = [sys.version, sys.implementation.cache_tag or ""]
@@ -213,6 +214,7 @@ def package_digest() -> str:
     parts.extend(_distributions("lark", ("lark",)))
     parts.extend(_distributions("yaml", ("pyyaml",)))
     parts.extend(_distributions("jsonschema", ("jsonschema",)))
+    parts.extend(_distributions("jsonschema_rs", ("jsonschema_rs", "jsonschema-rs")))
     return digest(*parts)
 
 
