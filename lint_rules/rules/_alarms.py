@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable
 
 from ..engine import FAIL, PASS, UNKNOWN_STATUS
@@ -399,6 +400,7 @@ def _term_text(term: str) -> str:
     return json.loads(term) if term.startswith('"') else term
 
 
+@lru_cache(maxsize=4096)  # the same patterns are matched against many events, by several rules
 def compile_filter(pattern: str) -> Callable[[dict], Any]:
     """A CloudWatch Logs filter pattern as a function event -> True / False / UNKNOWN.
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Iterable
 
 from ..model import UNKNOWN, Model, Resource
@@ -74,6 +75,7 @@ def _glob_regex(glob: str) -> re.Pattern:
     return pattern
 
 
+@lru_cache(maxsize=1 << 16)  # a pure function of two strings, asked again for each rule and role entry
 def name_matches(name: str, glob: str) -> bool:
     """Does an IAM role name match a policy name glob (case, separators and inflections ignored)?"""
     if fnmatchcase(name.lower(), glob.lower()):
