@@ -16,16 +16,18 @@ script makes of that schema.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import schema_table  # noqa: E402  (tools/schema_table.py)
+
 REPO = Path(__file__).resolve().parents[1]
 TABLE = REPO / "lint_rules" / "loaders" / "hcl" / "attr_types.json"
 SCHEMA_NAME = "aws-6.19.0.trimmed.json"
-PROVIDER = "registry.terraform.io/hashicorp/aws"
+PROVIDER = schema_table.PROVIDER
 
 
 def shared_dir() -> Path:
@@ -62,39 +64,13 @@ def build_table(schema: dict) -> dict:
 
 
 def render(table: dict) -> str:
-    """One line per type, so that a change reads as a diff of the types it touches."""
-    lines = ["{", f'"source": {json.dumps(table["source"])},',
-             f'"provider": {json.dumps(table["provider"], sort_keys=True, separators=(",", ":"))},']
-    for mode in ("managed", "data"):
-        lines.append(f'"{mode}": {{')
-        items = list(table[mode].items())
-        for i, (name, block) in enumerate(items):
-            comma = "," if i < len(items) - 1 else ""
-            lines.append(f'{json.dumps(name)}: {json.dumps(block, sort_keys=True, separators=(",", ":"))}{comma}')
-        lines.append("}," if mode == "managed" else "}")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+    return schema_table.render(table, extra=("provider",))
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="only check that the shipped table is current")
-    parser.add_argument("--schema", type=Path, default=None, help=f"schema JSON (default: shared/{SCHEMA_NAME})")
-    args = parser.parse_args(argv)
-    path = args.schema or schema_path()
-    if not path.is_file():
-        print(f"gen_attr_types: provider schema not found at {path} (set AUDITGATE_SHARED)", file=sys.stderr)
-        return 2
-    text = render(build_table(json.loads(path.read_text())))
-    if args.check:
-        current = TABLE.read_text() if TABLE.is_file() else ""
-        if current != text:
-            print(f"gen_attr_types: {TABLE} is stale; run python tools/gen_attr_types.py", file=sys.stderr)
-            return 1
-        return 0
-    TABLE.write_text(text)
-    print(f"wrote {TABLE} ({len(text)} bytes)")
-    return 0
+    return schema_table.main(argv, tool="gen_attr_types", doc=__doc__, table=TABLE, schema=schema_path(),
+                             read=lambda path: json.loads(path.read_text()),
+                             make=lambda schema: render(build_table(schema)), schema_option=True)
 
 
 if __name__ == "__main__":

@@ -13,17 +13,19 @@ overrides ``../shared``.  ``tests/test_secrets.py`` checks that the shipped tabl
 """
 from __future__ import annotations
 
-import argparse
 import gzip
 import json
 import os
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import schema_table  # noqa: E402  (tools/schema_table.py)
+
 REPO = Path(__file__).resolve().parents[1]
 TABLE = REPO / "lint_rules" / "loaders" / "sensitive_attrs.json"
 SCHEMA_NAME = "aws-6.19.0.json.gz"
-PROVIDER = "registry.terraform.io/hashicorp/aws"
+PROVIDER = schema_table.PROVIDER
 
 
 def schema_path() -> Path:
@@ -49,37 +51,17 @@ def build_table(schema: dict) -> dict:
 
 
 def render(table: dict) -> str:
-    """One line per type, so that a change reads as a diff of the types it touches."""
-    lines = ["{", f'"source": {json.dumps(table["source"])},']
-    for mode in ("managed", "data"):
-        lines.append(f'"{mode}": {{')
-        items = list(table[mode].items())
-        for i, (name, paths) in enumerate(items):
-            comma = "," if i < len(items) - 1 else ""
-            lines.append(f'{json.dumps(name)}: {json.dumps(paths, separators=(",", ":"))}{comma}')
-        lines.append("}," if mode == "managed" else "}")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+    return schema_table.render(table)
+
+
+def _read(path: Path) -> dict:
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return json.load(fh)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="only check that the shipped table is current")
-    args = parser.parse_args(argv)
-    path = schema_path()
-    if not path.is_file():
-        print(f"gen_sensitive_attrs: provider schema not found at {path} (set AUDITGATE_SHARED)", file=sys.stderr)
-        return 2
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        text = render(build_table(json.load(fh)))
-    if args.check:
-        if (TABLE.read_text() if TABLE.is_file() else "") != text:
-            print(f"gen_sensitive_attrs: {TABLE} is stale; run python tools/gen_sensitive_attrs.py", file=sys.stderr)
-            return 1
-        return 0
-    TABLE.write_text(text)
-    print(f"wrote {TABLE} ({len(text)} bytes)")
-    return 0
+    return schema_table.main(argv, tool="gen_sensitive_attrs", doc=__doc__, table=TABLE, schema=schema_path(),
+                             read=_read, make=lambda schema: render(build_table(schema)))
 
 
 if __name__ == "__main__":
