@@ -27,3 +27,17 @@ def offline_tf(tmp_path_factory):
     from .offline_tf import start_session
 
     return start_session(tmp_path_factory.mktemp("tfoffline"))
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    """An empty auditgate cache directory of the test's own, in use (``AUDITGATE_CACHE_DIR``), with
+    this process's in-memory entries forgotten before and after."""
+    from lint_rules import cache
+
+    where = tmp_path / "cache"
+    monkeypatch.setenv("AUDITGATE_CACHE_DIR", str(where))
+    monkeypatch.delenv("AUDITGATE_NO_CACHE", raising=False)
+    cache.reset()
+    yield where
+    cache.reset()

@@ -52,3 +52,16 @@ def verdicts(report: Report, rule: str | None = None) -> dict[str, str]:
 
 def statuses(report: Report, rule: str | None = None) -> set[str]:
     return {f.status for f in report.findings if rule is None or f.rule_id == rule}
+
+
+def damage_entry(entry, how) -> bytes:
+    """Corrupt a cache entry file: ``"truncate"`` (half of it), ``"flip"`` (one byte near the end),
+    or replace it with the given bytes / text.  Returns what it held."""
+    raw = entry.read_bytes()
+    if how == "truncate":
+        entry.write_bytes(raw[: len(raw) // 2])
+    elif how == "flip":
+        entry.write_bytes(raw[:-10] + bytes([raw[-10] ^ 0xFF]) + raw[-9:])
+    else:
+        entry.write_bytes(how if isinstance(how, bytes) else how.encode())
+    return raw

@@ -14,7 +14,7 @@ from lint_rules.engine import evaluate
 from lint_rules.loaders import load_path
 from lint_rules.policy import load_policy
 
-from .helpers import REPO
+from .helpers import REPO, damage_entry
 from .test_pytest_plugin import run_pytest
 
 TF = '''
@@ -29,16 +29,6 @@ resource "aws_s3_bucket_versioning" "logs" {
   }
 }
 '''
-
-
-@pytest.fixture
-def cache_dir(tmp_path, monkeypatch):
-    where = tmp_path / "cache"
-    monkeypatch.setenv("AUDITGATE_CACHE_DIR", str(where))
-    monkeypatch.delenv("AUDITGATE_NO_CACHE", raising=False)
-    cache.reset()
-    yield where
-    cache.reset()
 
 
 def entries(where: Path) -> list[Path]:
@@ -96,13 +86,7 @@ def test_a_corrupt_entry_is_a_miss_and_is_replaced(tmp_path, cache_dir, damage):
     d = root(tmp_path)
     expected = verdicts(d)
     (entry,) = entries(cache_dir)
-    raw = entry.read_bytes()
-    if damage == "truncate":
-        entry.write_bytes(raw[: len(raw) // 2])
-    elif damage == "flip":
-        entry.write_bytes(raw[:-10] + bytes([raw[-10] ^ 0xFF]) + raw[-9:])
-    else:
-        entry.write_bytes(damage)
+    raw = damage_entry(entry, damage)
     cache.reset()
     assert verdicts(d) == expected
     assert cache.stats["corrupt"] == 1 and cache.stats["hit"] == 0

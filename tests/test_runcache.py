@@ -19,6 +19,8 @@ from lint_rules.cli import main
 from lint_rules.engine import AREA_ORDER
 from lint_rules.loaders import observed
 
+from .helpers import damage_entry
+
 MAIN_TF = '''
 variable "multi" {
   type    = bool
@@ -74,16 +76,6 @@ def tree(tmp_path: Path) -> Path:
         (downloaded / "flag.txt").write_text("on\n")
     (root / ".terraform" / "modules" / "modules.json").write_text(_manifest("registry"))
     return root
-
-
-@pytest.fixture
-def cache_dir(tmp_path, monkeypatch):
-    where = tmp_path / "cache"
-    monkeypatch.setenv("AUDITGATE_CACHE_DIR", str(where))
-    monkeypatch.delenv("AUDITGATE_NO_CACHE", raising=False)
-    cache.reset()
-    yield where
-    cache.reset()
 
 
 def run(tmp_path: Path, *args: str) -> tuple[int, bytes]:
@@ -285,13 +277,7 @@ def test_no_cache_reads_and_writes_nothing(tree, tmp_path, cache_dir, monkeypatc
 def test_a_corrupt_entry_is_a_miss(tree, tmp_path, cache_dir, kind, damage):
     expected = run(tmp_path, str(tree))
     for entry in (cache_dir / kind).rglob("*.pickle"):
-        raw = entry.read_bytes()
-        if damage == "truncate":
-            entry.write_bytes(raw[: len(raw) // 2])
-        elif damage == "flip":
-            entry.write_bytes(raw[:-10] + bytes([raw[-10] ^ 0xFF]) + raw[-9:])
-        else:
-            entry.write_bytes(b"garbage")
+        damage_entry(entry, damage)
     assert run(tmp_path, str(tree)) == expected
     assert run(tmp_path, str(tree)) == expected
 
