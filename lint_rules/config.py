@@ -26,11 +26,6 @@ from typing import Any
 
 from .errors import InputError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 DOTFILE = ".auditgate.toml"
 PYPROJECT = "pyproject.toml"
 FORMATS = ("text", "json", "sarif", "markdown", "html")
@@ -84,7 +79,17 @@ def split_ids(value: str | list[str] | None) -> list[str]:
     return [part.strip() for item in items for part in str(item).split(",") if part.strip()]
 
 
+def _toml():
+    """tomllib (tomli before Python 3.11), imported when a configuration file is read."""
+    if sys.version_info >= (3, 11):
+        import tomllib  # noqa: PLC0415
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib  # noqa: PLC0415
+    return tomllib
+
+
 def _read_toml(path: Path) -> dict:
+    tomllib = _toml()
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
