@@ -294,7 +294,7 @@ def render(rows, version, hcl_cold, hcl_warm, started, load_before, load_after, 
         lines.append(
             f"| {r['resources']:,} | {r['mb']:.0f} | {r['json'].median('inner'):.2f} | {r['plan'].shown()} | "
             f"{r['plan'].shown('cpu')} | {r['plan'].rss:.0f} | {_ratio(r['plan'].wall, r['json'].median('inner'))} | "
-            f"{ck.shown() if ck else 'not run'} | {ck.rss if ck else float('nan'):.0f} | "
+            f"{ck.shown() if ck else 'not run'} | {f'{ck.rss:.0f}' if ck else '–'} | "
             f"{('> ' + _ratio(ck.cap, r['plan'].wall)) if ck and ck.timed_out else _ratio(ck.wall, r['plan'].wall) if ck else '–'} |")
     lines += ["", "## Plans: many roles and policies", "",
               "| resources | json.load s | auditgate s (wall) | auditgate s (CPU) | auditgate peak MB | auditgate / json.load |",
