@@ -235,12 +235,6 @@ def _last_index_start(address: str) -> int:
 
 def strip_index(address: str) -> str:
     """``aws_s3_bucket.b["x"]`` -> ``aws_s3_bucket.b`` (keys may contain ``]`` or ``.``)."""
-    if not address.endswith("]"):
-        return address
-    i = address.rfind("[")
-    if i > 0 and address[i + 1:-1].isdigit() and '"' not in address and address[i - 1] != "[" \
-            and address.count("[") == address.count("]") and "]" not in address[:address.find("[")]:
-        return address[:i]  # a count index, no quoted key anywhere: the last "[" opens it
     start = _last_index_start(address)
     return address[:start] if start > 0 else address
 

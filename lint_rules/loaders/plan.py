@@ -42,8 +42,8 @@ from importlib import resources
 from typing import Any, Iterable, Iterator
 
 from ..errors import InputError
-from ..schema_fast import refusing_on_error
 from ..model import UNKNOWN, Model, ProviderConfig, Resource
+from ..schema_fast import refusing_on_error
 
 SCHEMA_FILE = "plan_schema.json"
 SUPPORTED_MAJOR_VERSIONS = (0, 1)
@@ -517,12 +517,6 @@ def parse_address(address: str) -> tuple[tuple[Segment, ...], str, str, str, Any
             index = raw
     return (tuple(segments), "data" if match.group(1) else "managed", match.group(2),
             match.group(3), index)
-
-
-def _instance_key(address: str) -> str:
-    """The instance key text of a resource instance address (``["a"]``, ``[0]``), or ``""``."""
-    parsed = parse_address(address)
-    return _index_key(parsed[4]) if parsed is not None else ""
 
 
 def _index_key(index: Any) -> str:
