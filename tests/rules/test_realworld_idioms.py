@@ -1,0 +1,150 @@
+"""Regressions found by running auditgate on widely used public AWS Terraform modules.
+
+Each fixture is a minimal configuration written here that reproduces the idiom (never the third-party
+file itself): cloudposse/terraform-aws-config attaches AWS_ConfigRole to the recorder's role through
+``data "aws_iam_policy"``; people attach ReadOnlyAccess the same way.
+"""
+from __future__ import annotations
+
+from ..helpers import lint_hcl
+
+
+def finding(report, rule: str, address: str):
+    found = [f for f in report.findings if f.rule_id == rule and f.resource == address]
+    assert len(found) == 1, [(f.rule_id, f.resource, f.status, f.message) for f in report.findings]
+    return found[0]
+
+
+# =============================================================================
+# data "aws_iam_policy": its document is read from AWS, never an empty policy
+# =============================================================================
+TRAIL = '''
+resource "aws_s3_bucket" "trail" {
+  bucket = "acme-cloudtrail-logs"
+}
+resource "aws_cloudtrail" "main" {
+  name                       = "main"
+  s3_bucket_name             = aws_s3_bucket.trail.id
+  is_multi_region_trail      = true
+  enable_log_file_validation = true
+}
+resource "aws_iam_role" "app" {
+  name = "app-server"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "ec2.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+}
+resource "aws_iam_role_policy_attachment" "app" {
+  role       = aws_iam_role.app.name
+  policy_arn = data.aws_iam_policy.attached.arn
+}
+'''
+
+
+def test_acc002_managed_policy_through_data_source_fails(tmp_path):
+    # ReadOnlyAccess reads every log: named through a data source it is the same grant (was: PASS, "no policy
+    # grants it a log read", the data source's unread document taken for an empty one)
+    files = TRAIL + '''
+data "aws_iam_policy" "attached" {
+  arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+}
+'''
+    f = finding(lint_hcl(tmp_path, files, rule="ACC-002"), "ACC-002", "aws_iam_role.app")
+    assert f.status == "fail", f.message
+    assert "data.aws_iam_policy.attached" in f.message and "logs:GetLogEvents" in f.message, f.message
+
+
+def test_acc002_unknown_policy_through_data_source_is_unknown(tmp_path):
+    # a customer-managed policy looked up by name: its document is not in the configuration
+    files = TRAIL + '''
+data "aws_iam_policy" "attached" {
+  name = "team-custom"
+}
+'''
+    f = finding(lint_hcl(tmp_path, files, rule="ACC-002"), "ACC-002", "aws_iam_role.app")
+    assert f.status == "unknown", f.message
+    assert "data.aws_iam_policy.attached policy is not known until apply" in f.message, f.message
+
+
+def test_acc002_harmless_managed_policy_through_data_source_passes(tmp_path):
+    files = TRAIL + '''
+data "aws_iam_policy" "attached" {
+  arn = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+}
+'''
+    f = finding(lint_hcl(tmp_path, files, rule="ACC-002"), "ACC-002", "aws_iam_role.app")
+    assert f.status == "pass", f.message
+
+
+CONFIG = '''
+data "aws_partition" "current" {}
+resource "aws_s3_bucket" "config" {
+  bucket = "acme-config-history"
+}
+resource "aws_iam_role" "config" {
+  name = "aws-config"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "config.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+}
+data "aws_iam_policy" "config_role" {
+  arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AWS_ConfigRole"
+}
+resource "aws_iam_role_policy_attachment" "managed" {
+  role       = aws_iam_role.config.name
+  policy_arn = data.aws_iam_policy.config_role.arn
+}
+resource "aws_config_configuration_recorder" "main" {
+  name     = "default"
+  role_arn = aws_iam_role.config.arn
+}
+resource "aws_config_delivery_channel" "main" {
+  name           = "default"
+  s3_bucket_name = aws_s3_bucket.config.bucket
+}
+'''
+
+# cloudposse/terraform-aws-config's own policy for the role: PutObject (and GetBucketAcl, which the
+# s3:x-amz-acl condition keeps from matching) -- GetBucketAcl and ListBucket come from AWS_ConfigRole
+CONFIG_ROLE_POLICY = '''
+data "aws_iam_policy_document" "config_s3" {
+  statement {
+    sid       = "ConfigS3"
+    effect    = "Allow"
+    resources = ["${aws_s3_bucket.config.arn}/*", aws_s3_bucket.config.arn]
+    actions   = ["s3:PutObject", "s3:GetBucketAcl"]
+    condition {
+      test     = "StringLike"
+      variable = "s3:x-amz-acl"
+      values   = ["bucket-owner-full-control"]
+    }
+  }
+}
+resource "aws_iam_policy" "config_s3" {
+  name   = "aws-config-s3"
+  policy = data.aws_iam_policy_document.config_s3.json
+}
+resource "aws_iam_role_policy_attachment" "config_s3" {
+  role       = aws_iam_role.config.name
+  policy_arn = aws_iam_policy.config_s3.arn
+}
+'''
+
+
+def test_dlv003_recorder_role_with_managed_policy_data_source_passes(tmp_path):
+    # was: FAIL "no statement ... allows ... s3:GetBucketAcl": AWS_ConfigRole named through a data source
+    # was re-read from the data source's (absent) document instead of the table of managed policies
+    f = finding(lint_hcl(tmp_path, CONFIG + CONFIG_ROLE_POLICY, rule="DLV-003"), "DLV-003",
+                "aws_config_delivery_channel.main")
+    assert f.status == "pass", f.message
+    assert "AWS-managed policy AWS_ConfigRole" in f.message or "data.aws_iam_policy.config_role" in f.message, \
+        f.message
+
+
+def test_dlv003_recorder_role_with_managed_policy_only_still_fails(tmp_path):
+    # AWS_ConfigRole alone does not let the role write objects
+    f = finding(lint_hcl(tmp_path, CONFIG, rule="DLV-003"), "DLV-003", "aws_config_delivery_channel.main")
+    assert f.status == "fail", f.message
+    assert "s3:PutObject" in f.message, f.message
