@@ -148,3 +148,100 @@ def test_dlv003_recorder_role_with_managed_policy_only_still_fails(tmp_path):
     f = finding(lint_hcl(tmp_path, CONFIG, rule="DLV-003"), "DLV-003", "aws_config_delivery_channel.main")
     assert f.status == "fail", f.message
     assert "s3:PutObject" in f.message, f.message
+
+
+# =============================================================================
+# AWS provider 6 modules: data "aws_region" "current" { region = var.region }, var.region = null
+# (terraform-aws-modules/vpc modules/flow-log): a null argument is one not set -> the provider's region
+# =============================================================================
+FLOW = '''
+variable "region" {
+  type    = string
+  default = null
+}
+data "aws_region" "current" {
+  count  = 1
+  region = %s
+}
+data "aws_caller_identity" "current" {
+  count = 1
+}
+data "aws_partition" "current" {
+  count = 1
+}
+locals {
+  region     = try(data.aws_region.current[0].region, "")
+  account_id = try(data.aws_caller_identity.current[0].account_id, "")
+  partition  = try(data.aws_partition.current[0].partition, "aws")
+}
+resource "aws_vpc" "this" {
+  cidr_block = "10.0.0.0/16"
+}
+resource "aws_cloudwatch_log_group" "flow_log" {
+  name              = "/aws/vpc-flow-log/${aws_vpc.this.id}"
+  retention_in_days = 365
+}
+data "aws_iam_policy_document" "assume" {
+  statement {
+    sid     = "VPCFlowLogs"
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["vpc-flow-logs.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:${local.partition}:ec2:${local.region}:${local.account_id}:vpc-flow-log/*"]
+    }
+  }
+}
+resource "aws_iam_role" "flow" {
+  name_prefix        = "vpc-flow-log-role-"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+}
+resource "aws_iam_role_policy" "flow" {
+  role = aws_iam_role.flow.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = ["logs:CreateLogStream", "logs:PutLogEvents"], Resource = "*" }]
+  })
+}
+resource "aws_flow_log" "this" {
+  log_destination_type = "cloud-watch-logs"
+  log_destination      = aws_cloudwatch_log_group.flow_log.arn
+  iam_role_arn         = aws_iam_role.flow.arn
+  traffic_type         = "ALL"
+  vpc_id               = aws_vpc.this.id
+}
+'''
+PROVIDER = '''
+provider "aws" {
+  region = "us-east-1"
+}
+'''
+
+
+def test_dlv004_data_region_set_to_null_is_the_providers_region(tmp_path):
+    # was: UNKNOWN "ArnLike aws:SourceArn [(known after apply)]" -- the null region made the ARN unreadable
+    f = finding(lint_hcl(tmp_path, FLOW % "var.region", rule="DLV-004"), "DLV-004", "aws_flow_log.this")
+    assert f.status == "pass", f.message
+
+
+def test_dlv004_data_region_set_to_null_known_provider_region(tmp_path):
+    f = finding(lint_hcl(tmp_path, {"main.tf": FLOW % "var.region", "provider.tf": PROVIDER}, rule="DLV-004"),
+                "DLV-004", "aws_flow_log.this")
+    assert f.status == "pass", f.message
+
+
+def test_dlv004_data_region_naming_another_region_fails(tmp_path):
+    # the data source's own region is not the flow log's: the trust condition names another region
+    f = finding(lint_hcl(tmp_path, {"main.tf": FLOW % '"eu-west-1"', "provider.tf": PROVIDER}, rule="DLV-004"),
+                "DLV-004", "aws_flow_log.this")
+    assert f.status == "fail", f.message
+    assert "eu-west-1" in f.message and "us-east-1" in f.message, f.message
