@@ -245,3 +245,32 @@ def test_dlv004_data_region_naming_another_region_fails(tmp_path):
                 "DLV-004", "aws_flow_log.this")
     assert f.status == "fail", f.message
     assert "eu-west-1" in f.message and "us-east-1" in f.message, f.message
+
+
+# =============================================================================
+# format("arn:%s:iam::aws:policy/NAME", data.aws_partition.current.partition) (trussworks/terraform-aws-config):
+# an AWS-managed policy whatever the partition, as "arn:${...}:iam::aws:policy/NAME" already was
+# =============================================================================
+FORMAT_ATTACH = TRAIL.replace("data.aws_iam_policy.attached.arn", "format(%s, data.aws_partition.current.partition)") \
+    + '\ndata "aws_partition" "current" {}\n'
+
+
+def test_acc002_managed_policy_arn_built_with_format_fails(tmp_path):
+    # was: UNKNOWN "policy_arn refers to data.aws_partition.current and is not known until apply"
+    files = FORMAT_ATTACH % '"arn:%s:iam::aws:policy/ReadOnlyAccess"'
+    f = finding(lint_hcl(tmp_path, files, rule="ACC-002"), "ACC-002", "aws_iam_role.app")
+    assert f.status == "fail", f.message
+    assert "AWS-managed policy ReadOnlyAccess" in f.message, f.message
+
+
+def test_acc002_managed_policy_arn_built_with_format_passes(tmp_path):
+    files = FORMAT_ATTACH % '"arn:%s:iam::aws:policy/AmazonSSMManagedInstanceCore"'
+    f = finding(lint_hcl(tmp_path, files, rule="ACC-002"), "ACC-002", "aws_iam_role.app")
+    assert f.status == "pass", f.message
+
+
+def test_acc002_format_with_another_verb_stays_unknown(tmp_path):
+    # only %s verbs are read; anything else is not guessed
+    files = FORMAT_ATTACH % '"arn:%v:iam::aws:policy/ReadOnlyAccess"'
+    f = finding(lint_hcl(tmp_path, files, rule="ACC-002"), "ACC-002", "aws_iam_role.app")
+    assert f.status == "unknown", f.message
