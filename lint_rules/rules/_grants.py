@@ -270,10 +270,12 @@ class Hit:
     why: str = ""
 
 
-def statement_applies(stmt: dict, req: Request, world: dict, kind: str) -> Hit:
+def statement_applies(stmt: dict, req: Request, world: dict, kind: str, action: Any = None) -> Hit:
     """Does the statement apply to the request (True / False / UNKNOWN / ROOT, with why not)?  Cheap
-    checks first: most statements of a policy concern another principal or action."""
-    action = _iam.grants_action(stmt, req.action)  # the cheapest test, and the one most often False
+    checks first: most statements of a policy concern another principal or action.  ``action``: what
+    ``grants_action(stmt, req.action)`` gives, when the caller knows it already."""
+    if action is None:
+        action = _iam.grants_action(stmt, req.action)  # the cheapest test, and the one most often False
     if action is False:
         return Hit(False)
     checks: list[tuple[Any, str]] = []
@@ -312,14 +314,15 @@ class Tally:
     near: list[str] = field(default_factory=list)  # Allows that match all but a condition
 
 
-def _statements_for(policy: Policy, action: str) -> list[dict]:
-    """The statements of ``policy`` whose Action / NotAction may cover ``action`` (in order; cached on
-    the policy): a statement about other actions never applies, and says nothing about a near miss."""
+def _statements_for(policy: Policy, action: str) -> list[tuple[dict, Any]]:
+    """(statement, whether its Action / NotAction covers ``action``: True / UNKNOWN) for the statements
+    of ``policy`` that may cover it (in order; cached on the policy): a statement about other actions
+    never applies, and says nothing about a near miss."""
     by_action = policy.__dict__.setdefault("_by_action", {})
     found = by_action.get(action)
     if found is None:
-        found = by_action[action] = [stmt for stmt in policy.statements or []
-                                     if _iam.grants_action(stmt, action) is not False]
+        found = by_action[action] = [(stmt, covers) for stmt in policy.statements or []
+                                     for covers in (_iam.grants_action(stmt, action),) if covers is not False]
     return found
 
 
@@ -329,13 +332,14 @@ def tally(policies: Iterable[Policy], req: Request, world: dict) -> Tally:
         if policy.statements is UNKNOWN:
             out.opaque.append(policy.why or f"{policy.label} is not known until apply")
             continue
-        for stmt in _statements_for(policy, req.action):
+        for stmt, covers in _statements_for(policy, req.action):
             effect = stmt.get("Effect")
-            hit = statement_applies(stmt, req, world, policy.kind)
+            hit = statement_applies(stmt, req, world, policy.kind, covers)
+            if hit.verdict is False and not (effect == "Allow" and hit.why and len(out.near) < 2):
+                continue  # (most statements: the label is not even formatted)
             where = f"{policy.label} {stmt.get('_label', 'statement')}"
             if hit.verdict is False:
-                if effect == "Allow" and hit.why and len(out.near) < 2:
-                    out.near.append(f"{where} would, but {hit.why}")
+                out.near.append(f"{where} would, but {hit.why}")
                 continue
             if effect == "Deny":
                 if hit.verdict is UNKNOWN or policy.maybe:
