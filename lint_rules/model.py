@@ -324,8 +324,9 @@ class Resource:
     def refs_under(self, prefix: str) -> tuple[str, ...]:
         """References of the attribute ``prefix`` and of everything nested in it."""
         found: list[str] = []
+        dotted = prefix + "."
         for key, targets in self.refs.items():
-            if key == prefix or key.startswith(prefix + "."):
+            if key == prefix or key.startswith(dotted):
                 found.extend(t for t in targets if t not in found)
         return tuple(found)
 

@@ -432,8 +432,24 @@ def _policy_info(policy: Policy) -> tuple[list[Sym], dict]:
     return found
 
 
-def _across(req: Request, policies: list[Policy], decide) -> Answer:
+# The worlds of the last request: callers ask of one principal, resource and context several actions
+# in a row (a key's Encrypt, Decrypt, GenerateDataKey), and the worlds do not depend on the action.
+# (request texts, policies, worlds): a pure function of the first two, so safe across threads.
+_last_worlds: list = [None]
+
+
+def _worlds_of(req: Request, policies: list[Policy]) -> list[dict] | None:
     req_texts = list(_request_texts(req))
+    last = _last_worlds[0]
+    if last is not None and last[0] == req_texts and len(last[1]) == len(policies) \
+            and all(a is b for a, b in zip(last[1], policies)):
+        return last[2]
+    every = _worlds_uncached(req_texts, policies)
+    _last_worlds[0] = (req_texts, list(policies), every)
+    return every
+
+
+def _worlds_uncached(req_texts: list[Text], policies: list[Policy]) -> list[dict] | None:
     syms = _syms_of(req_texts)
     infos = [_policy_info(p) for p in policies]
     for policy_syms, _ in infos:
@@ -446,6 +462,11 @@ def _across(req: Request, policies: list[Policy], decide) -> Answer:
                 bucket = candidates.setdefault(kind, [])
                 bucket += [v for v in values if v not in bucket][:max(0, _MAX_CANDIDATES - len(bucket))]
         every = worlds(syms, candidates)
+    return every
+
+
+def _across(req: Request, policies: list[Policy], decide) -> Answer:
+    every = _worlds_of(req, policies)
     answers: list[tuple[dict, Answer]] = []
     if every is None:
         return Answer(UNKNOWN_STATUS, f"whether {req.principal.shown()} may {req.shown()} depends on too many values "
