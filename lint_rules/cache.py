@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import sys
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
@@ -100,6 +98,8 @@ def _load(kind: str, key: str) -> Any | None:
     data = _memory.get((kind, key))
     if data is not None:
         stats["memory"] += 1
+        import pickle  # noqa: PLC0415 - pickle and tempfile: only when the cache is used (start-up time)
+
         return pickle.loads(data)
     if not enabled():
         return None
@@ -111,6 +111,8 @@ def _load(kind: str, key: str) -> Any | None:
         return None
     payload = _verified(raw)
     if payload is not None:
+        import pickle  # noqa: PLC0415
+
         try:
             value = pickle.loads(payload)
         except Exception:  # noqa: BLE001 - any unpickling failure is a corrupt entry
@@ -140,6 +142,9 @@ def store(kind: str, key: str, value: Any, share: bool = False) -> None:
     any failure to write is ignored -- the cache is never needed)."""
     if share:
         _shared[(kind, key)] = value
+    import pickle  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+
     try:
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # noqa: BLE001 - an unpicklable value is simply not cached

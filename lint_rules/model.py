@@ -208,11 +208,25 @@ class PartialString:
         return True
 
 
+# An address made of plain text and bracketed keys -- ``[0]``, ``["a"]`` (a JSON string: any
+# text, escapes included) -- with the key that ends it as group 1.  For such an address the scan
+# below finds exactly that key; anything else is scanned.
+_KEYED_ADDRESS = re.compile(r'(?:[^\[\]"\\]|\[(?:[^\[\]"\\]*|"(?:[^"\\]|\\.)*")\])*'
+                            r'(\[(?:[^\[\]"\\]*|"(?:[^"\\]|\\.)*")\])', re.S)
+
+
 def _last_index_start(address: str) -> int:
     """Where the instance key that ends ``address`` starts (its ``[``), or -1.  Quoted keys
     may hold any text (``["access]logs"]``, ``["a.b"]``, ``["q\\"]"]``)."""
     if not address.endswith("]"):
         return -1
+    match = _KEYED_ADDRESS.fullmatch(address)
+    if match is not None:  # (the common case, without the character-by-character scan)
+        return match.start(1)
+    return _scanned_index_start(address)
+
+
+def _scanned_index_start(address: str) -> int:
     start, depth, in_str, i = -1, 0, False, 0
     while i < len(address):
         c = address[i]
@@ -271,6 +285,8 @@ class Resource:
     def get(self, path: str, default: Any = None) -> Any:
         """Value at a dotted path (``"versioning_configuration.0.status"``)."""
         node: Any = self.values
+        if "." not in path and type(node) is dict:  # a top-level argument: most lookups
+            return node.get(path, default)
         for part in path.split("."):
             if node is UNKNOWN:
                 return UNKNOWN
@@ -308,8 +324,9 @@ class Resource:
     def refs_under(self, prefix: str) -> tuple[str, ...]:
         """References of the attribute ``prefix`` and of everything nested in it."""
         found: list[str] = []
+        dotted = prefix + "."
         for key, targets in self.refs.items():
-            if key == prefix or key.startswith(prefix + "."):
+            if key == prefix or key.startswith(dotted):
                 found.extend(t for t in targets if t not in found)
         return tuple(found)
 

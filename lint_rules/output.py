@@ -7,7 +7,6 @@ runs a hook's batches of files in parallel) leave one whole report, never the tw
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Iterable
 
@@ -16,6 +15,8 @@ from .errors import InputError
 
 def write_report(path: str, text: str | Iterable[str]) -> None:
     """Write ``text`` (or its pieces, in order) to ``path`` atomically."""
+    import tempfile  # noqa: PLC0415 - only when a report file is written (start-up time)
+
     target = Path(path)
     try:
         if target.is_dir():

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Any, Iterable
 
 MASK = "(sensitive value)"
@@ -54,22 +54,23 @@ def add_marked(value: Any, marks: Any, out: set[str], depth: int = 0) -> None:
     """The texts of ``value`` where the parallel structure ``marks`` (terraform's
     ``after_sensitive``: ``true`` for a sensitive value, objects and lists following the value's
     shape) says they are sensitive."""
-    if depth > 200 or marks is None or marks is False:
+    if depth > 200 or not marks:  # (false, null, and the empty objects and lists most marks are)
         return
     if marks is True:
         add_strings(value, out)
     elif isinstance(marks, dict) and isinstance(value, dict):
         for key, mark in marks.items():
-            if key in value:
+            if mark and key in value:
                 add_marked(value[key], mark, out, depth + 1)
     elif isinstance(marks, list) and isinstance(value, list):
         for v, mark in zip(value, marks):
-            add_marked(v, mark, out, depth + 1)
+            if mark:
+                add_marked(v, mark, out, depth + 1)
 
 
 @lru_cache(maxsize=1)
 def _table() -> dict:
-    return json.loads(resources.files("lint_rules.loaders").joinpath(_TABLE).read_text(encoding="utf-8"))
+    return json.loads((Path(__file__).parent / "loaders" / _TABLE).read_text(encoding="utf-8"))
 
 
 def sensitive_paths(mode: str, rtype: str) -> list[list[str]]:

@@ -151,6 +151,10 @@ def _no_cyclic_gc():
         yield
     finally:
         if enabled:
+            # What the load kept is long-lived: move it to the oldest generation (freeze then unfreeze,
+            # O(1)), or the first young collection after the load would walk all of it.
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 

@@ -38,7 +38,7 @@ import itertools
 import json
 import re
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from ..errors import InputError
@@ -66,7 +66,7 @@ def parse_plan_text(text: str, source: str) -> Any:
     if not isinstance(text, str):
         raise InputError(f"expected text, got {type(text).__name__}", source)
     text = text.lstrip("\ufeff")
-    if not text.strip():
+    if not text or text.isspace():  # (not text.strip(): that copies a large plan's text)
         raise InputError(f"empty input: expected the output of {SHOW_JSON}", source)
     if text.startswith("PK\x03\x04"):
         raise InputError("this is a binary plan file; convert it with "
@@ -194,7 +194,9 @@ def check_document_kind(doc: Any, where: str) -> None:
 
 
 def _schema_text() -> str:
-    return resources.files(__package__).joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+    # read beside this module, not through importlib.resources (whose reader imports zipfile: ~10 ms
+    # of every start-up); auditgate is installed as files, never zipped
+    return (Path(__file__).parent / SCHEMA_FILE).read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=1)
@@ -510,13 +512,20 @@ def parse_address(address: str) -> tuple[tuple[Segment, ...], str, str, str, Any
         return None
     index: Any = None
     if match.group(4):
-        raw = match.group(4)[1:-1]
-        try:
-            index = json.loads(raw)
-        except (json.JSONDecodeError, RecursionError):
-            index = raw
+        index = _address_index(match.group(4)[1:-1])
     return (tuple(segments), "data" if match.group(1) else "managed", match.group(2),
             match.group(3), index)
+
+
+@lru_cache(maxsize=1 << 14)
+def _address_index(raw: str) -> Any:
+    """The instance key of an address (``"a"`` -> ``a``, ``0`` -> ``0``); memoized, as keys recur
+    (only strings and numbers reach here: the address pattern allows no brackets or braces)."""
+    try:
+        index = json.loads(raw)
+    except (json.JSONDecodeError, RecursionError):
+        return raw
+    return index
 
 
 def _index_key(index: Any) -> str:
@@ -574,6 +583,7 @@ def _output_steps(steps: list[tuple[str, str]]) -> tuple[tuple, str | None] | No
     return (steps[1][1], key, rest[0][1]), index
 
 
+@lru_cache(maxsize=1 << 14)
 def _key_text(raw: str) -> str | None:
     """A reference's instance key (``0``, ``"a"``) as terraform prints it in addresses."""
     if raw == "*":
@@ -708,6 +718,7 @@ class _Resolver:
         self.instances = instances  # (parent segments, call name) -> instance keys present
         self._memo: dict[tuple, tuple[str, ...]] = {}
         self._all_memo: dict[tuple, tuple[str, ...]] = {}
+        self._shapes: dict[tuple, tuple] = {}  # refs -> what of them does not depend on the instance
         self._active: set[tuple] = set()
 
     def resolve_all(self, refs: list[str], inst: tuple[Segment, ...],
@@ -727,6 +738,32 @@ class _Resolver:
 
     def _resolve_all(self, refs: list[str], inst: tuple[Segment, ...],
                      each: tuple[str | None, str, bool] | None) -> tuple[str, ...]:
+        refs_key = tuple(refs)
+        shape = self._shapes.get(refs_key)
+        if shape is None:  # once per list of references, however many module instances make it
+            shape = self._shapes[refs_key] = self._shape(refs)
+        parsed, resources, bare, todo = shape
+        each_target = self._each_target(parsed, resources, bare, inst, each)
+        found: dict[str, None] = {}
+        if each_target is not None:
+            found[each_target[1]] = None
+        for steps, res in todo:
+            if res is not None:
+                config, index = res
+                if index is None and each_target is not None and config == each_target[0]:
+                    continue
+                if index is not None:
+                    found.setdefault(_prefixed(inst, config + index), None)
+                    continue
+            for target in self.resolve(steps, inst):
+                found.setdefault(target, None)
+        return tuple(found)
+
+    @staticmethod
+    def _shape(refs: list[str]) -> tuple:
+        """(parsed references, their resource references, the bare resources among them, the
+        (steps, resource reference) pairs left to resolve) of ``refs``: what does not depend on the
+        module instance that makes them."""
         parsed = [(ref, _traversal(ref)) for ref in refs]
         # terraform lists `module.m.out` and also `module.m`: the bare form adds nothing then.
         specific_modules = {steps[1][1] for _, steps in parsed
@@ -745,10 +782,7 @@ class _Resolver:
         resources = [_resource_ref(steps) for _, steps in parsed]
         keyed = {r[0] for r in resources if r is not None and r[1] is not None}
         bare = {r[0] for r in resources if r is not None and r[1] is None}
-        each_target = self._each_target(parsed, resources, bare, inst, each)
-        found: dict[str, None] = {}
-        if each_target is not None:
-            found[each_target[1]] = None
+        todo: list[tuple[list, tuple | None]] = []
         for (ref, steps), res in zip(parsed, resources):
             if (steps[:1] == [("attr", "module")] and len(steps) > 1
                     and steps[1][1] in specific_modules
@@ -758,17 +792,10 @@ class _Resolver:
             if (out_steps is not None and out_steps[1] is None
                     and whole_outputs[out_steps[0]] <= indexed_outputs.get(out_steps[0], 0)):
                 continue
-            if res is not None:
-                config, key = res
-                if key is None and (config in keyed
-                                    or (each_target is not None and config == each_target[0])):
-                    continue
-                if key is not None:
-                    found.setdefault(_prefixed(inst, config + key), None)
-                    continue
-            for target in self.resolve(steps, inst):
-                found.setdefault(target, None)
-        return tuple(found)
+            if res is not None and res[1] is None and res[0] in keyed:
+                continue
+            todo.append((steps, res))
+        return parsed, resources, bare, todo
 
     def _each_target(self, parsed, resources, bare, inst, each) -> tuple[str, str] | None:
         """(config address ``X``, absolute ``X<key>``) that ``each.*`` / ``count.index`` stands for."""
@@ -904,7 +931,7 @@ def _merge_unknown(value: Any, unknown: Any, path: tuple) -> Any:
             return UNKNOWN  # shapes disagree: do not trust the known part
         merged = None
         for key, sub in unknown.items():
-            if sub is False or sub is None:
+            if sub is False or sub is None or (type(sub) is dict and not sub):  # ({} marks nothing)
                 continue
             current = value.get(key) if value is not None else None
             new = _merge_unknown(current, sub, path + (key,))

@@ -8,12 +8,13 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from ..errors import InputError
 from ..schema_fast import refusing_on_error
 from ..limits import check_file_size
+
+_HERE = Path(__file__).parent  # the shipped policy and schema (read directly: see loaders.plan._schema_text)
 
 DEFAULT_POLICY = "default.yaml"
 DEFAULT_MAPPING_TAG = "auditgate:role"
@@ -199,7 +200,7 @@ def _yaml_loader():
 def _shipped() -> dict:
     import yaml  # noqa: PLC0415
 
-    return yaml.safe_load(resources.files(__package__).joinpath(DEFAULT_POLICY).read_text(encoding="utf-8"))
+    return yaml.safe_load((_HERE / DEFAULT_POLICY).read_text(encoding="utf-8"))
 
 
 def _shipped_default(*keys: str):
@@ -210,7 +211,7 @@ def _shipped_default(*keys: str):
 
 
 def _schema() -> dict:
-    return json.loads(resources.files(__package__).joinpath("schema.json").read_text())
+    return json.loads((_HERE / "schema.json").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
@@ -235,7 +236,7 @@ def _fast_is_valid():
 def load_policy(path: str | Path | None = None) -> Policy:
     """Load and validate a policy file; the shipped default when ``path`` is None."""
     if path is None:
-        text = resources.files(__package__).joinpath(DEFAULT_POLICY).read_text(encoding="utf-8")
+        text = (_HERE / DEFAULT_POLICY).read_text(encoding="utf-8")
         source = f"<builtin {DEFAULT_POLICY}>"
     else:
         source = str(path)

@@ -145,7 +145,8 @@ def _value_match(op: str, policy_value: Text, ctx_value: Text, world: dict) -> A
 
 
 def condition_holds(op: str, variable: str, values: Any, context: dict, world: dict) -> tuple[Any, str]:
-    """One operator / key / values block against the request context."""
+    """One operator / key / values block against the request context: (verdict, the block as shown
+    in a finding; "" when the verdict is True, which no finding shows)."""
     label = f"{op} {variable}"
     qualifier = ""
     low = op.lower()
@@ -160,31 +161,37 @@ def condition_holds(op: str, variable: str, values: Any, context: dict, world: d
         return UNKNOWN, f"it depends on {variable}, which auditgate does not know this request to carry"
     if values is UNKNOWN:
         return UNKNOWN, f"its {label} values are not known until apply"
-    policy_values = [concrete(v, world) for v in values]
+    if ctx is ABSENT:
+        if base == "null":
+            verdict = _null([concrete(v, world) for v in values], True)
+        elif if_exists or qualifier == "forallvalues":
+            verdict = True
+        elif qualifier == "foranyvalue":
+            verdict = False
+        else:
+            verdict = base in _NEGATED
+    elif base == "null":
+        verdict = _null([concrete(v, world) for v in values], False)
+    else:
+        negated = base in _NEGATED
+
+        def one(cv: Any) -> Any:
+            hit = _iam.tri_any(_value_match(base, pv, cv, world) for pv in values)
+            return _iam.tri_not(hit) if negated else hit
+
+        if qualifier == "forallvalues":
+            verdict = _iam.tri_all(one(cv) for cv in list(ctx))
+        else:
+            verdict = _iam.tri_any(one(cv) for cv in list(ctx))
+    if verdict is True:
+        return True, ""  # (the label is formatted only for a finding that shows it)
     shown_values = ", ".join(show(v) for v in values[:3]) + (", ..." if len(values) > 3 else "")
     label = f"{op} {variable} [{shown_values}]"
     if ctx is ABSENT:
         label += f" (the request carries no {variable})"
-        if base == "null":
-            return _null(policy_values, True), label
-        if if_exists or qualifier == "forallvalues":
-            return True, label
-        if qualifier == "foranyvalue":
-            return False, label
-        return (base in _NEGATED), label
-    if base == "null":
-        return _null(policy_values, False), label
-    ctx_values = list(ctx)
-    label += f" (the request's {variable} is {', '.join(show(v) for v in ctx)})"
-    negated = base in _NEGATED
-
-    def one(cv: Any) -> Any:
-        hit = _iam.tri_any(_value_match(base, pv, cv, world) for pv in values)
-        return _iam.tri_not(hit) if negated else hit
-
-    if qualifier == "forallvalues":
-        return _iam.tri_all(one(cv) for cv in ctx_values), label
-    return _iam.tri_any(one(cv) for cv in ctx_values), label
+    elif base != "null":
+        label += f" (the request's {variable} is {', '.join(show(v) for v in ctx)})"
+    return verdict, label
 
 
 def _null(policy_values: list, absent: bool) -> Any:

@@ -270,10 +270,12 @@ class Hit:
     why: str = ""
 
 
-def statement_applies(stmt: dict, req: Request, world: dict, kind: str) -> Hit:
+def statement_applies(stmt: dict, req: Request, world: dict, kind: str, action: Any = None) -> Hit:
     """Does the statement apply to the request (True / False / UNKNOWN / ROOT, with why not)?  Cheap
-    checks first: most statements of a policy concern another principal or action."""
-    action = _iam.grants_action(stmt, req.action)  # the cheapest test, and the one most often False
+    checks first: most statements of a policy concern another principal or action.  ``action``: what
+    ``grants_action(stmt, req.action)`` gives, when the caller knows it already."""
+    if action is None:
+        action = _iam.grants_action(stmt, req.action)  # the cheapest test, and the one most often False
     if action is False:
         return Hit(False)
     checks: list[tuple[Any, str]] = []
@@ -312,14 +314,15 @@ class Tally:
     near: list[str] = field(default_factory=list)  # Allows that match all but a condition
 
 
-def _statements_for(policy: Policy, action: str) -> list[dict]:
-    """The statements of ``policy`` whose Action / NotAction may cover ``action`` (in order; cached on
-    the policy): a statement about other actions never applies, and says nothing about a near miss."""
+def _statements_for(policy: Policy, action: str) -> list[tuple[dict, Any]]:
+    """(statement, whether its Action / NotAction covers ``action``: True / UNKNOWN) for the statements
+    of ``policy`` that may cover it (in order; cached on the policy): a statement about other actions
+    never applies, and says nothing about a near miss."""
     by_action = policy.__dict__.setdefault("_by_action", {})
     found = by_action.get(action)
     if found is None:
-        found = by_action[action] = [stmt for stmt in policy.statements or []
-                                     if _iam.grants_action(stmt, action) is not False]
+        found = by_action[action] = [(stmt, covers) for stmt in policy.statements or []
+                                     for covers in (_iam.grants_action(stmt, action),) if covers is not False]
     return found
 
 
@@ -329,13 +332,14 @@ def tally(policies: Iterable[Policy], req: Request, world: dict) -> Tally:
         if policy.statements is UNKNOWN:
             out.opaque.append(policy.why or f"{policy.label} is not known until apply")
             continue
-        for stmt in _statements_for(policy, req.action):
+        for stmt, covers in _statements_for(policy, req.action):
             effect = stmt.get("Effect")
-            hit = statement_applies(stmt, req, world, policy.kind)
+            hit = statement_applies(stmt, req, world, policy.kind, covers)
+            if hit.verdict is False and not (effect == "Allow" and hit.why and len(out.near) < 2):
+                continue  # (most statements: the label is not even formatted)
             where = f"{policy.label} {stmt.get('_label', 'statement')}"
             if hit.verdict is False:
-                if effect == "Allow" and hit.why and len(out.near) < 2:
-                    out.near.append(f"{where} would, but {hit.why}")
+                out.near.append(f"{where} would, but {hit.why}")
                 continue
             if effect == "Deny":
                 if hit.verdict is UNKNOWN or policy.maybe:
@@ -428,8 +432,24 @@ def _policy_info(policy: Policy) -> tuple[list[Sym], dict]:
     return found
 
 
-def _across(req: Request, policies: list[Policy], decide) -> Answer:
+# The worlds of the last request: callers ask of one principal, resource and context several actions
+# in a row (a key's Encrypt, Decrypt, GenerateDataKey), and the worlds do not depend on the action.
+# (request texts, policies, worlds): a pure function of the first two, so safe across threads.
+_last_worlds: list = [None]
+
+
+def _worlds_of(req: Request, policies: list[Policy]) -> list[dict] | None:
     req_texts = list(_request_texts(req))
+    last = _last_worlds[0]
+    if last is not None and last[0] == req_texts and len(last[1]) == len(policies) \
+            and all(a is b for a, b in zip(last[1], policies)):
+        return last[2]
+    every = _worlds_uncached(req_texts, policies)
+    _last_worlds[0] = (req_texts, list(policies), every)
+    return every
+
+
+def _worlds_uncached(req_texts: list[Text], policies: list[Policy]) -> list[dict] | None:
     syms = _syms_of(req_texts)
     infos = [_policy_info(p) for p in policies]
     for policy_syms, _ in infos:
@@ -442,6 +462,11 @@ def _across(req: Request, policies: list[Policy], decide) -> Answer:
                 bucket = candidates.setdefault(kind, [])
                 bucket += [v for v in values if v not in bucket][:max(0, _MAX_CANDIDATES - len(bucket))]
         every = worlds(syms, candidates)
+    return every
+
+
+def _across(req: Request, policies: list[Policy], decide) -> Answer:
+    every = _worlds_of(req, policies)
     answers: list[tuple[dict, Answer]] = []
     if every is None:
         return Answer(UNKNOWN_STATUS, f"whether {req.principal.shown()} may {req.shown()} depends on too many values "
