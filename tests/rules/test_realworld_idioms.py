@@ -274,3 +274,26 @@ def test_acc002_format_with_another_verb_stays_unknown(tmp_path):
     files = FORMAT_ATTACH % '"arn:%v:iam::aws:policy/ReadOnlyAccess"'
     f = finding(lint_hcl(tmp_path, files, rule="ACC-002"), "ACC-002", "aws_iam_role.app")
     assert f.status == "unknown", f.message
+
+
+# =============================================================================
+# A module not read, in a finding: one short clause (every cloudposse root: module "this" is the
+# cloudposse/label/null registry module)
+# =============================================================================
+def test_unfollowed_module_clause_is_short(tmp_path):
+    # was: "...; but module module.this (cloudposse/label/null: registry module not downloaded (no
+    # .terraform/modules/modules.json; run terraform init to have it checked)) was not read and may hold it"
+    f = finding(lint_hcl(tmp_path, 'module "this" {\n  source  = "cloudposse/label/null"\n  version = "0.25.0"\n}\n',
+                         rule="FL-001"), "FL-001", "account")
+    assert f.status == "unknown", f.message
+    assert f.message.endswith("; but module.this (cloudposse/label/null: registry module not downloaded) was not "
+                              "read and may hold it"), f.message
+    assert "terraform init" in f.fix and "terraform init" not in f.message, (f.message, f.fix)
+
+
+def test_unfollowed_modules_clause_plural(tmp_path):
+    calls = "".join(f'module "m{i}" {{\n  source = "acme/m{i}/aws"\n}}\n' for i in range(3))
+    f = finding(lint_hcl(tmp_path, calls, rule="FL-001"), "FL-001", "account")
+    assert f.message.endswith("; but module.m0 (acme/m0/aws: registry module not downloaded), module.m1 "
+                              "(acme/m1/aws: registry module not downloaded) and 1 more were not read and may hold "
+                              "it"), f.message
