@@ -64,7 +64,8 @@ data "aws_iam_policy" "attached" {
 '''
     f = finding(lint_hcl(tmp_path, files, rule="ACC-002"), "ACC-002", "aws_iam_role.app")
     assert f.status == "unknown", f.message
-    assert "data.aws_iam_policy.attached policy is not known until apply" in f.message, f.message
+    assert f.message == ("role 'app-server' is not a log-access role, and data.aws_iam_policy.attached policy is "
+                         "not known until apply"), f.message  # was: "role 'app-server': role 'app-server', which ..."
 
 
 def test_acc002_harmless_managed_policy_through_data_source_passes(tmp_path):
