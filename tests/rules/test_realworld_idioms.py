@@ -298,3 +298,70 @@ def test_unfollowed_modules_clause_plural(tmp_path):
     assert f.message.endswith("; but module.m0 (acme/m0/aws: registry module not downloaded), module.m1 "
                               "(acme/m1/aws: registry module not downloaded) and 1 more were not read and may hold "
                               "it"), f.message
+
+
+# =============================================================================
+# formatlist("%s:*", aws_cloudwatch_log_group.this[*].arn) (terraform-aws-modules/vpc modules/flow-log):
+# one known-shaped ARN per instance of the counted group
+# =============================================================================
+FLOW_SPLAT = '''
+resource "aws_vpc" "this" {
+  cidr_block = "10.0.0.0/16"
+}
+resource "aws_cloudwatch_log_group" "this" {
+  count             = 1
+  name              = "/aws/vpc-flow-log/${aws_vpc.this.id}"
+  retention_in_days = 365
+}
+resource "aws_cloudwatch_log_group" "other" {
+  count             = 1
+  name              = "/aws/other/${aws_vpc.this.id}"
+  retention_in_days = 365
+}
+resource "aws_iam_role" "this" {
+  count       = 1
+  name_prefix = "vpc-flow-log-role-"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "vpc-flow-logs.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+}
+data "aws_iam_policy_document" "this" {
+  count = 1
+  statement {
+    sid       = "CloudWatch"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"]
+    resources = formatlist("%%s:*", aws_cloudwatch_log_group.%s[*].arn)
+  }
+}
+resource "aws_iam_policy" "this" {
+  count  = 1
+  policy = data.aws_iam_policy_document.this[0].json
+}
+resource "aws_iam_role_policy_attachment" "this" {
+  count      = 1
+  role       = aws_iam_role.this[0].name
+  policy_arn = aws_iam_policy.this[0].arn
+}
+resource "aws_flow_log" "this" {
+  count                = 1
+  log_destination_type = "cloud-watch-logs"
+  log_destination      = aws_cloudwatch_log_group.this[0].arn
+  iam_role_arn         = aws_iam_role.this[0].arn
+  traffic_type         = "ALL"
+  vpc_id               = aws_vpc.this.id
+}
+'''
+
+
+def test_dlv004_formatlist_over_splat_of_the_group_passes(tmp_path):
+    # was: UNKNOWN "statement 'CloudWatch' may allow it, but its Resource is not known until apply"
+    f = finding(lint_hcl(tmp_path, FLOW_SPLAT % "this", rule="DLV-004"), "DLV-004", "aws_flow_log.this[0]")
+    assert f.status == "pass", f.message
+    assert "statement 'CloudWatch'" in f.message, f.message
+
+
+def test_dlv004_formatlist_over_splat_of_another_group_fails(tmp_path):
+    f = finding(lint_hcl(tmp_path, FLOW_SPLAT % "other", rule="DLV-004"), "DLV-004", "aws_flow_log.this[0]")
+    assert f.status == "fail", f.message
+    assert "logs:CreateLogStream" in f.message, f.message
