@@ -417,3 +417,33 @@ def test_downloaded_version_not_meeting_the_constraint_is_not_read(tmp_path):
     [u] = model.unfollowed_modules
     assert u.address == "module.trail"
     assert u.reason == 'downloaded version 1.9.0 does not meet version = "~> 2.0" (run terraform init)', u.reason
+
+
+# =============================================================================
+# [for g in aws_cloudwatch_log_group.flow_log : "arn:...:log-group:${g.name}:*"] (terraform-aws-modules/vpc
+# vpc-flow-logs.tf, the role policy of the module's own flow log): each element names the instance
+# =============================================================================
+FLOW_FOR = FLOW_SPLAT.replace('resources = formatlist("%%s:*", aws_cloudwatch_log_group.%s[*].arn)',
+                              'resources = local.flow_log_group_arns') + '''
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
+locals {
+  flow_log_group_arns = [
+    for log_group in aws_cloudwatch_log_group.%s :
+    "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:log-group:${log_group.name}:*"
+  ]
+}
+'''
+
+
+def test_dlv004_for_expression_over_the_counted_group_passes(tmp_path):
+    # was: UNKNOWN "statement 'CloudWatch' may allow it, but its Resource is not known until apply"
+    f = finding(lint_hcl(tmp_path, FLOW_FOR % "this", rule="DLV-004"), "DLV-004", "aws_flow_log.this[0]")
+    assert f.status == "pass", f.message
+
+
+def test_dlv004_for_expression_over_another_group_fails(tmp_path):
+    f = finding(lint_hcl(tmp_path, FLOW_FOR % "other", rule="DLV-004"), "DLV-004", "aws_flow_log.this[0]")
+    assert f.status == "fail", f.message
+    assert "logs:CreateLogStream" in f.message, f.message

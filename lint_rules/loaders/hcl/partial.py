@@ -96,6 +96,10 @@ class PartialEvaluation:
             return UNKNOWN
         if kind == "tuple" and (top or in_json):
             return [self._partial(k, scope, in_json=in_json) for k in kids(node)]
+        if kind == "for_tuple_expr" and top:
+            structured = self.partial_struct(node, scope)
+            if isinstance(structured, list):
+                return structured
         if kind == "object" and in_json:
             out: dict = {}
             for elem in kids(node):
@@ -304,6 +308,8 @@ class PartialEvaluation:
             return self.partial_struct(then_node if to_bool(cond) else else_node, scope, as_string, sub)
         if kind == "for_object_expr":
             return self._struct_for_object(node, scope, sub)
+        if kind == "for_tuple_expr":
+            return self._struct_for_tuple(node, scope, value, sub)
         if kind == "function_call":
             names = [name_of(k) for k in kids(node) if k.data == "identifier"]
             arg_tree = next((k for k in kids(node) if k.data == "arguments"), None)
@@ -424,6 +430,37 @@ class PartialEvaluation:
             return UNKNOWN
         n = lengths.pop()
         return [render([f[i] if isinstance(f, list) else f for f in forms]) for i in range(n)]
+
+    def _struct_for_tuple(self, node: Tree, scope: Scope, value: Any, depth: int) -> Any:
+        """``[for g in aws_cloudwatch_log_group.flow : "arn:...:log-group:${g.name}:*"]`` over a counted
+        resource: each element's form with ``g`` the instance, so ``g.name`` is a hole naming
+        ``aws_cloudwatch_log_group.flow[0].name`` (terraform-aws-modules/vpc's flow log policy).
+        ``value`` for any other collection."""
+        key_name, value_name, coll_node, body, cond = self._for_parts(node)
+        if any(isinstance(t, Token) and t.type == "ELLIPSIS" for t in node.children) or len(body) != 1:
+            return value
+        coll = self.ev(coll_node, scope)
+        try:
+            raw = self.ev_raw(coll_node, scope)
+        except (EvalError, _Unsupported):
+            return value
+        items = raw.splat_items() if isinstance(raw, Proxy) else None
+        if items is None or not isinstance(coll, list) or len(items) != len(coll):
+            return value
+        out: list[Any] = []
+        for i, item in enumerate(items):
+            names = {value_name: item}
+            if key_name:
+                names[key_name] = i
+            inner = scope.bind(names)
+            if cond is not None:
+                keep = self.ev(cond, inner)
+                if keep is UNKNOWN:
+                    return value
+                if not to_bool(keep):
+                    continue
+            out.append(self.partial_struct(body[0], inner, False, depth))
+        return out
 
     def _struct_for_object(self, node: Tree, scope: Scope, depth: int) -> Any:
         key_name, value_name, coll_node, body, cond = self._for_parts(node)
