@@ -352,8 +352,28 @@ def principals_of(model: Model, att: Resource, path: str, rtype: str, single: bo
     return out
 
 
-def _policy_resource_statements(model: Model, pol: Resource) -> tuple[Any, str]:
+def _managed_name_of_partial_arn(form: Any) -> str | None:
+    """The name of the AWS-managed policy a partly known ARN names whatever its partition
+    (``"arn:${partition}:iam::aws:policy/Name"``), else None."""
+    if PartialString is not None and isinstance(form, PartialString) and form.parts \
+            and isinstance(form.parts[-1], str):
+        m = re.match(r"^:iam::aws:policy/(?:.*/)?([^/]+)$", form.parts[-1])
+        if m and len(form.parts) == 3 and form.parts[0] == "arn:":
+            return m.group(1)
+    return None
+
+
+def _policy_resource_statements(model: Model, pol: Resource) -> tuple[Any, str, tuple | None]:
+    """(statements, why unknown, where they are read from) of an aws_iam_policy resource or data source.
+
+    ``where`` is ``(pol, "policy")``, or None when the statements come from the table of AWS-managed
+    policies (a ``data "aws_iam_policy"`` naming one: its ``policy`` is read from AWS, not written here).
+    """
     stmts = policy_statements(model, pol, "policy")
+    if stmts is None and pol.mode == "data":
+        # data "aws_iam_policy": the document is read from AWS (never written in the configuration), so an
+        # absent ``policy`` is one not read yet, not an empty policy
+        stmts = UNKNOWN
     if stmts is UNKNOWN:
         if pol.mode == "data":
             for attr in ("arn", "name"):
@@ -361,9 +381,13 @@ def _policy_resource_statements(model: Model, pol: Resource) -> tuple[Any, str]:
                 if isinstance(v, str) and v:
                     found = managed_policy(v) if attr == "arn" else (v, AWS_MANAGED.get(v, UNKNOWN))
                     if found and found[1] is not UNKNOWN:
-                        return found[1], ""
-        return UNKNOWN, f"{pol.address} policy is not known until apply"
-    return stmts or [], ""
+                        return found[1], "", None
+            name = _managed_name_of_partial_arn(model.partial_value(pol, "arn")) \
+                if pol.values.get("arn") is UNKNOWN else None
+            if name is not None and AWS_MANAGED.get(name) is not None:
+                return AWS_MANAGED[name], "", None
+        return UNKNOWN, f"{pol.address} policy is not known until apply", (pol, "policy")
+    return stmts or [], "", (pol, "policy")
 
 
 def policies_from_arn(model: Model, att: Resource, path: str, how: str, value: Any = None) -> list[Attached]:
@@ -378,9 +402,8 @@ def policies_from_arn(model: Model, att: Resource, path: str, how: str, value: A
     if targets:
         definite = len(targets) == 1
         for t in targets:
-            stmts, why = _policy_resource_statements(model, t)
-            out.append(Attached(f"{t.address} ({how})", stmts, att, definite=definite, why=why,
-                                where=(t, "policy")))
+            stmts, why, where = _policy_resource_statements(model, t)
+            out.append(Attached(f"{t.address} ({how})", stmts, att, definite=definite, why=why, where=where))
         return out
     if isinstance(value, str) and value:
         managed = managed_policy(value)
@@ -392,16 +415,12 @@ def policies_from_arn(model: Model, att: Resource, path: str, how: str, value: A
         return [Attached(f"{value} ({how})", UNKNOWN, att,
                          why=f"{path} = {value!r} names a policy not defined in this configuration")]
     form = model.partial_value(att, path) if value is UNKNOWN and path != "__none__" else None
-    if PartialString is not None and isinstance(form, PartialString) and form.parts \
-            and isinstance(form.parts[-1], str):
-        # "arn:${partition}:iam::aws:policy/Name": an AWS-managed policy whatever the partition
-        m = re.match(r"^:iam::aws:policy/(?:.*/)?([^/]+)$", form.parts[-1])
-        if m and len(form.parts) == 3 and form.parts[0] == "arn:":
-            name = m.group(1)
-            stmts = AWS_MANAGED.get(name, UNKNOWN)
-            why = "" if stmts is not UNKNOWN else f"AWS-managed policy {name} is not in auditgate's table of " \
-                                                  "managed policies"
-            return [Attached(f"AWS-managed policy {name} ({how})", stmts, att, why=why)]
+    name = _managed_name_of_partial_arn(form)
+    if name is not None:
+        stmts = AWS_MANAGED.get(name, UNKNOWN)
+        why = "" if stmts is not UNKNOWN else f"AWS-managed policy {name} is not in auditgate's table of " \
+                                              "managed policies"
+        return [Attached(f"AWS-managed policy {name} ({how})", stmts, att, why=why)]
     refs = att.refs_under(path)
     why = (f"{path} refers to {', '.join(refs)} and is not known until apply" if refs
            else f"{path} is not known until apply")
@@ -530,8 +549,8 @@ class IamIndex:
             referenced = [t for a in refs for t in model.instances(a) if t.type == POLICY]
             for t in referenced:
                 self.attached_policies.add(t.address)
-                stmts, why = _policy_resource_statements(model, t)
-                self._add(Attached(f"{t.address} ({how})", stmts, role, why=why, where=(t, "policy")), ROLE, own)
+                stmts, why, where = _policy_resource_statements(model, t)
+                self._add(Attached(f"{t.address} ({how})", stmts, role, why=why, where=where), ROLE, own)
             for arn in items:
                 if isinstance(arn, str) and arn:
                     named = model.with_identity(arn, POLICY)
@@ -539,9 +558,9 @@ class IamIndex:
                         for t in named:
                             if t not in referenced:
                                 self.attached_policies.add(t.address)
-                                stmts, why = _policy_resource_statements(model, t)
+                                stmts, why, where = _policy_resource_statements(model, t)
                                 self._add(Attached(f"{t.address} ({how})", stmts, role, why=why,
-                                                   where=(t, "policy")), ROLE, own)
+                                                   where=where), ROLE, own)
                         continue
                     for p in policies_from_arn(model, role, "__none__", how, value=arn):
                         self._add(p, ROLE, own)

@@ -13,7 +13,7 @@ from ...model import UNKNOWN, PartialString
 from .config import (META_ATTRS, META_BLOCKS, MODULE_META, Attr, Block, Body, ModuleConfig, ResourceConf, VarConf,
                      _block_key)
 from .expand import Expansion, _dedup, _key_suffix
-from .provider_data import data_attr
+from .provider_data import TYPES as PROVIDER_DATA_TYPES, data_attr
 from .providers import providers_map
 from .refs import _DataNS, _LocalNS, _ModuleNS, _PathNS, _ResourceRef, _ResourceTypeNS, _UnknownNS, _VarNS
 from .schema import ConversionError, attribute_type, convert_value, nested_schema
@@ -388,6 +388,10 @@ class ModuleInstance:
                     attr = body.attrs[name]
                     value = self.converted(attr, self.loader.ev.evaluate(attr.expr, self.resource_scope(conf, key)),
                                            conf.schema)
+                    if value is None and conf.mode == "data" and conf.type in PROVIDER_DATA_TYPES:
+                        # data "aws_region" "x" { region = var.region } with a null region: an argument set
+                        # to null is one not set, so the provider's region (AWS provider 6 modules' idiom)
+                        value = data_attr(self, conf, name)
                 elif any(_block_key(b) == name for b in body.blocks if b.type not in META_BLOCKS):
                     values = self.eval_body(body, self.resource_scope(conf, key), "", {}, True, only=name,
                                             schema=conf.schema)

@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from lark import Token, Tree
@@ -90,7 +91,7 @@ class PartialEvaluation:
                 isinstance(t, Token) and t.type == "ELLIPSIS" for t in arg_tree.children)
             if names == ["jsonencode"] and len(args) == 1 and not expand:
                 return _JsonDoc(self._partial(args[0], scope, in_json=True))
-            if names in (["concat"], ["join"]) and not expand:
+            if names in (["concat"], ["join"], ["format"], ["formatlist"]) and not expand:
                 return self.partial_struct(node, scope, as_string=True)
             return UNKNOWN
         if kind == "tuple" and (top or in_json):
@@ -348,10 +349,54 @@ class PartialEvaluation:
                     else:
                         parts.append(Hole())
                 return PartialString(tuple(parts))
+            if names in (["format"], ["formatlist"]) and args and not expand:
+                return self._struct_format(names[0], args, scope, sub)
             return value
         if kind in ("get_attr_expr_term", "index_expr_term"):
             return self._struct_traversal(node, scope, value, as_string, sub)
         return value
+
+    def _struct_format(self, name: str, args: list, scope: Scope, depth: int) -> Any:
+        """``format("arn:%s:iam::aws:policy/X", data.aws_partition.current.partition)`` -> a
+        :class:`PartialString` (``formatlist``: a list of them, one per element of its list
+        arguments).  Only a known format of ``%s`` / ``%%`` verbs; UNKNOWN otherwise."""
+        fmt = self.ev(args[0], scope)
+        if not isinstance(fmt, str):
+            return UNKNOWN
+        pieces = re.split(r"(%[^%a-zA-Z]*[a-zA-Z%])", fmt)
+        verbs = [p for p in pieces[1::2] if p != "%%"]
+        if any(v != "%s" for v in verbs) or len(verbs) != len(args) - 1:
+            return UNKNOWN
+        forms = [self.partial_struct(a, scope, name == "format", depth) for a in args[1:]]
+
+        def render(values: list) -> PartialString:
+            parts: list[Any] = []
+            it = iter(values)
+            for i, piece in enumerate(pieces):
+                if i % 2 == 0:
+                    if piece:
+                        parts.append(piece)
+                elif piece == "%%":
+                    parts.append("%")
+                else:
+                    item = next(it)
+                    if isinstance(item, PartialString):
+                        parts.extend(item.parts)
+                    elif isinstance(item, Hole):
+                        parts.append(item)
+                    elif isinstance(item, (str, int, float)) and not isinstance(item, bool):
+                        parts.append(to_str(item))
+                    else:
+                        parts.append(Hole())
+            return PartialString(tuple(parts))
+
+        if name == "format":
+            return render(forms)
+        lengths = {len(f) for f in forms if isinstance(f, list)}
+        if len(lengths) != 1 or any(isinstance(f, dict) or f is UNKNOWN for f in forms):
+            return UNKNOWN
+        n = lengths.pop()
+        return [render([f[i] if isinstance(f, list) else f for f in forms]) for i in range(n)]
 
     def _struct_for_object(self, node: Tree, scope: Scope, depth: int) -> Any:
         key_name, value_name, coll_node, body, cond = self._for_parts(node)
