@@ -68,11 +68,13 @@ class Finding:
 
 
 def unfollowed_note(model: Model, limit: int = 2) -> str:
-    """``module.trail (cloudposse/cloudtrail/aws: not downloaded)`` for the modules not read."""
+    """``module.trail (cloudposse/cloudtrail/aws: registry module not downloaded)`` for the modules not
+    read: each reason without its parenthesized details (the loader's note has them, and the fix says
+    to run terraform init)."""
     mods = model.unfollowed_modules
-    shown = ", ".join(f"{m.address} ({m.source}: {m.reason})" for m in mods[:limit])
+    shown = ", ".join(f"{m.address} ({m.source}: {m.reason.split(' (', 1)[0]})" for m in mods[:limit])
     more = f" and {len(mods) - limit} more" if len(mods) > limit else ""
-    return f"module{'s' if len(mods) > 1 else ''} {shown}{more}"
+    return f"{shown}{more}"
 
 
 UNFOLLOWED_FIX = ("Run `terraform init` in the root so auditgate can read the downloaded modules "
@@ -120,7 +122,8 @@ class Rule:
             if status != UNKNOWN_STATUS or fix is None:
                 fix = UNFOLLOWED_FIX
             status = UNKNOWN_STATUS
-            message = f"{message}; but {unfollowed_note(absent_in)} was not read and may hold it"
+            verb = "were" if len(absent_in.unfollowed_modules) > 1 else "was"
+            message = f"{message}; but {unfollowed_note(absent_in)} {verb} not read and may hold it"
         if status == PASS:
             doubtful = [r for r in dict.fromkeys(evidence) if isinstance(r, Resource) and r.maybe_absent]
             if doubtful:

@@ -436,6 +436,9 @@ class IdentityLogReaders(_AccessRule):
         who = kind if named else f"{kind} {P.shown_name(subject)}"
         if reads and allowed is False:
             return self.failed(subject, f"{who} is not a log-access role, but {reads[0]}")
+        if maybe and allowed is False:
+            # (why repeats who: "role 'x', which matches no log-access role ...")
+            return self.unknown(subject, f"{who} is not a log-access role, and {maybe[0]}")
         if reads or maybe:
             return self.unknown(subject, f"{who}: {why}; {(reads + maybe)[0]}")
         # resting on no other policy reaching it: a module not read may attach one

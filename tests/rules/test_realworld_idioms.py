@@ -64,7 +64,8 @@ data "aws_iam_policy" "attached" {
 '''
     f = finding(lint_hcl(tmp_path, files, rule="ACC-002"), "ACC-002", "aws_iam_role.app")
     assert f.status == "unknown", f.message
-    assert "data.aws_iam_policy.attached policy is not known until apply" in f.message, f.message
+    assert f.message == ("role 'app-server' is not a log-access role, and data.aws_iam_policy.attached policy is "
+                         "not known until apply"), f.message  # was: "role 'app-server': role 'app-server', which ..."
 
 
 def test_acc002_harmless_managed_policy_through_data_source_passes(tmp_path):
@@ -274,3 +275,145 @@ def test_acc002_format_with_another_verb_stays_unknown(tmp_path):
     files = FORMAT_ATTACH % '"arn:%v:iam::aws:policy/ReadOnlyAccess"'
     f = finding(lint_hcl(tmp_path, files, rule="ACC-002"), "ACC-002", "aws_iam_role.app")
     assert f.status == "unknown", f.message
+
+
+# =============================================================================
+# A module not read, in a finding: one short clause (every cloudposse root: module "this" is the
+# cloudposse/label/null registry module)
+# =============================================================================
+def test_unfollowed_module_clause_is_short(tmp_path):
+    # was: "...; but module module.this (cloudposse/label/null: registry module not downloaded (no
+    # .terraform/modules/modules.json; run terraform init to have it checked)) was not read and may hold it"
+    f = finding(lint_hcl(tmp_path, 'module "this" {\n  source  = "cloudposse/label/null"\n  version = "0.25.0"\n}\n',
+                         rule="FL-001"), "FL-001", "account")
+    assert f.status == "unknown", f.message
+    assert f.message.endswith("; but module.this (cloudposse/label/null: registry module not downloaded) was not "
+                              "read and may hold it"), f.message
+    assert "terraform init" in f.fix and "terraform init" not in f.message, (f.message, f.fix)
+
+
+def test_unfollowed_modules_clause_plural(tmp_path):
+    calls = "".join(f'module "m{i}" {{\n  source = "acme/m{i}/aws"\n}}\n' for i in range(3))
+    f = finding(lint_hcl(tmp_path, calls, rule="FL-001"), "FL-001", "account")
+    assert f.message.endswith("; but module.m0 (acme/m0/aws: registry module not downloaded), module.m1 "
+                              "(acme/m1/aws: registry module not downloaded) and 1 more were not read and may hold "
+                              "it"), f.message
+
+
+# =============================================================================
+# formatlist("%s:*", aws_cloudwatch_log_group.this[*].arn) (terraform-aws-modules/vpc modules/flow-log):
+# one known-shaped ARN per instance of the counted group
+# =============================================================================
+FLOW_SPLAT = '''
+resource "aws_vpc" "this" {
+  cidr_block = "10.0.0.0/16"
+}
+resource "aws_cloudwatch_log_group" "this" {
+  count             = 1
+  name              = "/aws/vpc-flow-log/${aws_vpc.this.id}"
+  retention_in_days = 365
+}
+resource "aws_cloudwatch_log_group" "other" {
+  count             = 1
+  name              = "/aws/other/${aws_vpc.this.id}"
+  retention_in_days = 365
+}
+resource "aws_iam_role" "this" {
+  count       = 1
+  name_prefix = "vpc-flow-log-role-"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "vpc-flow-logs.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+}
+data "aws_iam_policy_document" "this" {
+  count = 1
+  statement {
+    sid       = "CloudWatch"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"]
+    resources = formatlist("%%s:*", aws_cloudwatch_log_group.%s[*].arn)
+  }
+}
+resource "aws_iam_policy" "this" {
+  count  = 1
+  policy = data.aws_iam_policy_document.this[0].json
+}
+resource "aws_iam_role_policy_attachment" "this" {
+  count      = 1
+  role       = aws_iam_role.this[0].name
+  policy_arn = aws_iam_policy.this[0].arn
+}
+resource "aws_flow_log" "this" {
+  count                = 1
+  log_destination_type = "cloud-watch-logs"
+  log_destination      = aws_cloudwatch_log_group.this[0].arn
+  iam_role_arn         = aws_iam_role.this[0].arn
+  traffic_type         = "ALL"
+  vpc_id               = aws_vpc.this.id
+}
+'''
+
+
+def test_dlv004_formatlist_over_splat_of_the_group_passes(tmp_path):
+    # was: UNKNOWN "statement 'CloudWatch' may allow it, but its Resource is not known until apply"
+    f = finding(lint_hcl(tmp_path, FLOW_SPLAT % "this", rule="DLV-004"), "DLV-004", "aws_flow_log.this[0]")
+    assert f.status == "pass", f.message
+    assert "statement 'CloudWatch'" in f.message, f.message
+
+
+def test_dlv004_formatlist_over_splat_of_another_group_fails(tmp_path):
+    f = finding(lint_hcl(tmp_path, FLOW_SPLAT % "other", rule="DLV-004"), "DLV-004", "aws_flow_log.this[0]")
+    assert f.status == "fail", f.message
+    assert "logs:CreateLogStream" in f.message, f.message
+
+
+# =============================================================================
+# .terraform/modules downloaded for another version than the call now asks (the version bumped, terraform
+# init not run again): terraform refuses to plan, so auditgate must not read the stale copy (a HEAD copy of
+# cloudposse/s3-log-storage without the `policy` variable of the pinned 1.4.5 gave a false DLV-001 FAIL)
+# =============================================================================
+import json  # noqa: E402
+
+import pytest  # noqa: E402
+
+from lint_rules.loaders.hcl import load_hcl_dir  # noqa: E402
+from lint_rules.loaders.hcl.sources import version_satisfies  # noqa: E402
+
+
+@pytest.mark.parametrize("version,constraint,expected", [
+    ("1.4.5", "1.4.5", True), ("1.4.5", "= 1.4.5", True), ("1.4.6", "1.4.5", False),
+    ("4.2.0", "~> 4", True), ("5.0.0", "~> 4", True),  # one written segment: only >= 4 binds
+    ("4.9.1", "~> 4.0", True), ("5.0.0", "~> 4.0", False), ("3.9.0", "~> 4.0", False),
+    ("1.0.10", "~> 1.0.4", True), ("1.1.0", "~> 1.0.4", False),
+    ("2.1.0", ">= 1.2, < 3.0", True), ("3.0.0", ">= 1.2, < 3.0", False), ("1.2.0", "!= 1.2.0", False),
+    ("v1.2.3", ">= 1.0", True), ("1.0.0-beta1", ">= 0.9", False), ("1.0.0-beta1", "1.0.0-beta1", True),
+    ("1.2.3", "latest", None), ("main", "1.0", None),
+])
+def test_version_constraints(version, constraint, expected):
+    assert version_satisfies(version, constraint) is expected
+
+
+def _downloaded(root, recorded: str, wanted: str):
+    (root / "main.tf").write_text(f'module "trail" {{\n  source  = "acme/trail/aws"\n  version = "{wanted}"\n}}\n')
+    mod = root / ".terraform" / "modules" / "trail"
+    mod.mkdir(parents=True)
+    (mod / "main.tf").write_text('resource "aws_cloudtrail" "main" {\n  name           = "main"\n'
+                                 '  s3_bucket_name = "acme-trail"\n}\n')
+    (root / ".terraform" / "modules" / "modules.json").write_text(json.dumps({"Modules": [
+        {"Key": "", "Source": "", "Dir": "."},
+        {"Key": "trail", "Source": "registry.terraform.io/acme/trail/aws", "Version": recorded,
+         "Dir": ".terraform/modules/trail"}]}))
+    return load_hcl_dir(root)
+
+
+def test_downloaded_version_meeting_the_constraint_is_read(tmp_path):
+    model = _downloaded(tmp_path, "2.3.0", "~> 2.0")
+    assert model.get("module.trail.aws_cloudtrail.main") is not None and model.unfollowed_modules == []
+
+
+def test_downloaded_version_not_meeting_the_constraint_is_not_read(tmp_path):
+    model = _downloaded(tmp_path, "1.9.0", "~> 2.0")
+    assert model.get("module.trail.aws_cloudtrail.main") is None
+    [u] = model.unfollowed_modules
+    assert u.address == "module.trail"
+    assert u.reason == 'downloaded version 1.9.0 does not meet version = "~> 2.0" (run terraform init)', u.reason

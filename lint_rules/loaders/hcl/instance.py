@@ -528,7 +528,13 @@ class ModuleInstance:
         if exp.kind in ("count", "each") and not exp.keys:
             return (exp, {})  # no instance: nothing to read (terraform plans none)
         key = f"{self.module_key}.{name}" if self.module_key else name
-        found = resolve(source, key, self.config.display_dir, loader.root_dir, loader.manifest)
+        version_attr = call.body.attrs.get("version")
+        try:
+            constraint = loader.const(version_attr.expr) if version_attr is not None else None
+        except EvalError:
+            constraint = None  # (terraform wants a literal string: its own error, not ours to guess)
+        found = resolve(source, key, self.config.display_dir, loader.root_dir, loader.manifest,
+                        constraint if isinstance(constraint, str) else None)
         if found.dir is None:
             loader.unfollowed_module(what, source, found.reason, call.where)
             return (None, {})

@@ -354,7 +354,34 @@ class PartialEvaluation:
             return value
         if kind in ("get_attr_expr_term", "index_expr_term"):
             return self._struct_traversal(node, scope, value, as_string, sub)
+        if kind in ("full_splat_expr_term", "attr_splat_expr_term"):
+            return self._struct_splat(node, scope, value, as_string)
         return value
+
+    def _struct_splat(self, node: Tree, scope: Scope, value: Any, as_string: bool) -> Any:
+        """``aws_cloudwatch_log_group.this[*].arn`` of a counted resource: one hole per instance, naming
+        it (``aws_cloudwatch_log_group.this[0].arn``); ``value`` when not that form."""
+        base_node, splat = kids(node)
+        accessors = kids(splat)
+        if len(accessors) != 1 or accessors[0].data != "get_attr" or not isinstance(value, list):
+            return value
+        attr = name_of(kids(accessors[0])[0])
+        if not as_string and attr not in IDENTITY_ATTRIBUTES:
+            return value
+        base = self.ev_raw(base_node, scope)
+        items = base.splat_items() if isinstance(base, Proxy) else None
+        if items is None or len(items) != len(value):
+            return value
+        out: list[Any] = []
+        for item, known in zip(items, value):
+            address = item.exact_address() if isinstance(item, Proxy) else None
+            if not has_unknown(known):
+                out.append(known)
+            elif address and known is UNKNOWN:
+                out.append(PartialString((Hole((f"{address}.{attr}",)),)))
+            else:
+                out.append(known)
+        return out
 
     def _struct_format(self, name: str, args: list, scope: Scope, depth: int) -> Any:
         """``format("arn:%s:iam::aws:policy/X", data.aws_partition.current.partition)`` -> a

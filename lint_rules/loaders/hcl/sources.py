@@ -123,9 +123,54 @@ def describe_source(source: str) -> str:
     return "remote module"
 
 
+_VERSION = re.compile(r"^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
+_CONSTRAINT = re.compile(r"^\s*(~>|>=|<=|!=|=|>|<)?\s*(\S+)\s*$")
+
+
+def _parse_version(text: str) -> tuple[tuple[int, int, int], int, str] | None:
+    """((major, minor, patch), how many segments were written, pre-release) or None."""
+    m = _VERSION.match(text.strip())
+    if not m:
+        return None
+    written = sum(1 for g in m.groups()[:3] if g is not None)
+    return tuple(int(g or 0) for g in m.groups()[:3]), written, m.group(4) or ""  # type: ignore[return-value]
+
+
+def version_satisfies(version: str, constraint: str) -> bool | None:
+    """Does ``version`` (what terraform init downloaded) meet a module ``version`` constraint
+    (``"~> 4.0"``, ``">= 1.2, < 2.0"``, ``"1.4.5"``), as terraform checks it before planning?
+    None when either cannot be read (then nothing is concluded)."""
+    got = _parse_version(version)
+    if got is None:
+        return None
+    v, _, v_pre = got
+    for part in constraint.split(","):
+        m = _CONSTRAINT.match(part)
+        want = _parse_version(m.group(2)) if m else None
+        if want is None:
+            return None
+        op = m.group(1) or "="
+        c, written, c_pre = want
+        if v_pre or c_pre:
+            # a pre-release matches only a constraint naming exactly it
+            if op != "=" or (v, v_pre) != (c, c_pre):
+                return False
+            continue
+        if op == "=" and v != c or op == "!=" and v == c or op == ">" and not v > c \
+                or op == ">=" and not v >= c or op == "<" and not v < c or op == "<=" and not v <= c:
+            return False
+        if op == "~>":
+            # the last written segment may grow, the ones before it stay: ~> 1.2 is >= 1.2, < 2.0
+            if v < c or (written > 1 and v[:written - 1] != c[:written - 1]):
+                return False
+    return True
+
+
 def resolve(source: str, key: str, parent_dir: str, root_dir: str,
-            manifest: dict[str, ModuleRecord] | None) -> Resolution:
-    """Where the module call ``key`` (``a.b``) with ``source``, made from ``parent_dir``, is read."""
+            manifest: dict[str, ModuleRecord] | None, constraint: str | None = None) -> Resolution:
+    """Where the module call ``key`` (``a.b``) with ``source``, made from ``parent_dir``, is read.
+    ``constraint``: the call's ``version`` argument (a registry module's downloaded version must meet
+    it, or terraform asks for terraform init before planning)."""
     if _is_local_source(source):
         path = os.path.normpath(os.path.join(parent_dir, source))
         if observed.is_dir(path):
@@ -142,6 +187,9 @@ def resolve(source: str, key: str, parent_dir: str, root_dir: str,
     if not same_source(source, record.source):
         return Resolution(None, f'source changed since terraform init (modules.json has "{record.source}"; '
                                 "run terraform init)")
+    if constraint and record.version and version_satisfies(record.version, constraint) is False:
+        return Resolution(None, f'downloaded version {record.version} does not meet version = "{constraint}" '
+                                "(run terraform init)")
     path = os.path.normpath(os.path.join(root_dir, record.dir))
     if not observed.is_dir(path):
         return Resolution(None, f"downloaded directory {record.dir} is missing (run terraform init)")
