@@ -27,7 +27,7 @@ from functools import lru_cache
 import json
 from typing import Any
 
-from ..model import UNKNOWN, Model, PartialString, Resource
+from ..model import UNKNOWN, Hole, Model, PartialString, Resource
 from ._glob import fnmatchcase
 
 POLICY_DOCUMENT = "aws_iam_policy_document"
@@ -343,6 +343,22 @@ def _partial_document_statements(doc: Any) -> list[dict] | Any:
     return out
 
 
+def _copied_policy(model: Model, form: Any) -> list[dict] | Any | None:
+    """``policy = data.aws_iam_policy.X.policy`` (HCL: the partial form is one hole naming that
+    ``policy``): the statements of the policy the data source reads -- an AWS-managed one from the
+    table of managed policies, any other UNKNOWN.  None when ``form`` is no such copy."""
+    if not (isinstance(form, PartialString) and len(form.parts) == 1 and isinstance(form.parts[0], Hole)):
+        return None
+    source = form.parts[0].source
+    if not source.endswith(".policy"):
+        return None
+    target = model.get(source[:-len(".policy")])
+    if target is None or target.type != "aws_iam_policy" or target.mode != "data":
+        return None
+    from ._principals import data_policy_statements  # the table of managed policies lives there
+    return data_policy_statements(model, target)
+
+
 def policy_statements(model: Model, resource: Resource, path: str = "policy") -> list[dict] | Any | None:
     """Normalized statements of the IAM policy in ``resource.<path>``.
 
@@ -356,6 +372,9 @@ def policy_statements(model: Model, resource: Resource, path: str = "policy") ->
     if isinstance(value, str) and value.strip():
         return parse_policy_json(value)
     if value is UNKNOWN:
+        copied = _copied_policy(model, model.partial_value(resource, path))
+        if copied is not None:
+            return copied
         partial = _partial_document_statements(model.partial_value(resource, path))
         if partial is not UNKNOWN:
             return partial

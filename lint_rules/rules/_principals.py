@@ -294,6 +294,8 @@ AWS_MANAGED: dict[str, list[dict]] = {
                                       "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries")],
     "AWSXrayReadOnlyAccess": [_allow("xray:Get*", "xray:BatchGet*", "xray:List*")],
     "AWSSupportAccess": [_allow("support:*")],
+    # summarized: its EC2 network-interface actions as ec2:*
+    "AWSLambdaENIManagementAccess": [_allow("ec2:*")],
 }
 
 _MANAGED_ARN = re.compile(r"^arn:[^:]*:iam::aws:policy/(?:.*/)?([^/]+)$")
@@ -425,6 +427,11 @@ def _policy_resource_statements(model: Model, pol: Resource) -> tuple[Any, str, 
                 return AWS_MANAGED[name], "", None
         return UNKNOWN, f"{pol.address} policy is not known until apply", (pol, "policy")
     return stmts or [], "", (pol, "policy")
+
+
+def data_policy_statements(model: Model, data: Resource) -> list[dict] | Any:
+    """Statements of the policy a ``data "aws_iam_policy"`` reads (UNKNOWN unless an AWS-managed one in the table)."""
+    return _policy_resource_statements(model, data)[0]
 
 
 def policies_from_arn(model: Model, att: Resource, path: str, how: str, value: Any = None) -> list[Attached]:

@@ -69,3 +69,77 @@ def test_acc002_managed_policy_still_not_in_table_stays_unknown(tmp_path):
                 "ACC-002", "aws_iam_role.node")
     assert f.status == "unknown", f.message
     assert "AmazonEKSBlockStoragePolicy is not in auditgate's table" in f.message, f.message
+
+
+# =============================================================================
+# policy = data.aws_iam_policy.X.policy: a copy of an existing policy's document (terraform-aws-modules/lambda
+# copies AWSLambdaENIManagementAccess and AWSXRayDaemonWriteAccess "to attach the same policy to multiple roles")
+# is that policy -- an AWS-managed one is read from the table (was: UNKNOWN "policy is not known until apply")
+# =============================================================================
+COPIED = '''
+data "aws_partition" "current" {}
+resource "aws_iam_role" "lambda" {
+  name = "orders-api"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+}
+data "aws_iam_policy" "tracing" {
+  count = 1
+  arn   = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AWSXRayDaemonWriteAccess"
+}
+resource "aws_iam_policy" "tracing" {
+  count  = 1
+  name   = "orders-api-tracing"
+  policy = data.aws_iam_policy.tracing[0].policy
+}
+resource "aws_iam_role_policy_attachment" "tracing" {
+  count      = 1
+  role       = aws_iam_role.lambda.name
+  policy_arn = aws_iam_policy.tracing[0].arn
+}
+data "aws_iam_policy" "vpc" {
+  %s
+}
+resource "aws_iam_role_policy" "vpc" {
+  name   = "orders-api-vpc"
+  role   = aws_iam_role.lambda.name
+  policy = %s
+}
+'''
+ENI = 'arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AWSLambdaENIManagementAccess"'
+
+
+def test_acc002_copied_managed_policies_pass(tmp_path):
+    files = COPIED % (ENI, "data.aws_iam_policy.vpc.policy")
+    f = finding(lint_hcl(tmp_path, files, rule="ACC-002"), "ACC-002", "aws_iam_role.lambda")
+    assert f.status == "pass", f.message
+
+
+def test_acc002_copied_read_only_access_fails(tmp_path):
+    files = COPIED % ('arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"', "data.aws_iam_policy.vpc.policy")
+    f = finding(lint_hcl(tmp_path, files, rule="ACC-002"), "ACC-002", "aws_iam_role.lambda")
+    assert f.status == "fail", f.message
+    assert "logs:GetLogEvents" in f.message, f.message
+
+
+def test_int002_copied_managed_policies_are_read(tmp_path):
+    files = COPIED % (ENI, "data.aws_iam_policy.vpc.policy")
+    f = finding(lint_hcl(tmp_path, files, rule="INT-002"), "INT-002", "aws_iam_role.lambda")
+    assert f.status == "fail", f.message
+    assert "not known until apply" not in f.message, f.message
+
+
+def test_acc002_copied_customer_policy_stays_unknown(tmp_path):
+    # a policy looked up by name: its document is in AWS, not here
+    files = COPIED % ('name = "team-custom"', "data.aws_iam_policy.vpc.policy")
+    f = finding(lint_hcl(tmp_path, files, rule="ACC-002"), "ACC-002", "aws_iam_role.lambda")
+    assert f.status == "unknown", f.message
+
+
+def test_acc002_edited_copy_stays_unknown(tmp_path):
+    # only the copy as it is: a document rewritten by a function is not guessed
+    files = COPIED % (ENI, 'replace(data.aws_iam_policy.vpc.policy, "ec2:", "logs:")')
+    f = finding(lint_hcl(tmp_path, files, rule="ACC-002"), "ACC-002", "aws_iam_role.lambda")
+    assert f.status == "unknown", f.message

@@ -28,9 +28,15 @@ class _JsonDoc:
         self.value = value
 
 
+#: The source of a hole that is the whole document a ``data "aws_iam_policy"`` reads (``policy = data.aws_iam_policy.X.policy``)
+COPIED_POLICY = re.compile(r"^(?:.*\.)?data\.aws_iam_policy\.[\w-]+(?:\[[^\]]*\])?\.policy$")
+
+
 def _informative(value: Any) -> bool:
     """Does a partial form say anything that UNKNOWN (or the value itself) does not?"""
     if isinstance(value, PartialString):
+        if len(value.parts) == 1 and isinstance(value.parts[0], Hole) and COPIED_POLICY.match(value.parts[0].source):
+            return True  # the document of a data "aws_iam_policy", as it is
         # a string without holes would have been known: something is off, say nothing
         return bool(value.holes) and any(isinstance(p, str) or p.refs for p in value.parts)
     if isinstance(value, list):
@@ -204,7 +210,7 @@ class PartialEvaluation:
             return None
         attr = name_of(kids(accessor)[0])
         if not any_attr and attr not in IDENTITY_ATTRIBUTES:
-            return None
+            return self._copied_policy(base_node, scope) if attr == "policy" else None
         base = self._instance_proxy(base_node, scope)
         address = base.exact_address() if isinstance(base, Proxy) else None
         if address:
@@ -212,6 +218,17 @@ class PartialEvaluation:
         data = base.data_address() if isinstance(base, Proxy) and any_attr else None
         if data:
             return PartialString((Hole(source=f"{data}.{attr}"),))
+        return None
+
+    def _copied_policy(self, base_node: Tree, scope: Scope) -> PartialString | None:
+        """``data.aws_iam_policy.X.policy`` as it is -- a copy of an existing policy's document
+        (terraform-aws-modules/lambda copies AWS-managed ones) -> a hole naming that data source's
+        ``policy``, so the rules can read the policy it names (:data:`COPIED_POLICY`)."""
+        base = self._instance_proxy(base_node, scope)
+        conf = getattr(base, "conf", None)
+        data = base.data_address() if isinstance(base, Proxy) else None
+        if data and conf is not None and conf.type == "aws_iam_policy":
+            return PartialString((Hole(source=f"{data}.policy"),))
         return None
 
     def _instance_proxy(self, node: Tree, scope: Scope, depth: int = 0) -> Any:
