@@ -368,7 +368,8 @@ resource "aws_iam_role_policy_attachment" "ci" {
                                     + "; ".join(doubts))
         note = f" ({delete.not_counted[0]})" if delete.not_counted else ""
         if service is True:
-            return FAIL, (f"role {shown}, a service role of {', '.join(trusted.services())}, has no attached policy "
+            services = ", ".join(trusted.services()) or "a service named only after apply"
+            return FAIL, (f"role {shown}, a service role of {services}, has no attached policy "
                           f"or SCP denying {DELETE_TRAIL}{note}: whatever acts through it (the service, or code on "
                           "an instance, in a function or task) could delete the trail; only service-linked roles "
                           "are exempt")

@@ -143,3 +143,32 @@ def test_acc002_edited_copy_stays_unknown(tmp_path):
     files = COPIED % (ENI, 'replace(data.aws_iam_policy.vpc.policy, "ec2:", "logs:")')
     f = finding(lint_hcl(tmp_path, files, rule="ACC-002"), "ACC-002", "aws_iam_role.lambda")
     assert f.status == "unknown", f.message
+
+
+# =============================================================================
+# A service principal named through data "aws_service_principal" (terraform-aws-modules/eks capability module):
+# the message names no empty service (was: "role 'x', a service role of , has no attached policy ...")
+# =============================================================================
+def test_int002_service_role_of_a_service_named_after_apply(tmp_path):
+    files = '''
+data "aws_service_principal" "eks" {
+  service_name = "capabilities.eks"
+}
+data "aws_iam_policy_document" "assume" {
+  statement {
+    actions = ["sts:AssumeRole", "sts:TagSession"]
+    principals {
+      type        = "Service"
+      identifiers = [data.aws_service_principal.eks.name]
+    }
+  }
+}
+resource "aws_iam_role" "capability" {
+  name               = "eks-capability"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+}
+'''
+    f = finding(lint_hcl(tmp_path, files, rule="INT-002"), "INT-002", "aws_iam_role.capability")
+    assert f.status == "fail", f.message
+    assert f.message.startswith("role 'eks-capability', a service role of a service named only after apply, has no "
+                                "attached policy"), f.message
