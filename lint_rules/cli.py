@@ -12,6 +12,7 @@ the defaults: flags win.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -146,6 +147,20 @@ def _parse_vars(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def cmd_check(args: argparse.Namespace, paths: Sequence[str] | None = None, config: Config | None = None) -> int:
+    # A check keeps what it allocates until it ends (the input, the model, the findings, the report):
+    # the cyclic garbage collector would only walk it again and again and free nothing (a tenth of a
+    # 50,000-resource plan's time, a fifth of the baseline roots'; the peak memory is the same without
+    # it).  Reference counting still frees what is dropped.  Off for the check, back on after.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _check(args, paths, config)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _check(args: argparse.Namespace, paths: Sequence[str] | None, config: Config | None) -> int:
     if getattr(args, "no_cache", False):
         from . import cache
 

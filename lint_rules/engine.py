@@ -246,11 +246,12 @@ def evaluate(model: Model, policy: "Policy", rules: Iterable[Rule] | None = None
     exceptions = list(model.suppressions) + _suppressions.from_policy(policy)
     _suppressions.check_rule_ids(exceptions, {r.id.upper() for r in all_rules()})
     today = today or _suppressions.today_utc()
-    # The model is read-only while rules run: keep the cyclic garbage collector from walking it again
-    # and again (rules allocate many small objects; a large model made each collection slow).
-    frozen = gc.isenabled()
-    if frozen:
-        gc.freeze()
+    # The model is read-only while rules run, and what the rules allocate is either kept (findings,
+    # memos) or freed by reference counting: the cyclic garbage collector would only walk it again
+    # and again and find nothing (full collections were 2 s of a 50,000-resource plan's 12 s, the
+    # peak memory is the same without them).  Off while rules run, back on after.
+    enabled = gc.isenabled()
+    gc.disable()
     try:
         report = Report(source=model.source, model=model, rules=[r.id for r in chosen])
         for rule in chosen:
@@ -262,8 +263,8 @@ def evaluate(model: Model, policy: "Policy", rules: Iterable[Rule] | None = None
                 finding.source = model.source
                 report.findings.append(_suppressions.apply(finding, exceptions, today))
     finally:
-        if frozen:
-            gc.unfreeze()
+        if enabled:
+            gc.enable()
     if model.sensitive_values:
         _mask(report.findings, frozenset(model.sensitive_values))
     return report
