@@ -14,6 +14,7 @@ import pytest
 import lint_rules.runcache as runcache
 from lint_rules.cli import main
 from lint_rules.engine import PASS, Rule, evaluate
+from lint_rules.loaders import load_path
 from lint_rules.model import Model, Resource
 from lint_rules.policy import load_policy
 
@@ -91,4 +92,16 @@ def test_check_restores_the_collector_after_bad_input(collector_on, tmp_path):
     bad = tmp_path / "plan.json"
     bad.write_text("{not json")
     assert main(["check", str(bad)]) == 2
+    assert gc.isenabled()
+
+
+def test_loading_a_plan_restores_the_collector(collector_on, tmp_path):
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(PlanBuilder().build()))
+    load_path(str(plan))
+    assert gc.isenabled()
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format_version": "1.2"')
+    with pytest.raises(Exception):
+        load_path(str(bad))
     assert gc.isenabled()

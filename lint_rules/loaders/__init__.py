@@ -13,12 +13,11 @@ saying what and where.
 """
 from __future__ import annotations
 
-import gc
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from ..collector import collector_paused
 from ..errors import InputError
 from ..model import Model
 
@@ -139,29 +138,10 @@ def _load(path: str, *, stdin_text: str | None, var_files: Sequence[str],
     return model
 
 
-@contextmanager
-def _no_cyclic_gc():
-    """Reading a plan allocates millions of objects that all stay alive (the document, then the
-    model): the cyclic garbage collector would walk them again and again and find nothing (40%
-    of the load time of a 5,000-resource plan).  Off while loading; reference counting still
-    frees what is dropped."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            # What the load kept is long-lived: move it to the oldest generation (freeze then unfreeze,
-            # O(1)), or the first young collection after the load would walk all of it.
-            gc.freeze()
-            gc.unfreeze()
-            gc.enable()
-
-
 def _load_plan(text: list[str], where: str, source_dir: str | None, find_source: bool) -> Model:
     """``text``: a one-item list holding the plan's text, emptied once it is parsed (a large plan's
     text is not kept alive next to its parsed document)."""
-    with _no_cyclic_gc():
+    with collector_paused(promote=True):  # the plan and its model: all kept (lint_rules.collector)
         return _load_plan_text(text, where, source_dir, find_source)
 
 
