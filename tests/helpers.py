@@ -45,6 +45,13 @@ def _evaluate(model, rule, policy) -> Report:
     return evaluate(model, policy or POLICY, rules=rules)
 
 
+def finding(report: Report, rule: str, address: str):
+    """The one finding of ``rule`` on ``address`` (the test fails, listing every finding, otherwise)."""
+    found = [f for f in report.findings if f.rule_id == rule and f.resource == address]
+    assert len(found) == 1, [(f.rule_id, f.resource, f.status, f.message) for f in report.findings]
+    return found[0]
+
+
 def verdicts(report: Report, rule: str | None = None) -> dict[str, str]:
     """{resource address: status} for one rule (all rules when None)."""
     return {f.resource: f.status for f in report.findings if rule is None or f.rule_id == rule}

@@ -12,16 +12,10 @@ import json
 
 import pytest
 
-from ..helpers import lint_hcl, lint_plan
+from ..helpers import finding, lint_hcl, lint_plan
 from ..planbuilder import PlanBuilder
 
 ACCOUNT = "111122223333"
-
-
-def finding(report, rule: str, address: str):
-    found = [f for f in report.findings if f.rule_id == rule and f.resource == address]
-    assert len(found) == 1, [(f.rule_id, f.resource, f.status, f.message) for f in report.findings]
-    return found[0]
 
 
 def check(tmp_path, files, rule, address, status, *needles):

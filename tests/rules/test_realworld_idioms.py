@@ -6,13 +6,7 @@ file itself): cloudposse/terraform-aws-config attaches AWS_ConfigRole to the rec
 """
 from __future__ import annotations
 
-from ..helpers import lint_hcl
-
-
-def finding(report, rule: str, address: str):
-    found = [f for f in report.findings if f.rule_id == rule and f.resource == address]
-    assert len(found) == 1, [(f.rule_id, f.resource, f.status, f.message) for f in report.findings]
-    return found[0]
+from ..helpers import finding, lint_hcl
 
 
 # =============================================================================
