@@ -315,8 +315,20 @@ class PolicyDocumentForms:
             return UNKNOWN  # terraform: an error
         else:
             rep = to_str(rep)
-        return replace_form(form, search, rep, lambda hole: self._hole_alphabet(hole, scope),
-                            lambda hole: self._hole_paste_safe(hole, scope))
+        alphabets: dict[Hole, Any] = {}
+        safe: dict[Hole, bool] = {}
+
+        def alphabet(hole: Hole) -> frozenset | None:
+            if hole not in alphabets:
+                alphabets[hole] = self._hole_alphabet(hole, scope)
+            return alphabets[hole]
+
+        def paste_safe(hole: Hole) -> bool:
+            if hole not in safe:
+                safe[hole] = self._hole_paste_safe(hole, scope)
+            return safe[hole]
+
+        return replace_form(form, search, rep, alphabet, paste_safe)
 
     def _document_source(self, node: Tree, scope: Any, depth: int) -> Any:
         """The document form of an expression whose value is a policy document's JSON text, else UNKNOWN."""
