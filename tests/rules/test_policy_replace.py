@@ -297,3 +297,12 @@ def test_a_replacement_that_could_break_the_json_is_unknown_where_it_lands():
     assert replace_form(form, "_S3_BUCKET_ARN_", 'a"b', alphabet) is UNKNOWN
     # nowhere to land: the document stands
     assert replace_form(form, "_AWS_ACCOUNT_ID_", PartialString((Hole(),)), alphabet) == form
+
+
+def test_an_unknown_piece_is_searched_as_its_json_text():
+    # a piece made only of "<" is written \u003c: "u003c" may match in it
+    lt = Hole(source="lt")
+    form = doc({"Effect": "Allow", "Resource": [PartialString(("a", lt))]})
+    out = replace_form(form, "u003c", "x", lambda h: frozenset("<") if h == lt else None)
+    assert out["Statement"][0]["Resource"] == [UNKNOWN]
+    assert replace_form(form, "_S3_BUCKET_ID_", "x", lambda h: frozenset("<") if h == lt else None) == form

@@ -108,6 +108,8 @@ def _hole_may_match(parts: list, search: str, alphabet: Callable[[Hole], frozens
     for part in parts:
         if isinstance(part, Hole):
             chars = alphabet(part)
+            if chars is not None:  # as the JSON text has them (``<`` is ``\u003c``)
+                chars = frozenset("".join(json_text(c) for c in chars))
             out: set[tuple[int, bool]] = set()
             for j, h in states:
                 out.add((j, h or j > 0))  # an empty piece: a partial match runs across it
@@ -115,7 +117,7 @@ def _hole_may_match(parts: list, search: str, alphabet: Callable[[Hole], frozens
                 while k < m and (chars is None or search[k] in chars):
                     k += 1
                     out.add((k, True))
-                # a match may also start inside the piece: any prefix of search made of its characters
+            # a match may also start inside the piece: any prefix of search made of its characters
             k = 0
             while k < m and (chars is None or search[k] in chars):
                 k += 1
