@@ -205,3 +205,139 @@ def test_yamldecode_errors_as_terraform_does():
     for bad in ["", "a: b\n---\nc: d", "{null: c}", "a: .nan", "a: &a [*a]", nested]:
         with pytest.raises(EvalError):
             _yamldecode(bad)
+
+
+# =============================================================================
+# An optional attribute a module caller leaves out (plus3it/tardigrade-vpc-flow-log: `var.flow_log =
+# object({ vpc_id = optional(string), deliver_cross_account_role = optional(string), ... })`) is null and refers
+# to nothing -- not to everything the caller's object was computed from (was: a transit-gateway flow log
+# "vpc_id refers to random_string.this, aws_ec2_transit_gateway.this" (FL-001 UNKNOWN), "deliver_cross_account_role
+# is set" (DLV-004 UNKNOWN) and its log group's unset kms_key_id "refers to random_string.this" (DLV-005 UNKNOWN)).
+# =============================================================================
+FLOW_MODULE = '''
+variable "flow_log" {
+  type = object({
+    name                       = string
+    log_destination_type       = string
+    vpc_id                     = optional(string)
+    transit_gateway_id         = optional(string)
+    deliver_cross_account_role = optional(string)
+    iam_role_arn               = optional(string)
+    traffic_type               = optional(string, "ALL")
+    cloudwatch_log_group = optional(object({
+      kms_key_id        = optional(string)
+      retention_in_days = optional(number, 400)
+    }), {})
+  })
+}
+resource "aws_cloudwatch_log_group" "this" {
+  name              = "/aws/vendedlogs/flow-log/${var.flow_log.name}"
+  kms_key_id        = var.flow_log.cloudwatch_log_group.kms_key_id
+  retention_in_days = var.flow_log.cloudwatch_log_group.retention_in_days
+}
+resource "aws_flow_log" "this" {
+  vpc_id                     = var.flow_log.vpc_id
+  transit_gateway_id         = var.flow_log.transit_gateway_id
+  deliver_cross_account_role = var.flow_log.deliver_cross_account_role
+  iam_role_arn               = var.flow_log.iam_role_arn
+  log_destination_type       = var.flow_log.log_destination_type
+  log_destination            = aws_cloudwatch_log_group.this.arn
+  traffic_type               = var.flow_log.traffic_type
+}
+'''
+FLOW_ROOT = '''
+resource "random_string" "id" {
+  length  = 6
+  special = false
+}
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+resource "aws_ec2_transit_gateway" "hub" {
+  description = "hub-${random_string.id.result}"
+}
+module "%s" {
+  source = "./flow"
+  flow_log = {
+    name                 = "%s-${random_string.id.result}"
+    log_destination_type = "cloud-watch-logs"
+    %s
+  }
+}
+'''
+
+
+def _flow_root(tmp_path, name, source):
+    return {"main.tf": FLOW_ROOT % (name, name, source), "flow/main.tf": FLOW_MODULE}
+
+
+def test_optional_attributes_left_out_refer_to_nothing(tmp_path):
+    _write(tmp_path, _flow_root(tmp_path, "tgw", "transit_gateway_id = aws_ec2_transit_gateway.hub.id"))
+    model = load_hcl_dir(tmp_path)
+    flow = next(r for r in model.resources if r.address == "module.tgw.aws_flow_log.this")
+    assert flow.values["vpc_id"] is None and flow.refs_at("vpc_id") == (), flow.refs
+    assert flow.refs_under("deliver_cross_account_role") == (), flow.refs
+    assert flow.refs_at("transit_gateway_id") == ("aws_ec2_transit_gateway.hub",)
+    group = next(r for r in model.resources if r.address == "module.tgw.aws_cloudwatch_log_group.this")
+    assert group.refs_at("kms_key_id") == (), group.refs
+    assert group.values["retention_in_days"] == 400
+
+
+def test_transit_gateway_flow_log_is_not_taken_for_an_unknown_vpc_flow_log(tmp_path):
+    report = lint_hcl(tmp_path, _flow_root(tmp_path, "tgw", "transit_gateway_id = aws_ec2_transit_gateway.hub.id"))
+    fl1 = finding(report, "FL-001", "aws_vpc.main")
+    assert fl1.status == "fail", fl1.message  # the VPC has no flow log: the transit gateway's does not cover it
+    assert not [f for f in report.findings if f.rule_id == "FL-001" and f.resource.startswith("module.tgw")]
+    dlv5 = [f for f in report.findings if f.rule_id == "DLV-005"]
+    assert not any("refers to" in f.message for f in dlv5), [f.message for f in dlv5]
+
+
+def test_vpc_flow_log_through_the_object_variable_is_delivered_without_a_cross_account_role(tmp_path):
+    report = lint_hcl(tmp_path, _flow_root(tmp_path, "vpc", "vpc_id = aws_vpc.main.id"))
+    assert finding(report, "FL-001", "aws_vpc.main").status == "pass"
+    dlv4 = finding(report, "DLV-004", "module.vpc.aws_flow_log.this")
+    assert "deliver_cross_account_role" not in dlv4.message, dlv4.message
+
+
+# =============================================================================
+# kms_key_id = join("", aws_kms_key.k[*].arn) over a key of count 0 (clouddrove/cloudtrail with kms_enabled =
+# false) is "" -- unset -- however it is written: ENC-001 fails it, and DLV-005 has no key policy to ask about
+# (was: UNKNOWN "kms_key_id refers to aws_kms_key.cloudtrail, which is not a KMS key of this configuration").
+# =============================================================================
+JOINED_KEY = '''
+variable "kms_enabled" {
+  type    = bool
+  default = false
+}
+resource "aws_kms_key" "cloudtrail" {
+  count               = var.kms_enabled ? 1 : 0
+  enable_key_rotation = true
+}
+resource "aws_cloudwatch_log_group" "cloudtrail" {
+  name              = "/aws/cloudtrail/main"
+  retention_in_days = 365
+  kms_key_id        = join("", aws_kms_key.cloudtrail[*].arn)
+}
+'''
+
+
+def test_dlv005_key_joined_from_no_key_is_unset(tmp_path):
+    report = lint_hcl(tmp_path, JOINED_KEY)
+    assert finding(report, "ENC-001", "aws_cloudwatch_log_group.cloudtrail").status == "fail"
+    dlv5 = [f for f in report.findings if f.rule_id == "DLV-005" and f.resource == "aws_cloudwatch_log_group.cloudtrail"]
+    assert all(f.status != "unknown" for f in dlv5), [(f.status, f.message) for f in dlv5]
+
+
+def test_dlv004_cross_account_role_joined_from_no_role_is_unset(tmp_path):
+    files = _flow_root(tmp_path, "vpc", "vpc_id = aws_vpc.main.id")
+    files["flow/main.tf"] = files["flow/main.tf"].replace(
+        "deliver_cross_account_role = var.flow_log.deliver_cross_account_role",
+        'deliver_cross_account_role = join("", aws_iam_role.cross[*].arn)') + '''
+resource "aws_iam_role" "cross" {
+  count              = 0
+  name               = "flow-log-cross-account"
+  assume_role_policy = "{}"
+}
+'''
+    dlv4 = finding(lint_hcl(tmp_path, files, rule="DLV-004"), "DLV-004", "module.vpc.aws_flow_log.this")
+    assert "deliver_cross_account_role" not in dlv4.message, dlv4.message
