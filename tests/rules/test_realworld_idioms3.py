@@ -341,3 +341,43 @@ resource "aws_iam_role" "cross" {
 '''
     dlv4 = finding(lint_hcl(tmp_path, files, rule="DLV-004"), "DLV-004", "module.vpc.aws_flow_log.this")
     assert "deliver_cross_account_role" not in dlv4.message, dlv4.message
+
+
+# =============================================================================
+# An operator that starts a line inside parentheses (lacework/cloudtrail: `create_kms_key = (\n (a ? b : c)\n
+# || (d ? e : f)\n ) ? 1 : 0`): HCL ignores newlines inside parentheses, so terraform knows the count (was:
+# "count is not known statically; checked as a single instance", the key taken as maybe absent).
+# =============================================================================
+MULTILINE_OR = '''
+variable "use_existing_key" {
+  type    = bool
+  default = %s
+}
+variable "key_arn" {
+  type    = string
+  default = "%s"
+}
+locals {
+  create_kms_key = (
+    (!var.use_existing_key ? length(var.key_arn) == 0 : false)
+    || (var.use_existing_key ? length(var.key_arn) == 0 : false)
+  ) ? 1 : 0
+}
+resource "aws_kms_key" "trail" {
+  count               = local.create_kms_key
+  enable_key_rotation = true
+}
+'''
+
+
+def test_operator_at_the_start_of_a_line_inside_parentheses(tmp_path):
+    _write(tmp_path, {"main.tf": MULTILINE_OR % ("false", "")})
+    model = load_hcl_dir(tmp_path)
+    assert [r.address for r in model.resources if r.type == "aws_kms_key"] == ["aws_kms_key.trail[0]"]
+    assert not any("statically" in str(d) for d in model.diagnostics), model.diagnostics
+
+
+def test_operator_at_the_start_of_a_line_inside_parentheses_false(tmp_path):
+    _write(tmp_path, {"main.tf": MULTILINE_OR % ("true", "arn:aws:kms:us-east-1:111111111111:key/1234")})
+    model = load_hcl_dir(tmp_path)
+    assert [r.address for r in model.resources if r.type == "aws_kms_key"] == []
