@@ -12,12 +12,18 @@ never read a half-written entry; each entry carries a SHA-256 of its payload, an
 match (a corrupt or truncated file) is removed and treated as a miss.  Nothing is ever required
 from the cache: when it cannot be read or written, auditgate computes and carries on.
 
+Entries are pickles, and unpickling runs code: the directory must be this user's alone.  auditgate
+creates it readable by its owner only (0700), and uses an existing one only when the current user
+owns it and neither its group nor others may write to it (as ssh judges ``~/.ssh``); otherwise it
+says so once on standard error and runs without the disk cache.
+
 Off with ``auditgate check --no-cache``, ``AUDITGATE_NO_CACHE=1``, or :func:`disable`.
 """
 from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +33,7 @@ _MAGIC = b"auditgate-cache-1\n"
 _enabled: bool | None = None  # None: decided by the environment
 _memory: dict[tuple[str, str], bytes] = {}  # this process's entries (also when the disk cache is off)
 _shared: dict[tuple[str, str], Any] = {}  # values handed out as they are (load(..., share=True))
+_private: dict[str, bool] = {}  # cache directory -> whether it is this user's alone (checked once)
 # what a run did, for tests and --verbose diagnostics: {"hit": n, "miss": n, "corrupt": n}
 stats: dict[str, int] = {"hit": 0, "miss": 0, "corrupt": 0, "memory": 0}
 
@@ -49,6 +56,7 @@ def reset() -> None:
     _enabled = None
     _memory.clear()
     _shared.clear()
+    _private.clear()
     for k in stats:
         stats[k] = 0
 
@@ -77,6 +85,39 @@ def digest(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
+def _usable() -> bool:
+    """The disk cache is on and its directory is this user's alone (created so when absent)."""
+    if not enabled():
+        return False
+    root = cache_dir()
+    found = _private.get(str(root))
+    if found is None:
+        problem = _not_private(root)
+        found = _private[str(root)] = problem is None
+        if problem is not None:
+            print(f"auditgate: note: not using the cache directory {root}: {problem}", file=sys.stderr)
+    return found
+
+
+def _not_private(root: Path) -> str | None:
+    """Why ``root`` may not hold entries that are unpickled (None: it may)."""
+    try:
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        st = os.stat(root)  # a symbolic link is judged by what it points to
+    except OSError:
+        return None  # cannot be created or read: every read and write fails quietly, as before
+    if not stat.S_ISDIR(st.st_mode):
+        return "it is not a directory"
+    if os.name == "nt" or not hasattr(os, "geteuid"):
+        return None  # (ACLs, not mode bits: the user's own profile directory)
+    if st.st_uid != os.geteuid():
+        return "it belongs to another user (its entries are pickles, which run code when read)"
+    if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return ("others may write to it (its entries are pickles, which run code when read); "
+                "`chmod go-w` it or choose another with AUDITGATE_CACHE_DIR")
+    return None
+
+
 def _path(kind: str, key: str) -> Path:
     return cache_dir() / kind / key[:2] / f"{key}.pickle"
 
@@ -101,7 +142,7 @@ def _load(kind: str, key: str) -> Any | None:
         import pickle  # noqa: PLC0415 - pickle and tempfile: only when the cache is used (start-up time)
 
         return pickle.loads(data)
-    if not enabled():
+    if not _usable():
         return None
     path = _path(kind, key)
     try:
@@ -150,7 +191,7 @@ def store(kind: str, key: str, value: Any, share: bool = False) -> None:
     except Exception:  # noqa: BLE001 - an unpicklable value is simply not cached
         return
     _memory[(kind, key)] = payload
-    if not enabled():
+    if not _usable():
         return
     path = _path(kind, key)
     tmp = None

@@ -15,19 +15,19 @@ from typing import Iterator
 
 
 @contextmanager
-def collector_paused(promote: bool = False) -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """The collector off inside the block, back on after when it was on.
 
-    ``promote``: what the block allocated is long-lived (a loaded model): move it to the oldest
-    generation (freeze then unfreeze, O(1)) before collecting again, or the first young collection
-    after the block would walk all of it."""
+    What the block allocated is long-lived (a loaded model, a check's findings and memos): it is moved
+    to the oldest generation (freeze then unfreeze, O(1)) before the collector is back on, or the first
+    young collection after the block would walk all of it (0.2 s at the end of a 5,000-resource
+    check, when the process is about to exit)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
-            if promote:
-                gc.freeze()
-                gc.unfreeze()
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()

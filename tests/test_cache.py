@@ -199,3 +199,57 @@ def test_pytest_plugin_no_cache_option(tmp_path):
             del os.environ["AUDITGATE_CACHE_DIR"]
         else:
             os.environ["AUDITGATE_CACHE_DIR"] = old
+
+
+# --- the cache directory must be this user's alone: its entries are pickles, which run code when read
+
+def test_a_new_cache_directory_is_the_owners_alone(tmp_path, cache_dir):
+    verdicts(root(tmp_path))
+    assert entries(cache_dir)
+    assert cache_dir.stat().st_mode & 0o777 == 0o700
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX mode bits")
+def test_a_cache_directory_others_may_write_is_not_used(tmp_path, cache_dir, capsys):
+    d = root(tmp_path)
+    expected = verdicts(d)  # fills the cache
+    assert len(entries(cache_dir)) == 1
+    cache_dir.chmod(0o777)
+    cache.reset()
+    assert verdicts(d) == expected  # computed, not read
+    assert cache.stats["hit"] == 0
+    verdicts(d)
+    err = capsys.readouterr().err
+    assert err.count("not using the cache directory") == 1 and "others may write to it" in err
+    cache.reset()
+    cache_dir.chmod(0o700)
+    assert verdicts(d) == expected and cache.stats["hit"] == 1
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX owners")
+def test_a_cache_directory_of_another_user_is_neither_read_nor_written(tmp_path, cache_dir, monkeypatch, capsys):
+    cache_dir.mkdir(mode=0o700)
+    monkeypatch.setattr(os, "geteuid", lambda: cache_dir.stat().st_uid + 1)
+    verdicts(root(tmp_path))
+    assert entries(cache_dir) == [] and cache.stats["hit"] == cache.stats["miss"] == 0
+    assert "belongs to another user" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX mode bits")
+def test_a_planted_entry_in_a_shared_directory_is_never_unpickled(cache_dir):
+    import pickle
+
+    cache.store("probe", "k" * 64, {"planted": True})  # a valid entry, as anyone could write one
+    cache.reset()
+    assert cache.load("probe", "k" * 64) == {"planted": True}
+    cache_dir.chmod(0o773)
+    cache.reset()
+    monkey = []
+    original = pickle.loads
+    pickle.loads = lambda data: monkey.append(data) or original(data)
+    try:
+        assert cache.load("probe", "k" * 64) is None
+    finally:
+        pickle.loads = original
+        cache_dir.chmod(0o700)
+    assert monkey == []

@@ -141,7 +141,7 @@ def _load(path: str, *, stdin_text: str | None, var_files: Sequence[str],
 def _load_plan(text: list[str], where: str, source_dir: str | None, find_source: bool) -> Model:
     """``text``: a one-item list holding the plan's text, emptied once it is parsed (a large plan's
     text is not kept alive next to its parsed document)."""
-    with collector_paused(promote=True):  # the plan and its model: all kept (lint_rules.collector)
+    with collector_paused():  # the plan and its model: all kept (lint_rules.collector)
         return _load_plan_text(text, where, source_dir, find_source)
 
 
