@@ -112,3 +112,47 @@ def test_cli_reads_every_block_after_a_trailing_space_heredoc(tmp_path):
     assert proc.returncode == 1, proc.stderr  # read whole: the trail fails CT-001
     report = json.loads(proc.stdout)
     assert any(f["resource"] == "aws_cloudtrail.main" and f["status"] == "fail" for f in report["findings"])
+
+
+# -----------------------------------------------------------------------------------------------------
+# Unary operators in a row: python-hcl2's grammar takes one before a term, terraform takes several
+# (``!!var.enabled`` to make a bool of it, ``- -x``); such code was an input error (exit 2).  The values
+# below are what ``terraform plan`` gives for the same expressions as outputs (terraform 1.11).
+# -----------------------------------------------------------------------------------------------------
+NESTED_UNARY = '''
+variable "on" {
+  type    = bool
+  default = true
+}
+variable "days" {
+  type    = map(number)
+  default = { logs = 365 }
+}
+resource "aws_cloudwatch_log_group" "a" {
+  count             = !!var.on ? 1 : 0
+  name              = "app-${!!var.on}-${!!!var.on}"
+  retention_in_days = - -var.days["logs"] * 2
+  skip_destroy      = !!!var.on
+  kms_key_id        = <<-EOT
+    k-${- -var.days.logs}
+  EOT
+}
+'''
+
+
+def test_unary_operators_in_a_row_parse_as_terraform_reads_them(tmp_path):
+    from lint_rules.loaders.hcl import load_hcl_dir
+
+    model = load_hcl_dir(write(tmp_path, NESTED_UNARY))
+    group = model.get("aws_cloudwatch_log_group.a[0]")
+    assert group is not None
+    assert group.values["name"] == "app-true-false"
+    assert group.values["retention_in_days"] == 730  # (-(-365)) * 2: unary binds tighter than *
+    assert group.values["skip_destroy"] is False
+    assert group.values["kms_key_id"] == "k-365\n"
+
+
+def test_unary_operators_in_a_row_leave_real_syntax_errors_as_they_were(tmp_path):
+    # two operators with no operand is still an error, reported as python-hcl2's grammar reports it
+    message = load_error(tmp_path, 'locals {\n  a = !!\n}\n')
+    assert "HCL syntax error" in message and "main.tf:2" in message, message

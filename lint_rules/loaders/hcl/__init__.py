@@ -30,7 +30,8 @@ The package, by concern:
 ``instance``      module instances: variables, locals, outputs, expansions, resource arguments
 ``expand``        count / for_each
 ``refs``          proxies for ``var``/``local``/``module``/``data``/resources
-``evaluator``     the expression evaluator; ``partial`` its partially-known forms
+``evaluator``     the expression evaluator; ``partial`` its partially-known forms; ``policydoc``
+                  ``replace()`` over a policy document's JSON, known in part
 ``template``      string templates and heredocs
 ``funcs``         Terraform's functions, by family
 ``values``        value helpers (conversions, equality, sets, JSON, RefMap)

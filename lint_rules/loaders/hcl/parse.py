@@ -5,6 +5,8 @@ python-hcl2 is imported on the first parse, not with this module: a run whose fi
 the parse cache (lint_rules.cache) never loads it."""
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 
 from lark import Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
@@ -46,11 +48,59 @@ def _describe_token(exc: UnexpectedInput) -> str:
     return f"'{word}'"
 
 
-def _parse_text(text: str, path: str) -> Tree:
+# python-hcl2's grammar takes one unary operator before a term (``unary_op : (MINUS | NOT) expr_term``);
+# terraform's parser takes another one there (hclsyntax's parseExpressionTerm reads the operand of ``!`` /
+# ``-`` as a term, which may itself start with ``!`` / ``-``): ``!!x``, ``- -x``, ``!-x`` are valid code.
+# Text the grammar rejects and that has two operators in a row is parsed again by the same grammar with
+# that one rule widened; text the grammar accepts keeps its own tree, so no valid code changes meaning.
+_UNARY_RULE = "!unary_op : (MINUS | NOT) expr_term"
+_NESTED_UNARY_RULE = "!unary_op : (MINUS | NOT) (expr_term | unary_op)"
+_TWO_OPERATORS = re.compile(r"[!-]\s*[!-]")
+
+
+@lru_cache(maxsize=1)
+def _nested_unary_parser():
+    """python-hcl2's parser with :data:`_NESTED_UNARY_RULE` (built on first need, never cached on disk:
+    a run writes nothing); None when this python-hcl2's grammar does not have the rule it widens."""
+    import hcl2  # noqa: PLC0415
+    from hcl2.postlexer import PostLexer  # noqa: PLC0415
+    from lark import Lark  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    try:
+        grammar = (Path(hcl2.__file__).parent / "hcl2.lark").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    if grammar.count(_UNARY_RULE) != 1:
+        return None
+    return Lark(grammar.replace(_UNARY_RULE, _NESTED_UNARY_RULE), parser="lalr", propagate_positions=True,
+                postlex=PostLexer(), import_paths=[str(Path(hcl2.__file__).parent)])
+
+
+def _parses_to_tree(text: str) -> Tree:
+    """``hcl2.parses_to_tree``, and unary operators in a row as terraform reads them (see above)."""
     import hcl2  # noqa: PLC0415  (see the module docstring)
 
     try:
         return hcl2.parses_to_tree(text)
+    except UnexpectedInput:
+        if not _TWO_OPERATORS.search(text):
+            raise
+        parser = _nested_unary_parser()
+        if parser is None:
+            raise
+        try:
+            widened = parser.parse(text + "\n")  # as hcl2.parses_to_tree: a newline at the end
+        except UnexpectedInput:
+            widened = None
+        if widened is None:
+            raise  # the error of python-hcl2's own grammar
+        return widened
+
+
+def _parse_text(text: str, path: str) -> Tree:
+    try:
+        return _parses_to_tree(text)
     except UnexpectedInput as exc:
         line = getattr(exc, "line", None)
         column = getattr(exc, "column", None)
@@ -66,9 +116,7 @@ def _parse_text(text: str, path: str) -> Tree:
 
 
 def _parse_expression(text: str) -> Tree:
-    import hcl2  # noqa: PLC0415
-
-    tree = hcl2.parses_to_tree(f"__expr = (\n{text}\n)\n")
+    tree = _parses_to_tree(f"__expr = (\n{text}\n)\n")
     body = kids(tree)[0]
     attribute = kids(body)[0]
     return kids(attribute)[-1]

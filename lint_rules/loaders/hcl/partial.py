@@ -11,6 +11,7 @@ from typing import Any
 from lark import Token, Tree
 
 from ...model import IDENTITY_ATTRIBUTES, UNKNOWN, Hole, PartialString
+from .policydoc import PolicyDocumentForms
 from .refs import _ModuleCallRef, _ModuleInstRef
 from .scope import NOTSET, Proxy, Scope
 from .template import TemplateSyntaxError, _template_from_string_tree, heredoc_body, parse_template_text
@@ -27,6 +28,9 @@ class _JsonDoc:
     def __init__(self, value: Any):
         self.value = value
 
+
+#: attributes a bare reference to is a string (where it is not used as text, see _exact_hole)
+_STRING_ATTRS = frozenset(IDENTITY_ATTRIBUTES) | {"account_id", "partition", "region"}
 
 #: The source of a hole that is the whole document a ``data "aws_iam_policy"`` reads (``policy = data.aws_iam_policy.X.policy``)
 COPIED_POLICY = re.compile(r"^(?:.*\.)?data\.aws_iam_policy\.[\w-]+(?:\[[^\]]*\])?\.policy$")
@@ -46,7 +50,7 @@ def _informative(value: Any) -> bool:
     return False
 
 
-class PartialEvaluation:
+class PartialEvaluation(PolicyDocumentForms):
     """The partial-form half of the evaluator (mixed into :class:`~.evaluator.Evaluator`)."""
 
     # --- partially known values -------------------------------------------------
@@ -99,6 +103,11 @@ class PartialEvaluation:
                 return _JsonDoc(self._partial(args[0], scope, in_json=True))
             if names in (["concat"], ["join"], ["format"], ["formatlist"]) and not expand:
                 return self.partial_struct(node, scope, as_string=True)
+            if names == ["replace"] and not expand:
+                # replace(data.aws_iam_policy_document.X.json, "_S3_BUCKET_ARN_", ...): the document
+                # with the replacement applied (terraform-aws-modules/s3-bucket), see .policydoc
+                form = self.partial_replace(args, scope)
+                return _JsonDoc(form) if isinstance(form, dict) else UNKNOWN
             return UNKNOWN
         if kind == "tuple" and (top or in_json):
             return [self._partial(k, scope, in_json=in_json) for k in kids(node)]
@@ -374,6 +383,15 @@ class PartialEvaluation:
                 return PartialString(tuple(parts))
             if names in (["format"], ["formatlist"]) and args and not expand:
                 return self._struct_format(names[0], args, scope, sub)
+            if names == ["try"] and args and not expand:
+                # try(aws_s3_bucket.this[0].id, null) with the first argument unknown and no error: once
+                # known, a reference to an attribute cannot fail, so the value is the attribute's
+                form = self.partial_struct(args[0], scope, True, sub)
+                if isinstance(form, PartialString) and len(form.parts) == 1 and isinstance(form.parts[0], Hole) \
+                        and form.parts[0].determinate and (as_string or all(
+                            ref.rpartition(".")[2] in _STRING_ATTRS
+                            for ref in form.parts[0].refs + ((form.parts[0].source,) if form.parts[0].source else ()))):
+                    return form
             return value
         if kind in ("get_attr_expr_term", "index_expr_term"):
             return self._struct_traversal(node, scope, value, as_string, sub)
