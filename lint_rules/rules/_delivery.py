@@ -266,9 +266,7 @@ def key_target(model: Model, resource: Resource, path: str) -> KeyTarget | None:
         return KeyTarget(problem=Answer(UNKNOWN_STATUS, f"{path} names {data_keys[0].address}, a key read from "
                                                         "outside this configuration: its key policy cannot be read"))
     if value is None or value == "":
-        if resource.refs_under(path):
-            return KeyTarget(problem=Answer(UNKNOWN_STATUS, f"{path} refers to {', '.join(resource.refs_under(path))}, "
-                                                            "which is not a KMS key of this configuration"))
+        # known to be unset, whatever it refers to (join("", aws_kms_key.k[*].arn) over a key of count 0)
         return None
     refs = resource.refs_under(path)
     if refs:
@@ -357,10 +355,7 @@ def role_target(model: Model, resource: Resource, path: str, what: str) -> RoleT
     if len(roles) > 1:
         return RoleTarget(problem=Answer(UNKNOWN_STATUS, f"{path} may name any of {', '.join(r.address for r in roles)}"))
     if value is None or value == "":
-        if resource.refs_under(path):
-            return RoleTarget(problem=Answer(UNKNOWN_STATUS, f"{path} refers to {', '.join(resource.refs_under(path))}, "
-                                                             f"which is not a role of this configuration"))
-        return None
+        return None  # known to be unset, whatever it refers to
     if value is UNKNOWN:
         refs = resource.refs_under(path)
         why = f"refers to {', '.join(refs)}" if refs else "is not known until apply"

@@ -223,7 +223,8 @@ def flow_log_logs(model: Model, flow: Resource) -> Answer | None:
     if not (flow.values.get(path) or flow.refs_under(path)) and (flow.values.get("log_group_name")
                                                                   or flow.refs_under("log_group_name")):
         path = "log_group_name"
-    if flow.values.get("deliver_cross_account_role") or flow.refs_under("deliver_cross_account_role"):
+    cross = flow.values.get("deliver_cross_account_role")
+    if cross is not None and cross != "":  # set, or not known until apply
         return Answer(UNKNOWN_STATUS, "deliver_cross_account_role is set: delivery goes through another "
                                       "account's role, which auditgate does not evaluate")
     fid = flow.values.get("id")

@@ -148,7 +148,8 @@ resource "aws_flow_log" "main" {
         vpcs = _vpcs(model)
         flows = vpc_flow_logs(model)
         if not vpcs and not flows:
-            yield self.absent(model, UNKNOWN_STATUS, ACCOUNT, "no aws_vpc and no aws_flow_log in this "
+            others = " on a VPC (vpc_id)" if model.of_type("aws_flow_log") else ""
+            yield self.absent(model, UNKNOWN_STATUS, ACCOUNT, f"no aws_vpc and no aws_flow_log{others} in this "
                                                               "configuration: cannot confirm flow logs are enabled on all VPCs")
             return
         covers = {f.address: _covered_vpcs(model, f) for f in flows}

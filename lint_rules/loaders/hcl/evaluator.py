@@ -512,7 +512,7 @@ class Evaluator(PartialEvaluation):
     def _e_binary_op(self, node: Tree, scope: Scope) -> Any:
         lhs_node, term = kids(node)
         op_node, rhs_node = kids(term)
-        op = name_of(op_node)
+        op = name_of(op_node).strip()  # "\n    ||": an operator that starts a line inside parentheses
         lhs_raw = self.ev_raw(lhs_node, scope)
         lhs = lhs_raw.value() if isinstance(lhs_raw, Proxy) else lhs_raw
         if op in ("&&", "||"):

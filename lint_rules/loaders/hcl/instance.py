@@ -158,10 +158,10 @@ class ModuleInstance:
 
     def provider_config_of(self, conf: ResourceConf):
         """The ProviderConfig managing ``conf`` in this instance (evaluated once per configuration)."""
-        from .providers import provider_config, resource_provider_local
+        from .providers import own_block, provider_config, resource_provider_local
         local = resource_provider_local(conf)
         inst: ModuleInstance = self
-        while inst.parent is not None and local not in inst.config.providers:
+        while inst.parent is not None and not own_block(inst, local):
             mapping = providers_map(inst.call)
             if mapping is not None and local in mapping:
                 local = mapping[local]

@@ -6,7 +6,11 @@ the default configuration of the provider its type belongs to (``aws`` for ``aws
 a child module that name is resolved through the module call's ``providers = { aws = aws.nhc }``
 map, or -- for a default configuration when the call passes no map -- inherited from the parent,
 up to the root.  A provider block inside a child module (legacy shared modules) is its own
-configuration, keyed ``module.NAME:aws`` as terraform's ``provider_config_key``.
+configuration, keyed ``module.NAME:aws`` as terraform's ``provider_config_key`` -- unless the module
+call passes that name in its ``providers`` map: then the block is a "proxy" (the legacy way, before
+``configuration_aliases``, for a module to declare the aliases it expects: ``provider "aws" { alias =
+"users" }``) and the passed configuration manages the resources (terraform refuses to pass a name
+whose block in the child configures anything, "Cannot override provider configuration").
 """
 from __future__ import annotations
 
@@ -50,10 +54,21 @@ def providers_map(call: Block | None) -> dict[str, str] | None:
     return mapping
 
 
+def own_block(inst: "ModuleInstance", local: str) -> bool:
+    """Whether ``inst`` configures ``local`` itself: it has a provider block of that name, and its
+    module call does not pass that name (a block passed over is a proxy for the passed one)."""
+    if local not in inst.config.providers:
+        return False
+    if inst.parent is None:
+        return True
+    mapping = providers_map(inst.call)
+    return mapping is None or local not in mapping
+
+
 def provider_key(inst: "ModuleInstance", local: str) -> str:
     """The root-level key of the provider configuration ``local`` names inside ``inst``."""
     while inst.parent is not None:
-        if local in inst.config.providers:
+        if own_block(inst, local):
             return f"{_static_path(inst)}:{local}"
         mapping = providers_map(inst.call)
         if mapping is not None and local in mapping:
@@ -114,7 +129,7 @@ def collect(instances: list["ModuleInstance"], used: set[str]) -> dict[str, Prov
     out: dict[str, ProviderConfig] = {}
     for inst in instances:
         for local, block in inst.config.providers.items():
-            if _is_aws(local):
+            if _is_aws(local) and own_block(inst, local):
                 config = provider_config(inst, local, block)
                 out.setdefault(config.key, config)
     root = instances[0] if instances else None

@@ -92,7 +92,12 @@ def convert(value: Any, desc: tuple | None, const: Callable[[Tree], Any]) -> Any
                 out[attr] = convert(const(default), attr_desc, const)
             elif attr in value or optional:
                 out[attr] = None
-        if isinstance(value, RefMap):
-            return RefMap(out, {k: r for k, r in value.key_refs.items() if k in out})
+        # an attribute the value does not have (an optional one: null or its default) refers to nothing:
+        # not to everything the rest of the object was computed from
+        added = [k for k in out if k not in value]
+        if isinstance(value, RefMap) or added:
+            key_refs = {k: r for k, r in value.key_refs.items() if k in out} if isinstance(value, RefMap) else {}
+            key_refs.update((k, ()) for k in added)
+            return RefMap(out, key_refs)
         return out
     return value

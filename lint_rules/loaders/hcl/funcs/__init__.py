@@ -8,7 +8,7 @@ neither table (``timestamp()``, provider-defined functions...) evaluates to UNKN
 """
 from __future__ import annotations
 
-from . import collection, conversion, crypto, encoding, ipnet, numeric, string  # noqa: F401 - they register
+from . import collection, conversion, crypto, encoding, ipnet, numeric, string, yamlcodec  # noqa: F401 - they register
 from .filesystem import CONTEXT_FUNCTIONS
 from .registry import FUNCTIONS, _fn, _need_list, _need_map, _need_str, fn
 from .string import format_string
