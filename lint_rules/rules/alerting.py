@@ -8,7 +8,7 @@
 | ALR-004 | GuardDuty High finding | EventBridge rule matching Security Hub "Findings - Imported" events of GuardDuty HIGH findings → target → SNS → subscription |
 
 Patterns are judged by what they match: metric filter patterns and event patterns are evaluated
-against representative events (``_alarms``), so any spelling that catches the condition passes and
+against representative events (``_sample_events``), so any spelling that catches the condition passes and
 a pattern that misses part of it (only StopLogging, only CRITICAL findings) fails.
 
 The alert column of the policy names the mechanism, and the rules hold to it: an EventBridge rule
