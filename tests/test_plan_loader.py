@@ -11,10 +11,10 @@ import pytest
 
 from lint_rules.errors import InputError
 from lint_rules.loaders import load_path
-from lint_rules.loaders.plan import (FAST_CHECKED_PROPERTIES, VALID_ACTIONS, _fast_config_resource,
-                                     _fast_expressions, _fast_resource_change, _fast_resource_values,
-                                     _skeleton_call, load_plan_document, load_plan_text, parse_address,
-                                     plan_schema)
+from lint_rules.loaders.plan import load_plan_document, load_plan_text, parse_address, plan_schema
+from lint_rules.loaders.plan_schema import (FAST_CHECKED_PROPERTIES, VALID_ACTIONS, _fast_config_resource,
+                                            _fast_expressions, _fast_resource_change, _fast_resource_values,
+                                            _skeleton_call)
 from lint_rules.model import UNKNOWN, Model
 
 from .planbuilder import PlanBuilder

@@ -43,7 +43,7 @@ from typing import Any, Iterable, Sequence
 
 from ..errors import InputError
 from ..model import UNKNOWN, Model, Resource
-from . import plan as _plan
+from . import plan_refs as _plan
 
 __all__ = ["attach_source", "detect_source_dir", "declared_blocks", "plan_root_blocks", "pair_sources"]
 

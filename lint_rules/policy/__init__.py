@@ -14,7 +14,7 @@ from ..errors import InputError
 from ..schema_fast import refusing_on_error
 from ..limits import check_file_size
 
-_HERE = Path(__file__).parent  # the shipped policy and schema (read directly: see loaders.plan._schema_text)
+_HERE = Path(__file__).parent  # the shipped policy and schema (read directly: see loaders.plan_schema._schema_text)
 
 DEFAULT_POLICY = "default.yaml"
 DEFAULT_MAPPING_TAG = "auditgate:role"

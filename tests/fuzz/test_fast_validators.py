@@ -18,7 +18,7 @@ import yaml
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
-from lint_rules.loaders import plan as plan_loader
+from lint_rules.loaders import plan_schema as plan_loader
 from lint_rules import policy as policy_module
 
 from .conftest import PROFILE, SCALE

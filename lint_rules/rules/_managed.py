@@ -1,0 +1,125 @@
+"""AWS-managed policies auditgate knows, by name, summarized as statements; any other is unknown.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..model import UNKNOWN
+
+
+# =============================================================================
+# AWS-managed policies (their effect, summarized as statements)
+# =============================================================================
+def _allow(*actions: str) -> dict:
+    return {"Sid": None, "Effect": "Allow", "Action": list(actions), "NotAction": [], "Resource": ["*"],
+            "NotResource": [], "Principal": None, "NotPrincipal": None, "Condition": {}}
+
+
+_READ_ALL = ("*:Get*", "*:List*", "*:Describe*", "*:BatchGet*", "*:Search*", "*:Lookup*",
+             "logs:FilterLogEvents", "logs:StartQuery", "logs:StopQuery", "logs:TestMetricFilter",
+             "logs:StartLiveTail", "logs:StopLiveTail", "s3:SelectObjectContent")
+_CLOUDWATCH_LOGS_READ = ("logs:Describe*", "logs:Get*", "logs:List*", "logs:StartQuery", "logs:StopQuery",
+                         "logs:TestMetricFilter", "logs:FilterLogEvents", "logs:StartLiveTail",
+                         "logs:StopLiveTail", "cloudwatch:GenerateQuery")
+
+#: The AWS-managed policies auditgate knows, by name: what they allow, summarized.  A policy not in
+#: this table is outside the configuration and unknown.
+AWS_MANAGED: dict[str, list[dict]] = {
+    "AdministratorAccess": [_allow("*")],
+    "PowerUserAccess": [{**_allow(), "Action": [], "NotAction": ["iam:*", "organizations:*", "account:*"]}],
+    "ReadOnlyAccess": [_allow(*_READ_ALL)],
+    "ViewOnlyAccess": [_allow("*:List*", "*:Describe*")],
+    "SecurityAudit": [_allow("*:Describe*", "*:List*", "s3:GetBucket*", "s3:GetAccount*",
+                             "s3:GetEncryptionConfiguration", "s3:GetLifecycleConfiguration",
+                             "cloudtrail:Get*", "cloudtrail:LookupEvents", "iam:Get*", "config:Get*")],
+    "AmazonS3ReadOnlyAccess": [_allow("s3:Get*", "s3:List*", "s3:Describe*", "s3-object-lambda:Get*",
+                                      "s3-object-lambda:List*")],
+    "AmazonS3FullAccess": [_allow("s3:*", "s3-object-lambda:*")],
+    "CloudWatchLogsReadOnlyAccess": [_allow(*_CLOUDWATCH_LOGS_READ)],
+    "CloudWatchLogsFullAccess": [_allow("logs:*", "cloudwatch:GenerateQuery")],
+    "CloudWatchReadOnlyAccess": [_allow("cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*",
+                                        *_CLOUDWATCH_LOGS_READ)],
+    "AWSCloudTrail_ReadOnlyAccess": [_allow("cloudtrail:Get*", "cloudtrail:Describe*", "cloudtrail:List*",
+                                            "cloudtrail:LookupEvents", "s3:ListAllMyBuckets",
+                                            "kms:ListAliases", "lambda:ListFunctions")],
+    "AWSCloudTrail_FullAccess": [_allow("cloudtrail:*", "s3:ListAllMyBuckets", "s3:CreateBucket",
+                                        "s3:PutBucketPolicy", "kms:ListAliases", "sns:ListTopics")],
+    "AmazonSSMManagedInstanceCore": [_allow("ssm:DescribeAssociation", "ssm:Get*", "ssm:ListAssociations",
+                                            "ssm:ListInstanceAssociations", "ssm:PutInventory",
+                                            "ssm:PutComplianceItems", "ssm:PutConfigurePackageResult",
+                                            "ssm:UpdateAssociationStatus", "ssm:UpdateInstanceAssociationStatus",
+                                            "ssm:UpdateInstanceInformation", "ssmmessages:*", "ec2messages:*")],
+    "CloudWatchAgentServerPolicy": [_allow("cloudwatch:PutMetricData", "ec2:DescribeVolumes", "ec2:DescribeTags",
+                                           "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:DescribeLogGroups",
+                                           "logs:CreateLogStream", "logs:CreateLogGroup", "logs:PutRetentionPolicy",
+                                           "xray:PutTraceSegments", "xray:PutTelemetryRecords", "ssm:GetParameter")],
+    "AWSLambdaBasicExecutionRole": [_allow("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents")],
+    "AWSLambdaVPCAccessExecutionRole": [_allow("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",
+                                               "ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces",
+                                               "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface",
+                                               "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses")],
+    "AmazonECSTaskExecutionRolePolicy": [_allow("ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability",
+                                                "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage",
+                                                "logs:CreateLogStream", "logs:PutLogEvents")],
+    "AmazonEC2ContainerRegistryReadOnly": [_allow("ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability",
+                                                  "ecr:GetDownloadUrlForLayer", "ecr:GetRepositoryPolicy",
+                                                  "ecr:DescribeRepositories", "ecr:ListImages",
+                                                  "ecr:DescribeImages", "ecr:BatchGetImage", "ecr:GetLifecyclePolicy",
+                                                  "ecr:GetLifecyclePolicyPreview", "ecr:ListTagsForResource",
+                                                  "ecr:DescribeImageScanFindings")],
+    "AWS_ConfigRole": [_allow("*:Describe*", "*:List*", "*:GetBucket*", "config:Put*", "config:Get*",
+                              "iam:Get*", "s3:GetAccountPublicAccessBlock", "s3:GetEncryptionConfiguration",
+                              "s3:GetLifecycleConfiguration", "s3:GetReplicationConfiguration")],
+    "AWSDenyAll": [{**_allow("*"), "Effect": "Deny"}],
+    # the roles of EKS clusters and nodes, Lambda, ECR, X-Ray and Support that public modules attach
+    # (terraform-aws-modules/eks, /lambda, /iam): none reads a log or touches a trail
+    "AmazonEKSWorkerNodePolicy": [_allow("ec2:DescribeInstances", "ec2:DescribeInstanceTypes",
+                                         "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups",
+                                         "ec2:DescribeSubnets", "ec2:DescribeVolumes",
+                                         "ec2:DescribeVolumesModifications", "ec2:DescribeVpcs",
+                                         "eks:DescribeCluster", "eks-auth:AssumeRoleForPodIdentity")],
+    "AmazonEKS_CNI_Policy": [_allow("ec2:AssignPrivateIpAddresses", "ec2:AssignIpv6Addresses",
+                                    "ec2:AttachNetworkInterface", "ec2:CreateNetworkInterface",
+                                    "ec2:DeleteNetworkInterface", "ec2:DescribeInstances", "ec2:DescribeTags",
+                                    "ec2:DescribeNetworkInterfaces", "ec2:DescribeInstanceTypes",
+                                    "ec2:DescribeSubnets", "ec2:DetachNetworkInterface",
+                                    "ec2:ModifyNetworkInterfaceAttribute", "ec2:UnassignPrivateIpAddresses",
+                                    "ec2:CreateTags")],
+    # summarized: its many EC2 and Elastic Load Balancing actions as ec2:* and elasticloadbalancing:*
+    "AmazonEKSClusterPolicy": [_allow("autoscaling:DescribeAutoScalingGroups", "autoscaling:UpdateAutoScalingGroup",
+                                      "ec2:*", "elasticloadbalancing:*", "iam:CreateServiceLinkedRole",
+                                      "kms:DescribeKey")],
+    "AmazonEKSFargatePodExecutionRolePolicy": [_allow("ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability",
+                                                      "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage")],
+    "AmazonEC2ContainerRegistryPullOnly": [_allow("ecr:GetAuthorizationToken", "ecr:BatchGetImage",
+                                                  "ecr:GetDownloadUrlForLayer", "ecr:BatchImportUpstreamImage")],
+    "AmazonEC2ContainerRegistryPowerUser": [_allow("ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability",
+                                                   "ecr:GetDownloadUrlForLayer", "ecr:GetRepositoryPolicy",
+                                                   "ecr:DescribeRepositories", "ecr:ListImages", "ecr:DescribeImages",
+                                                   "ecr:BatchGetImage", "ecr:GetLifecyclePolicy",
+                                                   "ecr:GetLifecyclePolicyPreview", "ecr:ListTagsForResource",
+                                                   "ecr:DescribeImageScanFindings", "ecr:InitiateLayerUpload",
+                                                   "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage")],
+    "AWSLambdaSQSQueueExecutionRole": [_allow("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
+                                              "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents")],
+    "AWSXRayDaemonWriteAccess": [_allow("xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules",
+                                        "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries")],
+    "AWSXrayWriteOnlyAccess": [_allow("xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules",
+                                      "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries")],
+    "AWSXrayReadOnlyAccess": [_allow("xray:Get*", "xray:BatchGet*", "xray:List*")],
+    "AWSSupportAccess": [_allow("support:*")],
+    # summarized: its EC2 network-interface actions as ec2:*
+    "AWSLambdaENIManagementAccess": [_allow("ec2:*")],
+}
+
+_MANAGED_ARN = re.compile(r"^arn:[^:]*:iam::aws:policy/(?:.*/)?([^/]+)$")
+
+
+def managed_policy(arn: str) -> tuple[str, list[dict] | Any] | None:
+    """(name, statements) of an AWS-managed policy ARN; statements UNKNOWN when not in the table."""
+    m = _MANAGED_ARN.match(arn)
+    if not m:
+        return None
+    name = m.group(1)
+    return name, AWS_MANAGED.get(name, UNKNOWN)
