@@ -14,7 +14,7 @@ from ._delivery import (Encryption, KeyTarget, best, bucket_policies, bucket_tar
                         key_target, log_group_target, no_bucket_policy, prefixed, role_context, role_policies,
                         role_principal, role_target, service_context, sse_headers, trust_policy)
 from ._grants import ABSENT, Answer, Request, may_assume, role_may, service_may, service_principal
-from ._retention import fmt, parse_s3_arn, session_inputs, truthy_flag
+from ._retention import fmt, names_session_key, parse_s3_arn, session_inputs, truthy_flag
 from ._symbolic import (Sym, Text, bucket_arn_text, bucket_name_text, detector_arn_text, facts, is_literal,
                         key_arn_text, literal, log_group_arn_text, provider_of, ref_text, regional_arn, role_arn_text,
                         show, text, trail_arn_text)
@@ -512,6 +512,11 @@ def session_requirements(model: Model, doc: Resource) -> tuple[list, Answer | No
     if key_value not in (None, ""):
         if isinstance(key_value, str):
             needs.append(("key", key_from_value(model, key_value, "kmsKeyId"), None))
+        elif names_session_key(key_value):  # kmsKeyId = aws_kms_key.x.key_id
+            address = key_value.parts[0].refs[0].rpartition(".")[0]
+            keys = [k for k in model.instances(address) if k.type == "aws_kms_key" and k.mode == "managed"]
+            needs.append(("key", KeyTarget(keys[0]) if len(keys) == 1 else KeyTarget(problem=Answer(
+                UNKNOWN_STATUS, f"kmsKeyId refers to {address}, which is not one KMS key of this configuration")), None))
         else:
             needs.append(("key", KeyTarget(problem=Answer(UNKNOWN_STATUS, "kmsKeyId is not known until apply")), None))
     return needs, None

@@ -508,6 +508,16 @@ def _names_destination(value: Any, key: str) -> bool:
     return rtype == SESSION_DESTINATIONS[key][0] and attr in SESSION_DESTINATIONS[key][1]
 
 
+def names_session_key(value: Any) -> bool:
+    """Is ``value`` exactly one ``aws_kms_key``'s ARN / key id (``kmsKeyId = aws_kms_key.ssm.key_id``)?"""
+    if not (isinstance(value, PartialString) and len(value.parts) == 1 and isinstance(value.parts[0], Hole)
+            and len(value.parts[0].refs) == 1):
+        return False
+    address, _, attr = value.parts[0].refs[0].rpartition(".")
+    rtype = strip_index(address).rsplit(".", 2)[-2] if address.count(".") else ""
+    return rtype == "aws_kms_key" and attr in ("arn", "key_id", "id")
+
+
 def _partial_session_inputs(doc: Resource) -> tuple[dict | None, str]:
     """``inputs`` of a ``content = jsonencode({...})`` known only in part (HCL).
 
@@ -515,7 +525,8 @@ def _partial_session_inputs(doc: Resource) -> tuple[dict | None, str]:
     resource of its kind (``aws_s3_bucket.x.bucket``, ``aws_cloudwatch_log_group.x.name``):
     then it is kept as that :class:`PartialString`, which counts as set and resolves through
     the content's references.  Any other unknown destination makes the inputs unknown, as before.
-    Every other input that is not known is UNKNOWN.
+    ``kmsKeyId`` exactly one ``aws_kms_key``'s ARN or key id is kept the same way.  Every other
+    input that is not known is UNKNOWN.
     """
     content = doc.partial.get("content")
     if not isinstance(content, dict):
@@ -532,6 +543,8 @@ def _partial_session_inputs(doc: Resource) -> tuple[dict | None, str]:
             if _holds_unknown(value) and not _names_destination(value, key):
                 return None, f"content inputs.{key} is not known until apply"
             out[key] = value
+        elif key == "kmsKeyId" and names_session_key(value):
+            out[key] = value  # the session key: resolved through the reference (DLV-008)
         else:
             out[key] = UNKNOWN if _holds_unknown(value) else value
     return out, ""

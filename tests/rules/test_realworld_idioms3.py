@@ -381,3 +381,19 @@ def test_operator_at_the_start_of_a_line_inside_parentheses_false(tmp_path):
     _write(tmp_path, {"main.tf": MULTILINE_OR % ("true", "arn:aws:kms:us-east-1:111111111111:key/1234")})
     model = load_hcl_dir(tmp_path)
     assert [r.address for r in model.resources if r.type == "aws_kms_key"] == []
+
+
+# =============================================================================
+# Session Manager preferences with `kmsKeyId = aws_kms_key.ssmkey.key_id` (bridgecrewio/session-manager, the
+# documented idiom): the session key is that key -- DLV-008 checks the instance role may kms:Decrypt with it
+# (was: UNKNOWN "kmsKeyId is not known until apply").
+# =============================================================================
+def test_dlv008_session_key_by_reference(tmp_path):
+    from .test_delivery import LOGGING_POLICY, PROFILE, check, ssm_files
+    with_decrypt = LOGGING_POLICY + '''
+      { Sid = "SessionKey", Effect = "Allow", Action = "kms:Decrypt", Resource = aws_kms_key.sessions.arn },'''
+    for attr in ("key_id", "arn"):
+        check(tmp_path / f"no_decrypt_{attr}", ssm_files(LOGGING_POLICY, kms_key_id=f"aws_kms_key.sessions.{attr}"),
+              "DLV-008", PROFILE, "fail", "kms:Decrypt", "aws_kms_key.sessions")
+        check(tmp_path / f"decrypt_{attr}", ssm_files(with_decrypt, kms_key_id=f"aws_kms_key.sessions.{attr}"),
+              "DLV-008", PROFILE, "pass", "statement 'SessionKey'")
