@@ -165,10 +165,17 @@ LOGS_READ = ("logs:GetLogEvents", "logs:FilterLogEvents", "logs:StartQuery", "lo
 
 
 def _s3_arn_covers(pattern: str, bucket: str) -> bool:
+    """Does the Resource ``pattern`` cover some object of ``bucket``?  Every object of a log bucket is a
+    log, whatever its prefix (a trail's ``s3_key_prefix``, an access log's ``target_prefix``): tried
+    with a CloudTrail object key and with the key the pattern itself spells (its wildcards as ``x``)."""
     if pattern == "*":
         return True
     p = re.sub(r"^arn:[^:*]+:", "arn:aws:", pattern)
-    return fnmatchcase(f"arn:aws:s3:::{bucket}/AWSLogs/111122223333/x.json.gz", p)
+    keys = ["AWSLogs/111122223333/x.json.gz"]
+    _, slash, key_glob = p.partition("/")
+    if slash and key_glob:
+        keys.append(key_glob.replace("*", "x").replace("?", "x"))
+    return any(fnmatchcase(f"arn:aws:s3:::{bucket}/{key}", p) for key in keys)
 
 
 _LITERAL_BUCKET = re.compile(r"^arn:[^:*]+:s3:::([^/*?\[]+)(?:/|$)")
@@ -190,7 +197,7 @@ def reads_logs(stmt: dict, log_bucket_names: "frozenset[str] | list[str]",
     """Does an Allow statement grant reading log contents (log objects or CloudWatch log events)?
 
     ``(True/False/UNKNOWN, what)``.  CloudWatch Logs reads count on any resource (every log group
-    holds audit logs); S3 object reads count when a Resource pattern covers a log bucket's objects
+    holds audit logs); S3 object reads count when a Resource pattern covers some object of a log bucket
     (or could: an unknown Resource, or an S3 ARN while some log bucket's name is unknown).
     """
     effect = stmt.get("Effect")

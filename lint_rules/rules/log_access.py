@@ -13,6 +13,8 @@ IAM compares role names -- case-insensitively -- and ignoring separators and wor
 - ACC-002: no IAM identity policy (inline, attached, AWS-managed) grants a principal that is not an
   allowed role a log read: ``s3:GetObject``/``GetObjectVersion`` on a log bucket's objects (or
   ``*``), or a CloudWatch Logs read (``logs:GetLogEvents``, ``FilterLogEvents``, ``StartQuery``, ...).
+  Every object of a log bucket is a log, whatever its prefix (the policy wants a dedicated bucket);
+  a Resource written ``"${aws_s3_bucket.logs.arn}/*"`` names the objects of that bucket.
 - ACC-003: the security investigation role is read-only: every action its policies allow is a read
   (``Get*``, ``List*``, ``Describe*``, Logs Insights queries, ``kms:Decrypt`` ...).
 - ACC-004: the break-glass DevOps admin role can be assumed only with MFA.
@@ -27,7 +29,7 @@ from __future__ import annotations
 import re
 
 from ..engine import ACCOUNT, FAIL, PASS, UNKNOWN_STATUS, Rule, register
-from ..model import UNKNOWN
+from ..model import UNKNOWN, Hole, PartialString
 from . import _principals as P
 from . import _accounts, _s3
 from ._iam import grants_any_action, principal_entries
@@ -346,11 +348,56 @@ class LogBucketReaders(_AccessRule):
 # =============================================================================
 # ACC-002 identity policies
 # =============================================================================
-def _reads(policies, names, names_unknown, verdicts=None):
+_UNNAMED_LOG_BUCKET = "auditgate-log-bucket-named-after-apply"  # stands for a log bucket's unknown name
+
+
+def _log_bucket_arn(model, form) -> str | None:
+    """``"${aws_s3_bucket.logs.arn}/*"`` -- a Resource known only after apply that is a log bucket's
+    ARN, then known text -- written out with the bucket's name (or a stand-in when that is unknown
+    too); None for anything else.  (HCL: a plan records no expression text to read the rest from.)"""
+    if not isinstance(form, PartialString) or not form.parts or not isinstance(form.parts[0], Hole):
+        return None
+    hole, rest = form.parts[0], form.parts[1:]
+    if not hole.refs or not all(isinstance(p, str) for p in rest):
+        return None
+    buckets = model.memo(("log_access.log_bucket_names",), lambda: {
+        b.address: _s3.bucket_name(b) for b, _ in log_buckets(model)[0].values()})
+    names = set()
+    for ref in hole.refs:
+        address, _, attr = ref.rpartition(".")
+        found = model.instances(address)
+        if attr != "arn" or not found or any(t.address not in buckets for t in found):
+            return None
+        names |= {buckets[t.address] if isinstance(buckets[t.address], str) else _UNNAMED_LOG_BUCKET
+                  for t in found}
+    if len(names) != 1:
+        return None
+    return f"arn:aws:s3:::{names.pop()}{''.join(rest)}"
+
+
+def _resolved(model, pol, stmt: dict) -> dict | None:
+    """``stmt`` with its Resources that are log buckets' ARNs written out (:func:`_log_bucket_arn`);
+    None when it has none."""
+    resources = stmt.get("Resource")
+    if model is None or not (resources is UNKNOWN or isinstance(resources, list) and UNKNOWN in resources):
+        return None
+    partial = pol.origin(model, stmt).partial if hasattr(pol, "origin") else None
+    forms = partial.get("Resource") if isinstance(partial, dict) else None
+    if not isinstance(forms, list) or (resources is not UNKNOWN and len(forms) != len(resources)):
+        return None
+    if resources is UNKNOWN:  # the whole list from one expression: every item must be read
+        resources = [f if isinstance(f, str) else UNKNOWN for f in forms]
+    out = [(_log_bucket_arn(model, f) or r) if r is UNKNOWN else r for r, f in zip(resources, forms)]
+    return dict(stmt, Resource=out) if any(a is UNKNOWN and b is not UNKNOWN for a, b in zip(resources, out)) \
+        else None
+
+
+def _reads(policies, names, names_unknown, verdicts=None, model=None):
     """(definite reads, possible reads) granted by a principal's policies, as one-line descriptions.
 
     ``verdicts`` caches each statement's verdict: a policy whose principal is known only after
     apply is offered to every principal, and must be judged once, not once per principal.
+    ``model``: read a Resource that is a log bucket's ARN followed by text (HCL) as that bucket's.
     """
     verdicts = {} if verdicts is None else verdicts
     reads, maybe = [], []
@@ -363,7 +410,13 @@ def _reads(policies, names, names_unknown, verdicts=None):
         for i, stmt in enumerate(pol.statements or []):
             key = id(stmt)
             if key not in verdicts:
-                verdicts[key] = (stmt, P.reads_logs(stmt, names, names_unknown))
+                verdict = P.reads_logs(stmt, names, names_unknown)
+                if verdict[0] is UNKNOWN:
+                    resolved = _resolved(model, pol, stmt)
+                    if resolved is not None:  # only ever made definite: a read of a log bucket's objects
+                        definite = P.reads_logs(resolved, names | {_UNNAMED_LOG_BUCKET}, names_unknown)
+                        verdict = definite if definite[0] is True else verdict
+                verdicts[key] = (stmt, verdict)
             verdict, what = verdicts[key][1]
             where = f"{pol.label} {P.statement_label(stmt, i)} grants {what}"
             if verdict is True and pol.definite:
@@ -378,7 +431,7 @@ class IdentityLogReaders(_AccessRule):
     id = "ACC-002"
     title = "IAM policies grant log reads only to the log-access roles"
     rationale = ("Within the account, IAM identity policies decide who reads the log buckets and CloudWatch "
-                 "Logs.  A workload role, user or group allowed s3:GetObject on a log bucket (or \"*\"), or "
+                 "Logs.  A workload role, user or group allowed s3:GetObject on any object of a log bucket (or \"*\"), or "
                  "logs:GetLogEvents / FilterLogEvents / StartQuery, can read the audit trail of PHI systems; "
                  "only the break-glass admin role, the security investigation role and roles of the automated "
                  "compliance tools may.")
@@ -400,7 +453,7 @@ class IdentityLogReaders(_AccessRule):
         names, names_unknown = _log_bucket_names(model)
         verdicts: dict = {}
         for principal in model.of_type(P.ROLE, P.USER, P.GROUP):
-            reads, maybe = _reads(index.policies(principal), names, names_unknown, verdicts)
+            reads, maybe = _reads(index.policies(principal), names, names_unknown, verdicts, model)
             kind = principal.type.removeprefix("aws_iam_")
             if principal.type == P.ROLE:
                 allowed, why = allowed_role(model, policy, principal)
@@ -410,13 +463,13 @@ class IdentityLogReaders(_AccessRule):
         for grant, name in index.external_grants():
             if grant.kind == P.ROLE and allowed_name(policy, name):
                 continue
-            reads, maybe = _reads([grant.policy], names, names_unknown)
+            reads, maybe = _reads([grant.policy], names, names_unknown, model=model)
             kind = grant.kind.removeprefix("aws_iam_")
             if reads or maybe:
                 yield self._verdict(grant.policy.source, f"{kind} {name!r} (defined outside this configuration)",
                                     False, f"{name!r} is not a log-access role", reads, maybe, named=True)
         for grant in index.untied_grants():
-            reads, maybe = _reads([grant.policy], names, names_unknown)
+            reads, maybe = _reads([grant.policy], names, names_unknown, model=model)
             if reads or maybe:
                 yield self.unknown(grant.policy.source, f"{(reads + maybe)[0]}, and the principal it is attached "
                                                         "to is not known until apply")

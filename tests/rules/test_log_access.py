@@ -252,6 +252,49 @@ def test_identity_policy_reads(tmp_path, statement, status):
         assert "'acme-app'" in report.findings[0].message
 
 
+PREFIXED_TRAIL = '''
+resource "aws_s3_bucket" "logs" {
+  bucket = "acme-trail-logs"
+}
+resource "aws_s3_bucket" "uploads" {
+  bucket_prefix = "acme-uploads-"
+}
+resource "aws_cloudtrail" "t" {
+  name           = "t"
+  s3_bucket_name = aws_s3_bucket.logs.id
+  s3_key_prefix  = "trail"
+}
+'''
+
+
+@pytest.mark.parametrize("resource,status", [
+    # every object of a log bucket is a log, whatever its prefix (here the trail's s3_key_prefix)
+    ('"arn:aws:s3:::acme-trail-logs/trail/*"', "fail"),
+    ('"arn:aws:s3:::acme-trail-logs/trail/AWSLogs/*"', "fail"),
+    ('"arn:aws:s3:::acme-trail-logs/*.json.gz"', "fail"),
+    ('"arn:aws:s3:::acme-trail-*"', "fail"),
+    ('"arn:aws:s3:::acme-trail-logs"', "pass"),  # the bucket itself: no object
+    ('"arn:aws:s3:::acme-uploads/trail/*"', "pass"),
+    # a log bucket's ARN known only after apply, then text (HCL): that bucket's objects
+    ('"${aws_s3_bucket.logs.arn}/*"', "fail"),
+    ('"${aws_s3_bucket.logs.arn}/trail/*"', "fail"),
+    ('"${aws_s3_bucket.uploads.arn}/*"', "unknown"),  # another bucket, named after apply: may be any
+])
+def test_identity_policy_reads_log_bucket_objects_under_any_prefix(tmp_path, resource, status):
+    statement = f'[{{ Effect = "Allow", Action = "s3:GetObject", Resource = {resource} }}]'
+    report = lint_hcl(tmp_path, PREFIXED_TRAIL + APP_ROLE + inline("app", "app", statement), rule="ACC-002")
+    assert verdicts(report) == {APP: status}, report.findings[0].message
+    if status == "fail":
+        assert "s3:GetObject" in report.findings[0].message
+
+
+def test_a_log_bucket_named_after_apply_read_through_its_arn(tmp_path):
+    files = PREFIXED_TRAIL.replace('bucket = "acme-trail-logs"', 'bucket_prefix = "acme-trail-logs-"') + APP_ROLE + \
+        inline("app", "app", '[{ Effect = "Allow", Action = "s3:GetObject", Resource = "${aws_s3_bucket.logs.arn}/*" }]')
+    report = lint_hcl(tmp_path, files, rule="ACC-002")
+    assert verdicts(report) == {APP: "fail"}, report.findings[0].message
+
+
 def test_allowed_roles_may_read(tmp_path):
     reads = '[{ Effect = "Allow", Action = ["logs:*", "s3:GetObject"], Resource = "*" }]'
     files = (LOG_BUCKET + ROLES + role("config", "acme-config", service_trust("config.amazonaws.com"))
@@ -352,6 +395,23 @@ def test_plan_identity_reads():
     assert verdicts(lint_plan(plan(reads), rule="ACC-002")) == {APP: "fail"}
     assert verdicts(lint_plan(plan(writes), rule="ACC-002")) == {APP: "pass"}
     assert verdicts(lint_plan(plan(None, unknown_policy=True), rule="ACC-002")) == {APP: "unknown"}
+
+
+def test_plan_identity_reads_of_log_objects_under_a_prefix():
+    def plan(resource):
+        p = PlanBuilder()
+        p.resource("aws_s3_bucket.logs", {"bucket": "acme-trail-logs"}, unknown=["arn", "id"])
+        p.resource("aws_cloudtrail.t", {"name": "t", "s3_bucket_name": "acme-trail-logs", "s3_key_prefix": "trail"},
+                   refs={"s3_bucket_name": ["aws_s3_bucket.logs.id"]})
+        p.resource(APP, {"name": "acme-app", "assume_role_policy": json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]})},
+                   unknown=["arn", "id", "managed_policy_arns", "inline_policy"])
+        p.resource("aws_iam_role_policy.p", {"role": "acme-app", "policy": json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": resource}]})},
+                   unknown=["id"], refs={"role": [f"{APP}.id"]})
+        return p.build()
+    assert verdicts(lint_plan(plan("arn:aws:s3:::acme-trail-logs/trail/*"), rule="ACC-002")) == {APP: "fail"}
+    assert verdicts(lint_plan(plan("arn:aws:s3:::acme-uploads/trail/*"), rule="ACC-002")) == {APP: "pass"}
 
 
 # =============================================================================
