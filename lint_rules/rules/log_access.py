@@ -348,13 +348,11 @@ class LogBucketReaders(_AccessRule):
 # =============================================================================
 # ACC-002 identity policies
 # =============================================================================
-_UNNAMED_LOG_BUCKET = "auditgate-log-bucket-named-after-apply"  # stands for a log bucket's unknown name
-
-
-def _log_bucket_arn(model, form) -> str | None:
+def _log_bucket_arn(model, form) -> tuple[str, str] | None:
     """``"${aws_s3_bucket.logs.arn}/*"`` -- a Resource known only after apply that is a log bucket's
-    ARN, then known text -- written out with the bucket's name (or a stand-in when that is unknown
-    too); None for anything else.  (HCL: a plan records no expression text to read the rest from.)"""
+    ARN, then known text -- written out with the bucket's name (``${aws_s3_bucket.logs.bucket}`` when
+    that is unknown too), and that name; None for anything else.  (HCL: a plan records no expression
+    text to read the rest from.)"""
     if not isinstance(form, PartialString) or not form.parts or not isinstance(form.parts[0], Hole):
         return None
     hole, rest = form.parts[0], form.parts[1:]
@@ -368,16 +366,17 @@ def _log_bucket_arn(model, form) -> str | None:
         found = model.instances(address)
         if attr != "arn" or not found or any(t.address not in buckets for t in found):
             return None
-        names |= {buckets[t.address] if isinstance(buckets[t.address], str) else _UNNAMED_LOG_BUCKET
+        names |= {buckets[t.address] if isinstance(buckets[t.address], str) else "${" + t.address + ".bucket}"
                   for t in found}
     if len(names) != 1:
         return None
-    return f"arn:aws:s3:::{names.pop()}{''.join(rest)}"
+    name = names.pop()
+    return f"arn:aws:s3:::{name}{''.join(rest)}", name
 
 
-def _resolved(model, pol, stmt: dict) -> dict | None:
-    """``stmt`` with its Resources that are log buckets' ARNs written out (:func:`_log_bucket_arn`);
-    None when it has none."""
+def _resolved(model, pol, stmt: dict) -> tuple[dict, set[str]] | None:
+    """(``stmt`` with its Resources that are log buckets' ARNs written out (:func:`_log_bucket_arn`), their
+    bucket names); None when it has none."""
     resources = stmt.get("Resource")
     if model is None or not (resources is UNKNOWN or isinstance(resources, list) and UNKNOWN in resources):
         return None
@@ -387,9 +386,12 @@ def _resolved(model, pol, stmt: dict) -> dict | None:
         return None
     if resources is UNKNOWN:  # the whole list from one expression: every item must be read
         resources = [f if isinstance(f, str) else UNKNOWN for f in forms]
-    out = [(_log_bucket_arn(model, f) or r) if r is UNKNOWN else r for r, f in zip(resources, forms)]
-    return dict(stmt, Resource=out) if any(a is UNKNOWN and b is not UNKNOWN for a, b in zip(resources, out)) \
-        else None
+    out, names = [], set()
+    for r, f in zip(resources, forms):
+        found = _log_bucket_arn(model, f) if r is UNKNOWN else None
+        out.append(found[0] if found else r)
+        names |= {found[1]} if found else set()
+    return (dict(stmt, Resource=out), names) if names else None
 
 
 def _reads(policies, names, names_unknown, verdicts=None, model=None):
@@ -414,7 +416,7 @@ def _reads(policies, names, names_unknown, verdicts=None, model=None):
                 if verdict[0] is UNKNOWN:
                     resolved = _resolved(model, pol, stmt)
                     if resolved is not None:  # only ever made definite: a read of a log bucket's objects
-                        definite = P.reads_logs(resolved, names | {_UNNAMED_LOG_BUCKET}, names_unknown)
+                        definite = P.reads_logs(resolved[0], names | resolved[1], names_unknown)
                         verdict = definite if definite[0] is True else verdict
                 verdicts[key] = (stmt, verdict)
             verdict, what = verdicts[key][1]
