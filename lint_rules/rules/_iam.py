@@ -28,6 +28,7 @@ import json
 from typing import Any
 
 from ..model import UNKNOWN, Hole, Model, PartialString, Resource
+from ..policy_documents import merge_statements
 from ._glob import fnmatchcase
 
 POLICY_DOCUMENT = "aws_iam_policy_document"
@@ -197,23 +198,6 @@ def normalize_block_statement(block: Any) -> dict | Any:
     }
 
 
-def _merge(base: list[dict], extra: list[dict]) -> list[dict]:
-    """Statements of ``extra`` replace those of ``base`` with the same Sid, else are appended."""
-    out = list(base)
-    for s in extra:
-        sid = s.get("Sid")
-        if sid:
-            for i, b in enumerate(out):
-                if b.get("Sid") == sid:
-                    out[i] = s
-                    break
-            else:
-                out.append(s)
-        else:
-            out.append(s)
-    return out
-
-
 def _documents_attr(model: Model, doc: Resource, path: str, depth: int) -> list[list[dict]] | Any:
     """``source_policy_documents`` / ``override_policy_documents``: one statement list per document."""
     value = doc.get(path)
@@ -298,8 +282,8 @@ def document_statements(model: Model, doc: Resource, depth: int = 0) -> list[dic
             return UNKNOWN
         sources = [parsed] + sources
     for src in sources:
-        statements = _merge(statements, src)
-    statements = _merge(statements, own)
+        statements = merge_statements(statements, src)
+    statements = merge_statements(statements, own)
     ovr_json = doc.values.get("override_json")
     if isinstance(ovr_json, str) and ovr_json.strip():
         parsed = parse_policy_json(ovr_json)
@@ -307,7 +291,7 @@ def document_statements(model: Model, doc: Resource, depth: int = 0) -> list[dic
             return UNKNOWN
         overrides = list(overrides) + [parsed]
     for ovr in overrides:
-        statements = _merge(statements, ovr)
+        statements = merge_statements(statements, ovr)
     return statements
 
 

@@ -36,6 +36,7 @@ from typing import Any, Callable
 from lark import Token, Tree
 
 from ...model import UNKNOWN, Hole, PartialString
+from ...policy_documents import merge_statements
 from .tree import _unwrap_term, kids, name_of
 from .values import has_unknown, to_bool, to_str
 
@@ -271,24 +272,6 @@ def _statements(form: Any) -> list | Any:
     return raw
 
 
-def _merge(base: list[dict], extra: list[dict]) -> list[dict]:
-    """Statements of ``extra`` replace those of ``base`` with the same Sid, else are appended (as
-    :func:`lint_rules.rules._iam._merge`)."""
-    out = list(base)
-    for s in extra:
-        sid = s.get("Sid")
-        if sid:
-            for i, b in enumerate(out):
-                if b.get("Sid") == sid:
-                    out[i] = s
-                    break
-            else:
-                out.append(s)
-        else:
-            out.append(s)
-    return out
-
-
 def _parse_document(text: str) -> Any:
     try:
         doc = json.loads(text)
@@ -416,7 +399,7 @@ class PolicyDocumentForms:
             return UNKNOWN  # which statements replace which is not known
         statements: list[dict] = []
         for group in ordered:
-            statements = _merge(statements, group)
+            statements = merge_statements(statements, group)
         version = values.get("version")
         out: dict = {"Version": version if isinstance(version, str) and version else "2012-10-17"}
         policy_id = values.get("policy_id")
