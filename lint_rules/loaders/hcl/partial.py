@@ -31,6 +31,9 @@ class _JsonDoc:
 
 #: attributes a bare reference to is a string (where it is not used as text, see _exact_hole)
 _STRING_ATTRS = frozenset(IDENTITY_ATTRIBUTES) | {"account_id", "partition", "region"}
+#: a data source's attributes that are strings naming where the configuration acts
+#: (``data.aws_caller_identity.current.account_id``): a bare reference is a hole naming it
+_CONTEXT_ATTRS = frozenset({"account_id", "partition", "region"})
 
 #: The source of a hole that is the whole document a ``data "aws_iam_policy"`` reads (``policy = data.aws_iam_policy.X.policy``)
 COPIED_POLICY = re.compile(r"^(?:.*\.)?data\.aws_iam_policy\.[\w-]+(?:\[[^\]]*\])?\.policy$")
@@ -206,10 +209,12 @@ class PartialEvaluation(PolicyDocumentForms):
                     self._partial_render(item[4], scope.bind(names), parts)
 
     def _exact_hole(self, node: Tree, scope: Scope, any_attr: bool = False) -> PartialString | None:
-        """``<managed resource instance>.<attr>`` -> PartialString((Hole((address.attr,)),)).
+        """``<managed resource instance>.<attr>`` -> PartialString((Hole((address.attr,)),));
+        ``<data source instance>.<attr>`` -> PartialString((Hole(source="address.attr"),)).
 
         A bare reference is taken as a string only for identity attributes (id, arn, name,
-        bucket...); inside a template (``any_attr``) every piece is a string anyway.
+        bucket...) of a managed resource and for the account id / partition / region of a data
+        source; inside a template (``any_attr``) every piece is a string anyway.
         """
         node = _unwrap_term(node)
         if node.data != "get_attr_expr_term":
@@ -218,13 +223,14 @@ class PartialEvaluation(PolicyDocumentForms):
         if accessor.data != "get_attr":
             return None
         attr = name_of(kids(accessor)[0])
-        if not any_attr and attr not in IDENTITY_ATTRIBUTES:
+        if not any_attr and attr not in IDENTITY_ATTRIBUTES and attr not in _CONTEXT_ATTRS:
             return self._copied_policy(base_node, scope) if attr == "policy" else None
         base = self._instance_proxy(base_node, scope)
-        address = base.exact_address() if isinstance(base, Proxy) else None
+        address = base.exact_address() if isinstance(base, Proxy) and (
+            any_attr or attr in IDENTITY_ATTRIBUTES) else None
         if address:
             return PartialString((Hole((f"{address}.{attr}",)),))
-        data = base.data_address() if isinstance(base, Proxy) and any_attr else None
+        data = base.data_address() if isinstance(base, Proxy) and (any_attr or attr in _CONTEXT_ATTRS) else None
         if data:
             return PartialString((Hole(source=f"{data}.{attr}"),))
         return None
