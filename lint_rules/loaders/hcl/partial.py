@@ -106,6 +106,8 @@ class PartialEvaluation(PolicyDocumentForms):
                 return _JsonDoc(self._partial(args[0], scope, in_json=True))
             if names in (["concat"], ["join"], ["format"], ["formatlist"]) and not expand:
                 return self.partial_struct(node, scope, as_string=True)
+            if names == ["templatefile"] and len(args) == 2 and not expand:
+                return self._partial_templatefile(args, scope)
             if names == ["replace"] and not expand:
                 # replace(data.aws_iam_policy_document.X.json, "_S3_BUCKET_ARN_", ...): the document
                 # with the replacement applied (terraform-aws-modules/s3-bucket), see .policydoc
@@ -173,6 +175,31 @@ class PartialEvaluation(PolicyDocumentForms):
             return structured if isinstance(structured, PartialString) else UNKNOWN
         parts: list[Any] = []
         self._partial_render(items, scope, parts)
+        return PartialString(tuple(parts))
+
+    def _partial_templatefile(self, args: list, scope: Scope) -> Any:
+        """``templatefile(path, { name = <expr>, ... })`` with some values unknown: the file rendered with
+        each unknown value as its partial form (a reference to an ARN is a hole naming it)."""
+        path = self.ev(args[0], scope)
+        variables = self.ev(args[1], scope)
+        if has_unknown(path) or not isinstance(variables, dict):
+            return UNKNOWN
+        partials: dict[str, Any] = {}
+        node = _unwrap_term(args[1])
+        if node.data == "object":
+            for elem in kids(node):
+                key = self.object_key(kids(elem)[0], scope)
+                if not isinstance(key, str):
+                    return UNKNOWN
+                if has_unknown(variables.get(key)):
+                    form = self._partial(kids(elem)[-1], scope, top=True)
+                    if isinstance(form, PartialString):
+                        partials[key] = form
+        template = self.template_file(to_str(path))
+        if len(template) == 1 and template[0][0] == "interp":
+            return UNKNOWN  # "${x}" alone is x itself, not a text
+        parts: list[Any] = []
+        self._partial_render(template, Scope(None, dict(variables), partials=partials or None), parts)
         return PartialString(tuple(parts))
 
     def _partial_render(self, items, scope: Scope, parts: list) -> None:
