@@ -150,3 +150,59 @@ def test_plan_setting_named_through_another_setting_is_the_buckets():
     report = lint_plan(p.build())
     assert finding(report, "INT-001", "aws_s3_bucket.logs").status == "pass"
     assert finding(report, "ACC-001", "aws_s3_bucket.logs").status != "pass"
+
+
+# =============================================================================
+# An EventBridge rule whose pattern is known but for one leaf (jcub-i0/terraform-secure-baseline: a
+# break-glass alert `event_pattern = jsonencode({source = ["aws.sts"], detail = {... roleArn =
+# [var.role_arn]}})`) cannot export GuardDuty or Security Hub findings: its source says so.  RET-004 /
+# RET-005 were UNKNOWN "event_pattern of the rule of ... is not known: cannot tell whether it exports
+# GuardDuty findings" instead of the FAIL the absence of any export calls for.  A target that only
+# alerts (SNS, Lambda) stores nothing, whatever its rule matches.
+# =============================================================================
+GUARDDUTY = PROVIDER + '''
+resource "aws_guardduty_detector" "main" {
+  enable = true
+}
+resource "aws_iam_role" "break_glass" {
+  name               = "break-glass"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow",
+    Principal = { AWS = "arn:aws:iam::111111111111:root" }, Action = "sts:AssumeRole" }] })
+}
+resource "aws_cloudwatch_log_group" "audit" {
+  name              = "/audit/events"
+  retention_in_days = 400
+}
+resource "aws_cloudwatch_event_rule" "assumed" {
+  name = "break-glass-assumed"
+  event_pattern = jsonencode({
+    source      = ["aws.sts"]
+    detail-type = ["AWS API Call via CloudTrail"]
+    detail      = { eventName = ["AssumeRole"], requestParameters = { roleArn = [aws_iam_role.break_glass.arn] } }
+  })
+}
+resource "aws_cloudwatch_event_target" "assumed" {
+  rule = aws_cloudwatch_event_rule.assumed.name
+  arn  = aws_cloudwatch_log_group.audit.arn
+}
+'''
+
+
+def test_rule_whose_source_is_known_exports_no_guardduty_findings(tmp_path):
+    report = lint_hcl(tmp_path, {"main.tf": GUARDDUTY}, rule="RET-004")
+    assert verdicts(report) == {"account": "fail"}, [f.message for f in report.findings]
+
+
+def test_rule_whose_source_is_not_known_may_export_guardduty_findings(tmp_path):
+    text = GUARDDUTY.replace('source      = ["aws.sts"]', 'source      = [var.source]') + \
+        'variable "source" { type = string }\n'
+    report = lint_hcl(tmp_path, {"main.tf": text}, rule="RET-004")
+    assert verdicts(report) == {"account": "unknown"}, [f.message for f in report.findings]
+
+
+def test_alerting_target_of_an_unknown_pattern_stores_nothing(tmp_path):
+    text = GUARDDUTY.replace('source      = ["aws.sts"]', 'source      = [var.source]').replace(
+        "arn  = aws_cloudwatch_log_group.audit.arn", "arn  = aws_sns_topic.alerts.arn") + \
+        'variable "source" { type = string }\nresource "aws_sns_topic" "alerts" { name = "alerts" }\n'
+    report = lint_hcl(tmp_path, {"main.tf": text}, rule="RET-004")
+    assert verdicts(report) == {"account": "fail"}, [f.message for f in report.findings]
