@@ -394,6 +394,19 @@ def _credentials(p: ProviderConfig) -> tuple:
 # Attributes by which one resource is commonly named in another's arguments.
 IDENTITY_ATTRIBUTES = ("id", "arn", "name", "bucket", "key_id", "target_key_id")
 
+# Resources that stand for the resource one of their arguments names: a setting of an S3 bucket kept
+# in its own resource has the bucket's name as its ``id`` and ``bucket``, so ``bucket =
+# aws_s3_bucket_public_access_block.this.id`` (written to order one setting after another) names
+# the bucket that resource's ``bucket`` names.  type -> (argument, type of what it names);
+# Model.targets follows these when it finds no resource of the asked type itself.
+STANDS_FOR: dict[str, tuple[str, str]] = {
+    f"aws_s3_bucket_{setting}": ("bucket", "aws_s3_bucket")
+    for setting in ("accelerate_configuration", "acl", "cors_configuration", "lifecycle_configuration",
+                    "logging", "notification", "object_lock_configuration", "ownership_controls", "policy",
+                    "public_access_block", "replication_configuration", "request_payment_configuration",
+                    "server_side_encryption_configuration", "versioning", "website_configuration")
+}
+
 # Data sources that read one existing object by an identifying argument.  When that argument refers
 # to a managed resource of the same type in the configuration (``data "aws_s3_bucket" "x" { bucket =
 # aws_s3_bucket.logs.id }``), a reference to the data source is a reference to that resource:
@@ -565,10 +578,15 @@ class Model:
         """
         addresses = resource.refs_under(path) if nested else resource.refs_at(path)
         found: list[Resource] = []
+        stand_ins: list[Resource] = []
         for address in addresses:
             for target in self.instances(address):
                 if (not types or target.type in types) and target not in found:
                     found.append(target)
+                elif target.type in STANDS_FOR and STANDS_FOR[target.type][1] in types:
+                    stand_ins.append(target)
+        if stand_ins and not found:
+            found = self.stood_for(resource, stand_ins, types)
         if found or not types:
             return found
         value = resource.get(path)
@@ -583,6 +601,26 @@ class Model:
             # resource of the referring resource's own account, when there is one
             home = self.account_of(resource)
             found = [t for t in found if self.account_of(t) == home] or found
+        return found
+
+    def stood_for(self, resource: Resource, stand_ins: list[Resource], types: tuple) -> list[Resource]:
+        """The resources of ``types`` that the STANDS_FOR resources ``stand_ins`` name, followed
+        through chains of them (``aws_s3_bucket_versioning`` -> ``aws_s3_bucket_policy`` -> bucket)."""
+        found: list[Resource] = []
+        seen = {resource.address}
+        todo = list(stand_ins)
+        while todo:
+            sub = todo.pop(0)
+            if sub.address in seen:
+                continue
+            seen.add(sub.address)
+            for address in sub.refs_at(STANDS_FOR[sub.type][0]):
+                for target in self.instances(address):
+                    if target.type in types:
+                        if target not in found:
+                            found.append(target)
+                    elif target.type in STANDS_FOR:
+                        todo.append(target)
         return found
 
     def _read_by(self, data: Resource, seen: set | None = None) -> list[Resource]:

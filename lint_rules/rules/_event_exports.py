@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 
 from ..engine import UNKNOWN_STATUS
-from ..model import UNKNOWN, Model, Resource, strip_index
+from ..model import UNKNOWN, Model, PartialString, Resource, strip_index
 from ._retention import LOG_GROUP, Outcome, log_group_keeps, resolve
 
 RULE = "aws_cloudwatch_event_rule"
@@ -19,17 +19,42 @@ TARGET = "aws_cloudwatch_event_target"
 
 
 def pattern_matches_source(pattern, source: str) -> bool | None:
-    """Does an EventBridge event_pattern match events of ``source``? None when not known."""
-    if pattern is UNKNOWN:
-        return None
-    if not isinstance(pattern, str):
+    """Does an EventBridge event_pattern match events of ``source``? None when not known.
+
+    ``pattern`` is the attribute's JSON text, or (HCL, :meth:`Model.partial_value`) the document a
+    ``jsonencode({...})`` known only in part will be: its ``source`` decides when it is known
+    (``{source = ["aws.sts"], detail = {... roleArn = [aws_iam_role.x.arn]}}`` never matches GuardDuty)."""
+    if isinstance(pattern, dict):
+        data = pattern
+    elif isinstance(pattern, str):
+        try:
+            data = json.loads(pattern)
+        except ValueError:
+            return None
+    elif pattern is None:
         return False
-    try:
-        data = json.loads(pattern)
-    except ValueError:
+    else:  # UNKNOWN, or a string known only in part
         return None
     value = data.get("source") if isinstance(data, dict) else None
-    return source in (value if isinstance(value, list) else [value])
+    values = value if isinstance(value, list) else [value]
+    if source in values:
+        return True
+    if any(v is UNKNOWN or isinstance(v, PartialString) for v in values):
+        return None
+    return False
+
+
+# targets that deliver events somewhere but keep none (alerting, code, queues)
+_NOT_STORES = frozenset({"aws_sns_topic", "aws_lambda_function", "aws_sqs_queue", "aws_sfn_state_machine"})
+
+
+def _may_store(target: Resource) -> bool:
+    """Could the target be a log group or a Firehose stream (a store of the events it gets)?"""
+    arn = target.values.get("arn")
+    if isinstance(arn, str):
+        return ":logs:" in arn or ":firehose:" in arn
+    ref_types = {strip_index(a).split(".")[-2] for a in target.refs_at("arn") if "." in a}
+    return not (ref_types and ref_types <= _NOT_STORES)
 
 
 @dataclass
@@ -44,9 +69,9 @@ def event_exports(model: Model, source: str, min_days: int) -> tuple[list[Export
     unsure: list[Resource] = []
     for target in model.of_type(TARGET):
         rules = model.targets(target, "rule", RULE)
-        matches = [pattern_matches_source(r.values.get("event_pattern"), source) for r in rules]
+        matches = [pattern_matches_source(model.partial_value(r, "event_pattern"), source) for r in rules]
         if not any(matches):
-            if None in matches:
+            if None in matches and _may_store(target):
                 unsure.append(target)
             continue
         arn = target.values.get("arn")

@@ -18,7 +18,7 @@ from typing import Any
 
 
 from ..engine import FAIL, PASS, UNKNOWN_STATUS
-from ..model import UNKNOWN, Hole, Model, PartialString, Resource, strip_index
+from ..model import STANDS_FOR, UNKNOWN, Hole, Model, PartialString, Resource, strip_index
 from . import _s3
 from ._kms import check_cmk
 from ._naming import tagged_as
@@ -145,10 +145,15 @@ class Resolution:
 def _ref_targets(model: Model, resource: Resource, path: str, rtype: str) -> tuple[list[Resource], tuple]:
     refs = resource.refs_under(path)
     found: list[Resource] = []
+    stand_ins: list[Resource] = []
     for address in refs:
         for target in model.instances(address):
             if target.type == rtype and target not in found:
                 found.append(target)
+            elif STANDS_FOR.get(target.type, ("", ""))[1] == rtype:
+                stand_ins.append(target)
+    if stand_ins and not found:  # s3_bucket_name = aws_s3_bucket_policy.trail.bucket
+        found = model.stood_for(resource, stand_ins, (rtype,))
     return found, refs
 
 

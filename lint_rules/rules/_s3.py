@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine import FAIL, PASS, UNKNOWN_STATUS
-from ..model import UNKNOWN, Model, Resource
+from ..model import STANDS_FOR, UNKNOWN, Model, Resource
 from . import _iam
 from ._naming import tagged_as
 
@@ -68,14 +68,35 @@ def sub_resources(model: Model, bucket: Resource, *types: str, path: str = "buck
     return _narrow(bucket, model.referrers(bucket, types, path))
 
 
+def _names_an_unknown_bucket(model: Model, resource: Resource, path: str) -> bool:
+    """Is ``resource.<path>`` unknown and refers to nothing, or refers to another setting of a bucket
+    (STANDS_FOR: ``bucket = aws_s3_bucket_public_access_block.this.id``) whose own bucket is so?"""
+    seen: set[str] = set()
+    todo = [(resource, path)]
+    while todo:
+        r, p = todo.pop()
+        if r.address in seen:
+            continue
+        seen.add(r.address)
+        refs = r.refs_under(p)
+        if not refs:
+            if r.get(p) is UNKNOWN:
+                return True
+            continue
+        for address in refs:
+            for target in model.instances(address):
+                if target.type in STANDS_FOR:
+                    todo.append((target, STANDS_FOR[target.type][0]))
+    return False
+
+
 def untied_sub_resources(model: Model, *types: str, path: str = "bucket") -> list[Resource]:
-    """Resources of ``types`` whose bucket is unknown and refers to nothing: they could be any bucket's."""
+    """Resources of ``types`` whose bucket is unknown and refers to nothing (directly, or through
+    the other setting of a bucket it names): they could be any bucket's."""
     def build() -> list[Resource]:
         out = []
         for r in model.of_type(*types):
-            if r.refs_under(path):
-                continue
-            if r.get(path) is UNKNOWN and not model.targets(r, path, BUCKET):
+            if _names_an_unknown_bucket(model, r, path) and not model.targets(r, path, BUCKET):
                 out.append(r)
         return out
 

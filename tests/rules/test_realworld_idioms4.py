@@ -1,0 +1,208 @@
+"""Regressions found by the fourth sweep of public AWS Terraform (organisation baselines and logging
+modules: ministryofjustice/modernisation-platform-terraform-baselines, cds-snc/terraform-modules,
+aws-samples/aws-security-reference-architecture-examples, alphagov/govuk-aws, istone-you/aws-security-terraform,
+trussworks/vpc-flow-logs, terraform-aws-modules/alb, /cloudfront, /apigateway-v2, cloudposse/security-hub,
+/vpc-flow-logs-s3-bucket).
+
+Each fixture is a minimal configuration written here that reproduces the idiom (never the third-party
+file itself).
+"""
+from __future__ import annotations
+
+from ..helpers import finding, lint_hcl, lint_plan, verdicts
+from ..planbuilder import PlanBuilder
+
+# =============================================================================
+# A bucket setting that names its bucket through another setting of it (cds-snc/terraform-modules
+# S3_log_bucket: `aws_s3_bucket_versioning { bucket = aws_s3_bucket_policy.this.id }`, written to order one
+# after the other; the id and bucket of every aws_s3_bucket_* setting are the bucket's name).  Such a
+# setting was neither tied to the bucket nor "untied" (its bucket refers to something), so it was not read
+# at all: INT-001 FAILed a versioned bucket, and ACC-001 PASSed "no bucket policy" on a bucket whose
+# policy -- chained through the public access block -- grants reads to a foreign account.
+# =============================================================================
+LOG_BUCKET = '''
+resource "aws_s3_bucket" "logs" {
+  bucket = "acme-access-logs"
+}
+resource "aws_s3_bucket_public_access_block" "logs" {
+  bucket                  = aws_s3_bucket.logs.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+resource "aws_s3_bucket_policy" "logs" {
+  bucket = aws_s3_bucket_public_access_block.logs.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Effect = "Allow", Principal = { Service = "logging.s3.amazonaws.com" }, Action = "s3:PutObject",
+        Resource = "arn:aws:s3:::acme-access-logs/*" },
+      { Effect = "Allow", Principal = { AWS = "arn:aws:iam::999999999999:root" }, Action = "s3:GetObject",
+        Resource = "arn:aws:s3:::acme-access-logs/*" },
+    ]
+  })
+}
+resource "aws_s3_bucket_versioning" "logs" {
+  bucket = aws_s3_bucket_policy.logs.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+resource "aws_s3_bucket" "app" {
+  bucket = "acme-app"
+}
+resource "aws_s3_bucket_logging" "app" {
+  bucket        = aws_s3_bucket.app.id
+  target_bucket = aws_s3_bucket.logs.id
+  target_prefix = "app/"
+}
+'''
+PROVIDER = '''
+provider "aws" {
+  region              = "us-east-1"
+  allowed_account_ids = ["111111111111"]
+}
+'''
+
+
+def test_setting_named_through_another_setting_is_the_buckets(tmp_path):
+    report = lint_hcl(tmp_path, {"main.tf": PROVIDER + LOG_BUCKET})
+    assert finding(report, "INT-001", "aws_s3_bucket.logs").status == "pass"
+    acc = finding(report, "ACC-001", "aws_s3_bucket.logs")
+    assert acc.status != "pass", acc.message  # (another account: unknown unless the policy names the accounts)
+    assert "999999999999" in acc.message
+    assert finding(report, "DLV-006", "aws_s3_bucket_logging.app").status == "pass"
+
+
+def test_setting_chained_to_a_setting_of_an_unknown_bucket_may_be_any_buckets(tmp_path):
+    # the public access block names a bucket not known until apply: the policy chained to it may be
+    # this bucket's policy (was: ignored, ACC-001 PASS "no bucket policy")
+    files = PROVIDER + LOG_BUCKET.replace(
+        "  bucket                  = aws_s3_bucket.logs.id",
+        "  bucket                  = var.other_bucket") + 'variable "other_bucket" { type = string }\n'
+    report = lint_hcl(tmp_path, {"main.tf": files}, rule="ACC-001")
+    assert verdicts(report) == {"aws_s3_bucket.logs": "unknown"}, [f.message for f in report.findings]
+
+
+TRAIL = '''
+resource "aws_s3_bucket" "trail" {
+  bucket = "acme-trail"
+}
+resource "aws_s3_bucket_policy" "trail" {
+  bucket = aws_s3_bucket.trail.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Effect = "Allow", Principal = { Service = "cloudtrail.amazonaws.com" }, Action = "s3:GetBucketAcl",
+        Resource = "arn:aws:s3:::acme-trail" },
+      { Effect = "Allow", Principal = { Service = "cloudtrail.amazonaws.com" }, Action = "s3:PutObject",
+        Resource = "arn:aws:s3:::acme-trail/*" },
+    ]
+  })
+}
+resource "aws_s3_bucket_lifecycle_configuration" "trail" {
+  bucket = aws_s3_bucket.trail.id
+  rule {
+    id     = "expire"
+    status = "Enabled"
+    filter {}
+    expiration {
+      days = 90
+    }
+  }
+}
+resource "aws_cloudtrail" "main" {
+  name                       = "main"
+  s3_bucket_name             = aws_s3_bucket_policy.trail.bucket
+  is_multi_region_trail      = true
+  enable_log_file_validation = true
+}
+'''
+
+
+def test_trail_delivering_to_its_buckets_policy_bucket(tmp_path):
+    # `s3_bucket_name = aws_s3_bucket_policy.trail.bucket` (the trail waits for the policy that lets it write)
+    # names the bucket (was: UNKNOWN "refers to aws_s3_bucket_policy.trail, which is not a bucket")
+    report = lint_hcl(tmp_path, {"main.tf": PROVIDER + TRAIL})
+    assert finding(report, "RET-001", "aws_cloudtrail.main").status == "fail"
+    assert "90 days" in finding(report, "RET-001", "aws_cloudtrail.main").message
+    assert finding(report, "CT-008", "aws_cloudtrail.main").status == "fail"
+    assert finding(report, "DLV-001", "aws_cloudtrail.main").status == "pass"
+
+
+def test_plan_setting_named_through_another_setting_is_the_buckets():
+    p = PlanBuilder()
+    p.resource("aws_s3_bucket.logs", {"bucket": "acme-access-logs"}, unknown=["id", "arn"])
+    p.resource("aws_s3_bucket_policy.logs", {"policy": '{"Version":"2012-10-17","Statement":[{"Effect":"Allow",'
+                                                       '"Principal":{"AWS":"arn:aws:iam::999999999999:root"},'
+                                                       '"Action":"s3:GetObject","Resource":"arn:aws:s3:::acme-access-logs/*"}]}'},
+               unknown=["bucket", "id"], refs={"bucket": ["aws_s3_bucket_public_access_block.logs.id"]})
+    p.resource("aws_s3_bucket_public_access_block.logs", {"block_public_acls": True, "block_public_policy": True,
+                                                          "ignore_public_acls": True, "restrict_public_buckets": True},
+               unknown=["bucket", "id"], refs={"bucket": ["aws_s3_bucket.logs.id"]})
+    p.resource("aws_s3_bucket_versioning.logs", {"versioning_configuration": [{"status": "Enabled",
+                                                                                "mfa_delete": None}]},
+               unknown=["bucket", "id"], refs={"bucket": ["aws_s3_bucket_policy.logs.id"]})
+    p.resource("aws_s3_bucket.app", {"bucket": "acme-app"}, unknown=["id", "arn"])
+    p.resource("aws_s3_bucket_logging.app", {"target_prefix": "app/"}, unknown=["bucket", "target_bucket", "id"],
+               refs={"bucket": ["aws_s3_bucket.app.id"], "target_bucket": ["aws_s3_bucket.logs.id"]})
+    report = lint_plan(p.build())
+    assert finding(report, "INT-001", "aws_s3_bucket.logs").status == "pass"
+    assert finding(report, "ACC-001", "aws_s3_bucket.logs").status != "pass"
+
+
+# =============================================================================
+# An EventBridge rule whose pattern is known but for one leaf (jcub-i0/terraform-secure-baseline: a
+# break-glass alert `event_pattern = jsonencode({source = ["aws.sts"], detail = {... roleArn =
+# [var.role_arn]}})`) cannot export GuardDuty or Security Hub findings: its source says so.  RET-004 /
+# RET-005 were UNKNOWN "event_pattern of the rule of ... is not known: cannot tell whether it exports
+# GuardDuty findings" instead of the FAIL the absence of any export calls for.  A target that only
+# alerts (SNS, Lambda) stores nothing, whatever its rule matches.
+# =============================================================================
+GUARDDUTY = PROVIDER + '''
+resource "aws_guardduty_detector" "main" {
+  enable = true
+}
+resource "aws_iam_role" "break_glass" {
+  name               = "break-glass"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow",
+    Principal = { AWS = "arn:aws:iam::111111111111:root" }, Action = "sts:AssumeRole" }] })
+}
+resource "aws_cloudwatch_log_group" "audit" {
+  name              = "/audit/events"
+  retention_in_days = 400
+}
+resource "aws_cloudwatch_event_rule" "assumed" {
+  name = "break-glass-assumed"
+  event_pattern = jsonencode({
+    source      = ["aws.sts"]
+    detail-type = ["AWS API Call via CloudTrail"]
+    detail      = { eventName = ["AssumeRole"], requestParameters = { roleArn = [aws_iam_role.break_glass.arn] } }
+  })
+}
+resource "aws_cloudwatch_event_target" "assumed" {
+  rule = aws_cloudwatch_event_rule.assumed.name
+  arn  = aws_cloudwatch_log_group.audit.arn
+}
+'''
+
+
+def test_rule_whose_source_is_known_exports_no_guardduty_findings(tmp_path):
+    report = lint_hcl(tmp_path, {"main.tf": GUARDDUTY}, rule="RET-004")
+    assert verdicts(report) == {"account": "fail"}, [f.message for f in report.findings]
+
+
+def test_rule_whose_source_is_not_known_may_export_guardduty_findings(tmp_path):
+    text = GUARDDUTY.replace('source      = ["aws.sts"]', 'source      = [var.source]') + \
+        'variable "source" { type = string }\n'
+    report = lint_hcl(tmp_path, {"main.tf": text}, rule="RET-004")
+    assert verdicts(report) == {"account": "unknown"}, [f.message for f in report.findings]
+
+
+def test_alerting_target_of_an_unknown_pattern_stores_nothing(tmp_path):
+    text = GUARDDUTY.replace('source      = ["aws.sts"]', 'source      = [var.source]').replace(
+        "arn  = aws_cloudwatch_log_group.audit.arn", "arn  = aws_sns_topic.alerts.arn") + \
+        'variable "source" { type = string }\nresource "aws_sns_topic" "alerts" { name = "alerts" }\n'
+    report = lint_hcl(tmp_path, {"main.tf": text}, rule="RET-004")
+    assert verdicts(report) == {"account": "fail"}, [f.message for f in report.findings]
