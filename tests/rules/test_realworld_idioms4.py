@@ -206,3 +206,68 @@ def test_alerting_target_of_an_unknown_pattern_stores_nothing(tmp_path):
         'variable "source" { type = string }\nresource "aws_sns_topic" "alerts" { name = "alerts" }\n'
     report = lint_hcl(tmp_path, {"main.tf": text}, rule="RET-004")
     assert verdicts(report) == {"account": "fail"}, [f.message for f in report.findings]
+
+
+
+# =============================================================================
+# data "template_file" (the hashicorp/template provider; GSA/terraform-vpc-flow-log, alphagov/govuk-aws): the
+# legacy form of templatefile().  Terraform reads it while planning when its template and vars are known;
+# its `rendered` was UNKNOWN here, so a trust policy or role policy written with it was "not known until
+# apply" (DLV-004 / ACC-002 / INT-002 UNKNOWN).
+# =============================================================================
+FLOW_LOG_TEMPLATE = PROVIDER + """
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+resource "aws_cloudwatch_log_group" "flow" {
+  name              = "/vpc/flow"
+  retention_in_days = 400
+}
+data "template_file" "trust" {
+  template = file("${path.module}/trust.json")
+  vars = {
+    service = "vpc-flow-logs.amazonaws.com"
+  }
+}
+data "template_file" "write" {
+  template = "${file("${path.module}/write.json")}"
+}
+resource "aws_iam_role" "flow" {
+  name               = "flow-logs"
+  assume_role_policy = "${data.template_file.trust.rendered}"
+}
+resource "aws_iam_role_policy" "flow" {
+  name   = "flow-logs"
+  role   = aws_iam_role.flow.id
+  policy = data.template_file.write.rendered
+}
+resource "aws_flow_log" "main" {
+  vpc_id          = aws_vpc.main.id
+  traffic_type    = "ALL"
+  log_destination = aws_cloudwatch_log_group.flow.arn
+  iam_role_arn    = aws_iam_role.flow.arn
+}
+"""
+TRUST = """{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "${service}"},
+  "Action": "sts:AssumeRole"}]}
+"""
+WRITE = """{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "*",
+  "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"]}]}
+"""
+
+
+def test_template_file_is_rendered(tmp_path):
+    files = {"main.tf": FLOW_LOG_TEMPLATE, "trust.json": TRUST, "write.json": WRITE}
+    report = lint_hcl(tmp_path, files, rule="DLV-004")
+    assert verdicts(report) == {"aws_flow_log.main": "pass"}, [f.message for f in report.findings]
+    # a trust policy for another service: the flow log service may not assume the role
+    files["trust.json"] = TRUST.replace("${service}", "ec2.amazonaws.com")
+    report = lint_hcl(tmp_path, files, rule="DLV-004")
+    assert verdicts(report) == {"aws_flow_log.main": "fail"}, [f.message for f in report.findings]
+
+
+def test_template_file_with_an_unknown_variable_stays_unknown(tmp_path):
+    text = FLOW_LOG_TEMPLATE.replace('service = "vpc-flow-logs.amazonaws.com"', "service = var.service") + \
+        'variable "service" { type = string }\n'
+    report = lint_hcl(tmp_path, {"main.tf": text, "trust.json": TRUST, "write.json": WRITE}, rule="DLV-004")
+    assert verdicts(report) == {"aws_flow_log.main": "unknown"}, [f.message for f in report.findings]
