@@ -271,3 +271,109 @@ def test_template_file_with_an_unknown_variable_stays_unknown(tmp_path):
         'variable "service" { type = string }\n'
     report = lint_hcl(tmp_path, {"main.tf": text, "trust.json": TRUST, "write.json": WRITE}, rule="DLV-004")
     assert verdicts(report) == {"aws_flow_log.main": "unknown"}, [f.message for f in report.findings]
+
+
+# =============================================================================
+# A JSON document written as a heredoc with interpolations (istone-you/aws-security-terraform's bucket policy,
+# tmknom/example-pragmatic-terraform's and padok-team/bastion-ssm's Session Manager preferences -- the form
+# of AWS's own examples): when a piece is known only after apply (`"${aws_s3_bucket.logs.arn}/*"`,
+# `"${aws_kms_key.ssm.arn}"`) the text is the document it will be, as `jsonencode({...})` is
+# (ACC-001 / CT-007 / DLV-* / SSM-001 / RET-008 were UNKNOWN "not known until apply").  Only when every
+# unknown piece sits inside a JSON string and cannot hold a quote or backslash.
+# =============================================================================
+HEREDOC_POLICY = PROVIDER + """
+resource "aws_s3_bucket" "logs" {
+  bucket_prefix = "acme-logs-"
+}
+resource "aws_s3_bucket_policy" "logs" {
+  bucket = aws_s3_bucket.logs.id
+  policy = <<POLICY
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Principal": {"Service": "logging.s3.amazonaws.com"},
+      "Action": "s3:PutObject",
+      "Resource": "${aws_s3_bucket.logs.arn}/*"
+    },
+    {
+      "Effect": "Allow",
+      "Principal": "*",
+      "Action": "s3:GetObject",
+      "Resource": "${aws_s3_bucket.logs.arn}/*"
+    }
+  ]
+}
+POLICY
+}
+resource "aws_s3_bucket" "app" {
+  bucket = "acme-app"
+}
+resource "aws_s3_bucket_logging" "app" {
+  bucket        = aws_s3_bucket.app.id
+  target_bucket = aws_s3_bucket.logs.id
+  target_prefix = "app/"
+}
+"""
+
+
+def test_heredoc_policy_with_unknown_pieces_is_read(tmp_path):
+    report = lint_hcl(tmp_path, {"main.tf": HEREDOC_POLICY})
+    acc = finding(report, "ACC-001", "aws_s3_bucket.logs")
+    assert acc.status == "fail", acc.message
+    assert finding(report, "DLV-006", "aws_s3_bucket_logging.app").status == "pass"
+
+
+def test_heredoc_policy_with_a_piece_that_may_hold_a_quote_stays_unknown(tmp_path):
+    # var.reader could be `x", "Principal": "*` -- more JSON than a string
+    text = HEREDOC_POLICY.replace('"Principal": "*",', '"Principal": {"AWS": "${var.reader}"},') + \
+        'variable "reader" { type = string }\n'
+    report = lint_hcl(tmp_path, {"main.tf": text}, rule="ACC-001")
+    assert verdicts(report) == {"aws_s3_bucket.logs": "unknown"}, [f.message for f in report.findings]
+
+
+def test_heredoc_policy_with_a_piece_outside_a_string_stays_unknown(tmp_path):
+    text = HEREDOC_POLICY.replace('"Principal": "*",', '"Principal": ${jsonencode(var.readers)},') + \
+        'variable "readers" { type = any }\n'
+    report = lint_hcl(tmp_path, {"main.tf": text}, rule="ACC-001")
+    assert verdicts(report) == {"aws_s3_bucket.logs": "unknown"}, [f.message for f in report.findings]
+
+
+SESSION_PREFERENCES = PROVIDER + """
+resource "aws_kms_key" "ssm" {
+  enable_key_rotation = true
+}
+resource "aws_cloudwatch_log_group" "sessions" {
+  name_prefix       = "ssm-sessions-"
+  retention_in_days = 400
+  kms_key_id        = aws_kms_key.ssm.arn
+}
+resource "aws_ssm_document" "session_preferences" {
+  name            = "SSM-SessionManagerRunShell"
+  document_type   = "Session"
+  document_format = "JSON"
+  content         = <<DOC
+{
+  "schemaVersion": "1.0",
+  "description": "Session Manager preferences",
+  "sessionType": "Standard_Stream",
+  "inputs": {
+    "cloudWatchLogGroupName": "${aws_cloudwatch_log_group.sessions.name}",
+    "cloudWatchEncryptionEnabled": true,
+    "kmsKeyId": "${aws_kms_key.ssm.arn}"
+  }
+}
+DOC
+}
+"""
+
+
+def test_heredoc_session_preferences_are_read(tmp_path):
+    report = lint_hcl(tmp_path, {"main.tf": SESSION_PREFERENCES}, rule="SSM-001")
+    assert verdicts(report) == {"aws_ssm_document.session_preferences": "pass"}, [f.message for f in report.findings]
+    report = lint_hcl(tmp_path, {"main.tf": SESSION_PREFERENCES}, rule="RET-008")
+    assert verdicts(report) == {"aws_ssm_document.session_preferences": "pass"}, [f.message for f in report.findings]
+    off = SESSION_PREFERENCES.replace('"cloudWatchEncryptionEnabled": true', '"cloudWatchEncryptionEnabled": false')
+    report = lint_hcl(tmp_path, {"main.tf": off}, rule="SSM-001")
+    assert verdicts(report) == {"aws_ssm_document.session_preferences": "fail"}, [f.message for f in report.findings]

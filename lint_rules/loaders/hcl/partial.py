@@ -11,6 +11,7 @@ from typing import Any
 from lark import Token, Tree
 
 from ...model import IDENTITY_ATTRIBUTES, UNKNOWN, Hole, PartialString
+from .jsontext import json_text_form, looks_like_json
 from .policydoc import PolicyDocumentForms
 from .refs import _ModuleCallRef, _ModuleInstRef
 from .scope import NOTSET, Proxy, Scope
@@ -82,6 +83,11 @@ class PartialEvaluation(PolicyDocumentForms):
         if isinstance(out, _JsonDoc):
             # only a document with a known shape says more than UNKNOWN
             return out.value if isinstance(out.value, (dict, list)) else UNKNOWN
+        if looks_like_json(out):
+            # a JSON text written as a template (a heredoc policy): the document it will be, see .jsontext
+            doc = json_text_form(out, lambda hole: self._hole_paste_safe(hole, scope))
+            if doc is not None:
+                return doc
         return out if _informative(out) else UNKNOWN
 
     def _partial(self, node: Tree, scope: Scope, top: bool = False, in_json: bool = False) -> Any:
