@@ -7,7 +7,7 @@ import json
 import pytest
 
 from lint_rules.cli import main
-from lint_rules.report.shorten import LINE_LIMIT, shorten
+from lint_rules.report.shorten import LINE_LIMIT, shorten, split_top
 
 TRAIL = '''resource "aws_cloudtrail" "main" {
   name                          = "main"
@@ -100,6 +100,21 @@ def test_shorten_summarises_a_list_of_names_with_its_count():
 
 def test_a_short_message_is_left_alone():
     assert shorten("kms_key_id is not set", 200) == "kms_key_id is not set"
+
+
+@pytest.mark.parametrize("text, sep, parts", [
+    ("a, b, c", ", ", ["a", "b", "c"]),
+    ("f(a, b), c", ", ", ["f(a, b)", "c"]),                      # inside brackets: not a separator
+    ("['x, y', 'z'], w", ", ", ["['x, y', 'z']", "w"]),
+    ("'a, b', c", ", ", ["'a, b'", "c"]),                          # inside quotes: not a separator
+    ("role's a, b", ", ", ["role's a", "b"]),                      # an apostrophe opens no quote
+    ('"a\\", b", c', ", ", ['"a\\", b"', "c"]),                # an escaped quote does not close
+    ("a)) , b; c, d", "; ", ["a)) , b", "c, d"]),                  # a stray closing bracket
+    ("x: y: z", ": ", ["x", "y", "z"]),
+    ("", ", ", [""]),
+])
+def test_split_top_splits_only_outside_quotes_and_brackets(text, sep, parts):
+    assert split_top(text, sep) == parts
 
 
 @pytest.fixture

@@ -4,10 +4,10 @@
 """
 from __future__ import annotations
 
-import json
 from typing import Iterable, Iterator
 
 from ..engine import STATUSES, Report
+from .jsontext import iter_list_member
 from .notes import distinct_notes
 
 REPORT_VERSION = 1
@@ -33,11 +33,11 @@ def iter_json(reports: Iterable[Report]) -> Iterator[str]:
     findings = [f for report in reports for f in report.findings]
     doc = {
         "version": REPORT_VERSION,
-        "findings": [f.as_dict() for f in findings],
+        "findings": [],  # written from the findings one by one, below
         "summary": {s: sum(1 for f in findings if f.status == s) for s in STATUSES},
         "notes": [n.as_dict() for n in distinct_notes(reports)],
         "inputs": [input_info(r) for r in reports],
     }
-    # the same text as json.dumps(doc, indent=2, ensure_ascii=False)
-    yield from json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(doc)
+    # the same text as json.dumps(doc, indent=2, ensure_ascii=False), findings included
+    yield from iter_list_member(doc, "findings", (f.as_dict() for f in findings))
     yield "\n"

@@ -10,7 +10,6 @@ URIs are relative to the repository root (``%SRCROOT%``).
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from pathlib import Path
 from typing import Iterable
@@ -18,6 +17,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..engine import FAIL, PASS, SUPPRESSED, UNKNOWN_STATUS, Finding, Report, Rule, all_rules
+from . import jsontext
 from .notes import distinct_notes
 
 SARIF_VERSION = "2.1.0"
@@ -177,7 +177,7 @@ def render_sarif(reports: Iterable[Report], unknown_fails: bool = True, help_uri
             "columnKind": "unicodeCodePoints",
         }],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(doc) + "\n"
 
 
 def help_uri_base(template: str) -> str:

@@ -7,34 +7,45 @@ JSON, SARIF and evidence reports keep the whole message.
 """
 from __future__ import annotations
 
+import re
+
 LINE_LIMIT = 300
 MIN_MESSAGE = 120  # never shorten a message below this, however long its location is
 
 _OPEN, _CLOSE = "([{", ")]}"
 
 
+_TOKENS: dict[str, re.Pattern[str]] = {}
+
+
 def split_top(text: str, sep: str) -> list[str]:
-    """``text`` split at ``sep`` where it is outside quotes and brackets."""
-    parts, depth, quote, start, i = [], 0, "", 0, 0
-    while i < len(text):
-        c = text[i]
+    """``text`` split at ``sep`` where it is outside quotes and brackets.
+
+    A quote opens where it does not follow a letter or digit (``role's`` is not a quote); inside one,
+    a backslash escapes the next character.  Only the characters that can change the state are
+    visited (a regular expression finds them), so a long message costs little."""
+    tokens = _TOKENS.get(sep)
+    if tokens is None:
+        tokens = _TOKENS[sep] = re.compile(r"""[\\'"()\[\]{}]|""" + re.escape(sep))
+    parts, depth, quote, start, pos = [], 0, "", 0, 0
+    search = tokens.search
+    while (m := search(text, pos)) is not None:
+        c, i, pos = m.group(), m.start(), m.end()
         if quote:
             if c == "\\":
-                i += 1
+                pos += 1
             elif c == quote:
                 quote = ""
-        elif c in "'\"" and (i == 0 or not text[i - 1].isalnum()):
-            quote = c
+        elif c == "'" or c == '"':
+            if i == 0 or not text[i - 1].isalnum():
+                quote = c
         elif c in _OPEN:
             depth += 1
         elif c in _CLOSE:
             depth = max(0, depth - 1)
-        elif depth == 0 and text.startswith(sep, i):
+        elif c == sep and depth == 0:
             parts.append(text[start:i])
-            start = i + len(sep)
-            i = start
-            continue
-        i += 1
+            start = pos
     parts.append(text[start:])
     return parts
 

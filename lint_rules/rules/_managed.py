@@ -111,6 +111,11 @@ AWS_MANAGED: dict[str, list[dict]] = {
     "AWSSupportAccess": [_allow("support:*")],
     # summarized: its EC2 network-interface actions as ec2:*
     "AWSLambdaENIManagementAccess": [_allow("ec2:*")],
+    # exact (v1): RDS Enhanced Monitoring writing OS metrics to its RDSOSMetrics log group
+    "AmazonRDSEnhancedMonitoringRole": [
+        {**_allow("logs:CreateLogGroup", "logs:PutRetentionPolicy"), "Resource": ["arn:aws:logs:*:*:log-group:RDS*"]},
+        {**_allow("logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:GetLogEvents"),
+         "Resource": ["arn:aws:logs:*:*:log-group:RDS*:log-stream:*"]}],
 }
 
 _MANAGED_ARN = re.compile(r"^arn:[^:]*:iam::aws:policy/(?:.*/)?([^/]+)$")

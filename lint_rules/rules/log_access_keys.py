@@ -171,9 +171,11 @@ def _written(model, resource: Resource, path: str) -> bool:
 
 
 def _hole_refs(value: Any) -> tuple[str, ...] | None:
-    """The references of a value that is exactly one unknown piece (HCL partial form)."""
+    """The references of a value that is exactly one unknown piece (HCL partial form): the resource
+    attributes it is, or the data source attribute it is (``data.aws_caller_identity.current.account_id``)."""
     if isinstance(value, PartialString) and len(value.parts) == 1 and isinstance(value.parts[0], Hole):
-        return value.parts[0].refs
+        hole = value.parts[0]
+        return hole.refs or ((hole.source,) if hole.source else ())
     return None
 
 

@@ -325,6 +325,53 @@ resource "aws_iam_role_policy_attachment" "app" {{
         assert verdicts(report) == {APP: status}, arn
 
 
+RDS_MONITORING = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+
+
+def _rds_monitoring_role(trust: str) -> str:
+    return LOG_BUCKET + role("monitoring", "rds-monitoring-role", trust) + f'''
+resource "aws_iam_role_policy_attachment" "monitoring" {{
+  role       = aws_iam_role.monitoring.name
+  policy_arn = "{RDS_MONITORING}"
+}}
+'''
+
+
+def test_the_rds_enhanced_monitoring_role_is_a_log_service_by_default_and_by_policy(tmp_path):
+    """AmazonRDSEnhancedMonitoringRole reads log events (of RDS* groups): on a role only RDS Enhanced
+    Monitoring may assume it passes, because the default policy lists monitoring.rds.amazonaws.com
+    among the log services; a policy file without it fails the same role, and a role people assume
+    with the same managed policy fails (every log group holds audit logs)."""
+    service_role = _rds_monitoring_role(service_trust("monitoring.rds.amazonaws.com"))
+    assert "monitoring.rds.amazonaws.com" in POLICY.log_access_services
+    assert verdicts(lint_hcl(tmp_path / "a", service_role, rule="ACC-002")) == {
+        "aws_iam_role.monitoring": "pass"}
+    data = copy.deepcopy(POLICY.data)
+    data["log_access"]["services"] = [s for s in data["log_access"]["services"] if s != "monitoring.rds.amazonaws.com"]
+    strict = Policy(data=data, source="<test>")
+    report = lint_hcl(tmp_path / "b", service_role, rule="ACC-002", policy=strict)
+    assert verdicts(report) == {"aws_iam_role.monitoring": "fail"}
+    assert "logs:GetLogEvents" in report.findings[0].message
+    people = _rds_monitoring_role(NO_MFA_TRUST)
+    assert verdicts(lint_hcl(tmp_path / "c", people, rule="ACC-002")) == {"aws_iam_role.monitoring": "fail"}
+
+
+def test_plan_rds_enhanced_monitoring_role():
+    def plan(service):
+        p = PlanBuilder()
+        p.resource("aws_iam_role.monitoring", {"name": "rds-monitoring-role", "assume_role_policy": json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": service},
+                                                    "Action": "sts:AssumeRole"}]})},
+                   unknown=["arn", "id", "managed_policy_arns", "inline_policy"])
+        p.resource("aws_iam_role_policy_attachment.monitoring", {"role": "rds-monitoring-role",
+                                                                 "policy_arn": RDS_MONITORING},
+                   unknown=["id"], refs={"role": ["aws_iam_role.monitoring.name"]})
+        return p.build()
+    assert verdicts(lint_plan(plan("monitoring.rds.amazonaws.com"), rule="ACC-002")) == {
+        "aws_iam_role.monitoring": "pass"}
+    assert verdicts(lint_plan(plan("ec2.amazonaws.com"), rule="ACC-002")) == {"aws_iam_role.monitoring": "fail"}
+
+
 def test_users_groups_and_roles_outside_the_configuration(tmp_path):
     files = LOG_BUCKET + '''
 resource "aws_iam_user" "alice" {

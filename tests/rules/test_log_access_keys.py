@@ -104,6 +104,68 @@ def test_public_decrypt_needs_a_narrowing_condition_hcl(tmp_path, condition, lit
         assert "Principal \"*\"" in message and "kms:Decrypt" in message
 
 
+JSON_KEY = '''
+data "aws_caller_identity" "current" {}
+variable "account" {
+  type = string
+}
+resource "aws_kms_key" "logs" {
+  enable_key_rotation = true
+  policy              = %s
+}
+resource "aws_cloudwatch_log_group" "app" {
+  name       = "/app/django/access"
+  kms_key_id = aws_kms_key.logs.arn
+}
+'''
+JSONENCODE_POLICY = '''jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Sid = "root", Effect = "Allow", Action = "kms:*", Resource = "*",
+        Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" } },
+      { Sid = "decrypt", Effect = "Allow", Action = ["kms:Decrypt", "kms:ReEncryptFrom"], Resource = "*",
+        Principal = { AWS = "*" }, Condition = { StringEquals = { "kms:CallerAccount" = VALUE } } },
+    ]
+  })'''
+HEREDOC_POLICY = '''<<POLICY
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Sid": "root", "Effect": "Allow", "Action": "kms:*", "Resource": "*",
+     "Principal": {"AWS": "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"}},
+    {"Sid": "decrypt", "Effect": "Allow", "Action": ["kms:Decrypt", "kms:ReEncryptFrom"], "Resource": "*",
+     "Principal": {"AWS": "*"}, "Condition": {"StringEquals": {"kms:CallerAccount": "VALUE"}}}
+  ]
+}
+POLICY'''
+
+
+@pytest.mark.parametrize("policy, value, status", [
+    # this account, through the caller identity: a bare reference, a template, a heredoc's piece
+    (JSONENCODE_POLICY, "data.aws_caller_identity.current.account_id", "pass"),
+    (JSONENCODE_POLICY, '"${data.aws_caller_identity.current.account_id}"', "pass"),
+    (HEREDOC_POLICY, "${data.aws_caller_identity.current.account_id}", "pass"),
+    # a variable could be any account
+    (JSONENCODE_POLICY, "var.account", "unknown"),
+    (HEREDOC_POLICY, "${var.account}", "unknown"),
+    # another account: which account is this one is known only after apply
+    (JSONENCODE_POLICY, '"999999999999"', "unknown"),
+    (HEREDOC_POLICY, "999999999999", "unknown"),
+])
+def test_caller_account_condition_in_json_policies_hcl(tmp_path, policy, value, status):
+    """kms:CallerAccount = the account id of data.aws_caller_identity narrows "AWS": "*" to this account,
+    however the policy is written (jsonencode, or JSON text in a heredoc with unknown pieces)."""
+    report = lint_hcl(tmp_path, JSON_KEY % policy.replace("VALUE", value), rule="ACC-006")
+    assert verdicts(report) == {KEY: status}
+
+
+def test_heredoc_policy_without_a_narrowing_condition_fails(tmp_path):
+    policy = HEREDOC_POLICY.replace(', "Condition": {"StringEquals": {"kms:CallerAccount": "VALUE"}}', "")
+    report = lint_hcl(tmp_path, JSON_KEY % policy, rule="ACC-006")
+    assert verdicts(report) == {KEY: "fail"}
+    assert "Principal \"*\"" in report.findings[0].message
+
+
 def test_default_key_policy_passes(tmp_path):
     text = '''
 resource "aws_kms_key" "logs" {

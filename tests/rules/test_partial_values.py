@@ -36,6 +36,7 @@ def plan_verdicts(offline_tf, tmp_path, files: dict[str, str], rule: str) -> dic
     if not root.is_dir():
         root.mkdir()
         for name, text in files.items():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
             (root / name).write_text(text)
         # a plan needs every root variable; the ones these tests declare are not what is tested
         samples = {"string": '"x"', "bool": "false", "any": '"x"', "list(any)": "[]"}
@@ -116,6 +117,106 @@ def test_ct007_jsonencode_policy_is_unknown_in_plan_form(offline_tf, tmp_path):
     # the plan records only the references of a jsonencode() argument, not its shape
     files = ct_policy(f"[{CT_WRITE}, {CT_DENY}]")
     assert plan_verdicts(offline_tf, tmp_path, files, "CT-007") == {TRAIL: "unknown"}
+
+
+def ct_heredoc_policy(statements: str) -> dict[str, str]:
+    """The bucket policy as JSON text in a heredoc, its unknown pieces interpolated
+    (JamesWoolfenden/terraform-aws-cloudtrail writes it so)."""
+    return {"main.tf": TRAIL_BASE + f'''
+resource "aws_s3_bucket_policy" "ct" {{
+  bucket = aws_s3_bucket.ct.id
+  policy = <<POLICY
+{{
+  "Version": "2012-10-17",
+  "Statement": {statements}
+}}
+POLICY
+}}
+'''}
+
+
+HEREDOC_WRITE = '''{
+    "Sid": "AWSCloudTrailWrite", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+    "Action": "s3:PutObject",
+    "Resource": "${aws_s3_bucket.ct.arn}/AWSLogs/${data.aws_caller_identity.current.account_id}/*",
+    "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}
+  }'''
+HEREDOC_PUBLIC_READ = '''{
+    "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "${aws_s3_bucket.ct.arn}/*"
+  }'''
+
+
+WRITE_ACTION_UNKNOWN = HEREDOC_WRITE.replace('"Action": "s3:PutObject"', '"Action": ${jsonencode(var.who)}')
+WRITE_KEY_UNKNOWN = HEREDOC_WRITE.replace('"s3:x-amz-acl"', '"${var.who}"')
+
+
+@pytest.mark.parametrize("statements, status", [
+    ("[" + HEREDOC_WRITE + "]", "pass"),
+    ("[" + HEREDOC_WRITE + ", " + HEREDOC_PUBLIC_READ + "]", "fail"),
+    # a piece outside a JSON string could change the document's shape: not read
+    ("[" + WRITE_ACTION_UNKNOWN + "]", "unknown"),
+    # a piece in a key: the document's shape is not known
+    ("[" + WRITE_KEY_UNKNOWN + "]", "unknown"),
+])
+def test_ct007_heredoc_policy_with_unknown_pieces(tmp_path, statements, status):
+    assert hcl_verdicts(tmp_path, ct_heredoc_policy(statements), "CT-007") == {TRAIL: status}
+
+
+@pytest.mark.terraform
+@pytest.mark.parametrize("statements, status", [
+    ("[" + HEREDOC_WRITE + "]", "pass"),
+    ("[" + HEREDOC_WRITE + ", " + HEREDOC_PUBLIC_READ + "]", "fail"),
+])
+def test_ct007_heredoc_policy_agrees_with_terraforms_plan(offline_tf, tmp_path, statements, status):
+    # the bucket's ARN spelled out: terraform then knows the whole text (the offline provider reads the
+    # caller identity), and its plan must agree with what the HCL reader makes of the unknown account
+    statements = statements.replace("${aws_s3_bucket.ct.arn}", "arn:aws:s3:::acme-trail-logs")
+    files = ct_heredoc_policy(statements)
+    assert hcl_verdicts(tmp_path, files, "CT-007") == {TRAIL: status}
+    assert plan_verdicts(offline_tf, tmp_path, files, "CT-007") == {TRAIL: status}
+
+
+def ct_templatefile_policy(statements: str, variables: str) -> dict[str, str]:
+    """The bucket policy rendered from a template file with unknown values (AFT writes its policies so)."""
+    return {"main.tf": TRAIL_BASE + f'''
+resource "aws_s3_bucket_policy" "ct" {{
+  bucket = aws_s3_bucket.ct.id
+  policy = templatefile("${{path.module}}/policies/bucket.json.tpl", {{
+{variables}
+  }})
+}}
+''', "policies/bucket.json.tpl": '{\n  "Version": "2012-10-17",\n  "Statement": ' + statements + "\n}\n"}
+
+
+TPL_WRITE = HEREDOC_WRITE.replace("${aws_s3_bucket.ct.arn}", "${bucket_arn}").replace(
+    "${data.aws_caller_identity.current.account_id}", "${account_id}")
+TPL_PUBLIC_READ = HEREDOC_PUBLIC_READ.replace("${aws_s3_bucket.ct.arn}", "${bucket_arn}")
+TPL_VARS = '''    bucket_arn = aws_s3_bucket.ct.arn
+    account_id = data.aws_caller_identity.current.account_id'''
+
+
+@pytest.mark.parametrize("statements, variables, status", [
+    ("[" + TPL_WRITE + "]", TPL_VARS, "pass"),
+    ("[" + TPL_WRITE + ", " + TPL_PUBLIC_READ + "]", TPL_VARS, "fail"),
+    # an AWS principal known only after apply may write: whoever it is, that fails
+    ("[" + TPL_WRITE.replace('{"Service": "cloudtrail.amazonaws.com"}', '{"AWS": "${writer}"}') + "]",
+     TPL_VARS + "\n    writer = var.who", "fail"),
+    # the principal is a piece outside a JSON string: the document's shape is not known
+    ("[" + TPL_WRITE.replace('{"Service": "cloudtrail.amazonaws.com"}', '${principal}') + "]",
+     TPL_VARS + "\n    principal = jsonencode({ Service = var.who })", "unknown"),
+])
+def test_ct007_templatefile_policy_with_unknown_values(tmp_path, statements, variables, status):
+    assert hcl_verdicts(tmp_path, ct_templatefile_policy(statements, variables), "CT-007") == {TRAIL: status}
+
+
+@pytest.mark.terraform
+def test_ct007_templatefile_policy_agrees_with_terraforms_plan(offline_tf, tmp_path):
+    variables = TPL_VARS.replace("aws_s3_bucket.ct.arn", '"arn:aws:s3:::acme-trail-logs"')
+    for statements, status in (("[" + TPL_WRITE + "]", "pass"),
+                               ("[" + TPL_WRITE + ", " + TPL_PUBLIC_READ + "]", "fail")):
+        files = ct_templatefile_policy(statements, variables)
+        assert hcl_verdicts(tmp_path / status, files, "CT-007") == {TRAIL: status}
+        assert plan_verdicts(offline_tf, tmp_path / status, files, "CT-007") == {TRAIL: status}
 
 
 def test_ct007_known_parts_that_grant_a_write_fail(tmp_path):

@@ -278,8 +278,8 @@ def test_template_file_with_an_unknown_variable_stays_unknown(tmp_path):
 # tmknom/example-pragmatic-terraform's and padok-team/bastion-ssm's Session Manager preferences -- the form
 # of AWS's own examples): when a piece is known only after apply (`"${aws_s3_bucket.logs.arn}/*"`,
 # `"${aws_kms_key.ssm.arn}"`) the text is the document it will be, as `jsonencode({...})` is
-# (ACC-001 / CT-007 / DLV-* / SSM-001 / RET-008 were UNKNOWN "not known until apply").  Only when every
-# unknown piece sits inside a JSON string and cannot hold a quote or backslash.
+# (ACC-001 / CT-007 / DLV-* / SSM-001 / RET-008 were UNKNOWN "not known until apply"; read by
+# loaders/hcl/jsonholes.py).  Only when every unknown piece sits inside a JSON string.
 # =============================================================================
 HEREDOC_POLICY = PROVIDER + """
 resource "aws_s3_bucket" "logs" {
@@ -323,14 +323,6 @@ def test_heredoc_policy_with_unknown_pieces_is_read(tmp_path):
     acc = finding(report, "ACC-001", "aws_s3_bucket.logs")
     assert acc.status == "fail", acc.message
     assert finding(report, "DLV-006", "aws_s3_bucket_logging.app").status == "pass"
-
-
-def test_heredoc_policy_with_a_piece_that_may_hold_a_quote_stays_unknown(tmp_path):
-    # var.reader could be `x", "Principal": "*` -- more JSON than a string
-    text = HEREDOC_POLICY.replace('"Principal": "*",', '"Principal": {"AWS": "${var.reader}"},') + \
-        'variable "reader" { type = string }\n'
-    report = lint_hcl(tmp_path, {"main.tf": text}, rule="ACC-001")
-    assert verdicts(report) == {"aws_s3_bucket.logs": "unknown"}, [f.message for f in report.findings]
 
 
 def test_heredoc_policy_with_a_piece_outside_a_string_stays_unknown(tmp_path):

@@ -13,6 +13,7 @@ from ...model import UNKNOWN, PartialString
 from .config import (META_ATTRS, META_BLOCKS, MODULE_META, Attr, Block, Body, ModuleConfig, ResourceConf, VarConf,
                      _block_key)
 from .expand import Expansion, _dedup, _key_suffix
+from .jsonholes import decode_partial_json
 from .provider_data import TYPES as PROVIDER_DATA_TYPES, data_attr, template_file_attr
 from .providers import providers_map
 from .refs import _DataNS, _LocalNS, _ModuleNS, _PathNS, _ResourceRef, _ResourceTypeNS, _UnknownNS, _VarNS
@@ -444,6 +445,8 @@ class ModuleInstance:
                 refs[prefix + name] = _dedup(bucket)
             if partial is not None and has_unknown(values[name]):
                 form = ev.partial(attr.expr, scope)
+                if isinstance(form, PartialString) and form.prefix.lstrip().startswith("{"):
+                    form = decode_partial_json(form) or form  # JSON text with unknown pieces: its document
                 if form is not UNKNOWN:
                     partial[prefix + name] = form
         unknown_blocks: set[str] = set()

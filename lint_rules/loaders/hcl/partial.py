@@ -11,7 +11,6 @@ from typing import Any
 from lark import Token, Tree
 
 from ...model import IDENTITY_ATTRIBUTES, UNKNOWN, Hole, PartialString
-from .jsontext import json_text_form, looks_like_json
 from .policydoc import PolicyDocumentForms
 from .refs import _ModuleCallRef, _ModuleInstRef
 from .scope import NOTSET, Proxy, Scope
@@ -32,6 +31,9 @@ class _JsonDoc:
 
 #: attributes a bare reference to is a string (where it is not used as text, see _exact_hole)
 _STRING_ATTRS = frozenset(IDENTITY_ATTRIBUTES) | {"account_id", "partition", "region"}
+#: a data source's attributes that are strings naming where the configuration acts
+#: (``data.aws_caller_identity.current.account_id``): a bare reference is a hole naming it
+_CONTEXT_ATTRS = frozenset({"account_id", "partition", "region"})
 
 #: The source of a hole that is the whole document a ``data "aws_iam_policy"`` reads (``policy = data.aws_iam_policy.X.policy``)
 COPIED_POLICY = re.compile(r"^(?:.*\.)?data\.aws_iam_policy\.[\w-]+(?:\[[^\]]*\])?\.policy$")
@@ -83,11 +85,6 @@ class PartialEvaluation(PolicyDocumentForms):
         if isinstance(out, _JsonDoc):
             # only a document with a known shape says more than UNKNOWN
             return out.value if isinstance(out.value, (dict, list)) else UNKNOWN
-        if looks_like_json(out):
-            # a JSON text written as a template (a heredoc policy): the document it will be, see .jsontext
-            doc = json_text_form(out, lambda hole: self._hole_paste_safe(hole, scope))
-            if doc is not None:
-                return doc
         return out if _informative(out) else UNKNOWN
 
     def _partial(self, node: Tree, scope: Scope, top: bool = False, in_json: bool = False) -> Any:
@@ -109,6 +106,8 @@ class PartialEvaluation(PolicyDocumentForms):
                 return _JsonDoc(self._partial(args[0], scope, in_json=True))
             if names in (["concat"], ["join"], ["format"], ["formatlist"]) and not expand:
                 return self.partial_struct(node, scope, as_string=True)
+            if names == ["templatefile"] and len(args) == 2 and not expand:
+                return self._partial_templatefile(args, scope)
             if names == ["replace"] and not expand:
                 # replace(data.aws_iam_policy_document.X.json, "_S3_BUCKET_ARN_", ...): the document
                 # with the replacement applied (terraform-aws-modules/s3-bucket), see .policydoc
@@ -178,6 +177,31 @@ class PartialEvaluation(PolicyDocumentForms):
         self._partial_render(items, scope, parts)
         return PartialString(tuple(parts))
 
+    def _partial_templatefile(self, args: list, scope: Scope) -> Any:
+        """``templatefile(path, { name = <expr>, ... })`` with some values unknown: the file rendered with
+        each unknown value as its partial form (a reference to an ARN is a hole naming it)."""
+        path = self.ev(args[0], scope)
+        variables = self.ev(args[1], scope)
+        if has_unknown(path) or not isinstance(variables, dict):
+            return UNKNOWN
+        partials: dict[str, Any] = {}
+        node = _unwrap_term(args[1])
+        if node.data == "object":
+            for elem in kids(node):
+                key = self.object_key(kids(elem)[0], scope)
+                if not isinstance(key, str):
+                    return UNKNOWN
+                if has_unknown(variables.get(key)):
+                    form = self._partial(kids(elem)[-1], scope, top=True)
+                    if isinstance(form, PartialString):
+                        partials[key] = form
+        template = self.template_file(to_str(path))
+        if len(template) == 1 and template[0][0] == "interp":
+            return UNKNOWN  # "${x}" alone is x itself, not a text
+        parts: list[Any] = []
+        self._partial_render(template, Scope(None, dict(variables), partials=partials or None), parts)
+        return PartialString(tuple(parts))
+
     def _partial_render(self, items, scope: Scope, parts: list) -> None:
         for item in items:
             kind = item[0]
@@ -212,10 +236,12 @@ class PartialEvaluation(PolicyDocumentForms):
                     self._partial_render(item[4], scope.bind(names), parts)
 
     def _exact_hole(self, node: Tree, scope: Scope, any_attr: bool = False) -> PartialString | None:
-        """``<managed resource instance>.<attr>`` -> PartialString((Hole((address.attr,)),)).
+        """``<managed resource instance>.<attr>`` -> PartialString((Hole((address.attr,)),));
+        ``<data source instance>.<attr>`` -> PartialString((Hole(source="address.attr"),)).
 
         A bare reference is taken as a string only for identity attributes (id, arn, name,
-        bucket...); inside a template (``any_attr``) every piece is a string anyway.
+        bucket...) of a managed resource and for the account id / partition / region of a data
+        source; inside a template (``any_attr``) every piece is a string anyway.
         """
         node = _unwrap_term(node)
         if node.data != "get_attr_expr_term":
@@ -224,13 +250,14 @@ class PartialEvaluation(PolicyDocumentForms):
         if accessor.data != "get_attr":
             return None
         attr = name_of(kids(accessor)[0])
-        if not any_attr and attr not in IDENTITY_ATTRIBUTES:
+        if not any_attr and attr not in IDENTITY_ATTRIBUTES and attr not in _CONTEXT_ATTRS:
             return self._copied_policy(base_node, scope) if attr == "policy" else None
         base = self._instance_proxy(base_node, scope)
-        address = base.exact_address() if isinstance(base, Proxy) else None
+        address = base.exact_address() if isinstance(base, Proxy) and (
+            any_attr or attr in IDENTITY_ATTRIBUTES) else None
         if address:
             return PartialString((Hole((f"{address}.{attr}",)),))
-        data = base.data_address() if isinstance(base, Proxy) and any_attr else None
+        data = base.data_address() if isinstance(base, Proxy) and (any_attr or attr in _CONTEXT_ATTRS) else None
         if data:
             return PartialString((Hole(source=f"{data}.{attr}"),))
         return None
