@@ -206,3 +206,166 @@ def test_alerting_target_of_an_unknown_pattern_stores_nothing(tmp_path):
         'variable "source" { type = string }\nresource "aws_sns_topic" "alerts" { name = "alerts" }\n'
     report = lint_hcl(tmp_path, {"main.tf": text}, rule="RET-004")
     assert verdicts(report) == {"account": "fail"}, [f.message for f in report.findings]
+
+
+
+# =============================================================================
+# data "template_file" (the hashicorp/template provider; GSA/terraform-vpc-flow-log, alphagov/govuk-aws): the
+# legacy form of templatefile().  Terraform reads it while planning when its template and vars are known;
+# its `rendered` was UNKNOWN here, so a trust policy or role policy written with it was "not known until
+# apply" (DLV-004 / ACC-002 / INT-002 UNKNOWN).
+# =============================================================================
+FLOW_LOG_TEMPLATE = PROVIDER + """
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+resource "aws_cloudwatch_log_group" "flow" {
+  name              = "/vpc/flow"
+  retention_in_days = 400
+}
+data "template_file" "trust" {
+  template = file("${path.module}/trust.json")
+  vars = {
+    service = "vpc-flow-logs.amazonaws.com"
+  }
+}
+data "template_file" "write" {
+  template = "${file("${path.module}/write.json")}"
+}
+resource "aws_iam_role" "flow" {
+  name               = "flow-logs"
+  assume_role_policy = "${data.template_file.trust.rendered}"
+}
+resource "aws_iam_role_policy" "flow" {
+  name   = "flow-logs"
+  role   = aws_iam_role.flow.id
+  policy = data.template_file.write.rendered
+}
+resource "aws_flow_log" "main" {
+  vpc_id          = aws_vpc.main.id
+  traffic_type    = "ALL"
+  log_destination = aws_cloudwatch_log_group.flow.arn
+  iam_role_arn    = aws_iam_role.flow.arn
+}
+"""
+TRUST = """{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "${service}"},
+  "Action": "sts:AssumeRole"}]}
+"""
+WRITE = """{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "*",
+  "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"]}]}
+"""
+
+
+def test_template_file_is_rendered(tmp_path):
+    files = {"main.tf": FLOW_LOG_TEMPLATE, "trust.json": TRUST, "write.json": WRITE}
+    report = lint_hcl(tmp_path, files, rule="DLV-004")
+    assert verdicts(report) == {"aws_flow_log.main": "pass"}, [f.message for f in report.findings]
+    # a trust policy for another service: the flow log service may not assume the role
+    files["trust.json"] = TRUST.replace("${service}", "ec2.amazonaws.com")
+    report = lint_hcl(tmp_path, files, rule="DLV-004")
+    assert verdicts(report) == {"aws_flow_log.main": "fail"}, [f.message for f in report.findings]
+
+
+def test_template_file_with_an_unknown_variable_stays_unknown(tmp_path):
+    text = FLOW_LOG_TEMPLATE.replace('service = "vpc-flow-logs.amazonaws.com"', "service = var.service") + \
+        'variable "service" { type = string }\n'
+    report = lint_hcl(tmp_path, {"main.tf": text, "trust.json": TRUST, "write.json": WRITE}, rule="DLV-004")
+    assert verdicts(report) == {"aws_flow_log.main": "unknown"}, [f.message for f in report.findings]
+
+
+# =============================================================================
+# A JSON document written as a heredoc with interpolations (istone-you/aws-security-terraform's bucket policy,
+# tmknom/example-pragmatic-terraform's and padok-team/bastion-ssm's Session Manager preferences -- the form
+# of AWS's own examples): when a piece is known only after apply (`"${aws_s3_bucket.logs.arn}/*"`,
+# `"${aws_kms_key.ssm.arn}"`) the text is the document it will be, as `jsonencode({...})` is
+# (ACC-001 / CT-007 / DLV-* / SSM-001 / RET-008 were UNKNOWN "not known until apply"; read by
+# loaders/hcl/jsonholes.py).  Only when every unknown piece sits inside a JSON string.
+# =============================================================================
+HEREDOC_POLICY = PROVIDER + """
+resource "aws_s3_bucket" "logs" {
+  bucket_prefix = "acme-logs-"
+}
+resource "aws_s3_bucket_policy" "logs" {
+  bucket = aws_s3_bucket.logs.id
+  policy = <<POLICY
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Principal": {"Service": "logging.s3.amazonaws.com"},
+      "Action": "s3:PutObject",
+      "Resource": "${aws_s3_bucket.logs.arn}/*"
+    },
+    {
+      "Effect": "Allow",
+      "Principal": "*",
+      "Action": "s3:GetObject",
+      "Resource": "${aws_s3_bucket.logs.arn}/*"
+    }
+  ]
+}
+POLICY
+}
+resource "aws_s3_bucket" "app" {
+  bucket = "acme-app"
+}
+resource "aws_s3_bucket_logging" "app" {
+  bucket        = aws_s3_bucket.app.id
+  target_bucket = aws_s3_bucket.logs.id
+  target_prefix = "app/"
+}
+"""
+
+
+def test_heredoc_policy_with_unknown_pieces_is_read(tmp_path):
+    report = lint_hcl(tmp_path, {"main.tf": HEREDOC_POLICY})
+    acc = finding(report, "ACC-001", "aws_s3_bucket.logs")
+    assert acc.status == "fail", acc.message
+    assert finding(report, "DLV-006", "aws_s3_bucket_logging.app").status == "pass"
+
+
+def test_heredoc_policy_with_a_piece_outside_a_string_stays_unknown(tmp_path):
+    text = HEREDOC_POLICY.replace('"Principal": "*",', '"Principal": ${jsonencode(var.readers)},') + \
+        'variable "readers" { type = any }\n'
+    report = lint_hcl(tmp_path, {"main.tf": text}, rule="ACC-001")
+    assert verdicts(report) == {"aws_s3_bucket.logs": "unknown"}, [f.message for f in report.findings]
+
+
+SESSION_PREFERENCES = PROVIDER + """
+resource "aws_kms_key" "ssm" {
+  enable_key_rotation = true
+}
+resource "aws_cloudwatch_log_group" "sessions" {
+  name_prefix       = "ssm-sessions-"
+  retention_in_days = 400
+  kms_key_id        = aws_kms_key.ssm.arn
+}
+resource "aws_ssm_document" "session_preferences" {
+  name            = "SSM-SessionManagerRunShell"
+  document_type   = "Session"
+  document_format = "JSON"
+  content         = <<DOC
+{
+  "schemaVersion": "1.0",
+  "description": "Session Manager preferences",
+  "sessionType": "Standard_Stream",
+  "inputs": {
+    "cloudWatchLogGroupName": "${aws_cloudwatch_log_group.sessions.name}",
+    "cloudWatchEncryptionEnabled": true,
+    "kmsKeyId": "${aws_kms_key.ssm.arn}"
+  }
+}
+DOC
+}
+"""
+
+
+def test_heredoc_session_preferences_are_read(tmp_path):
+    report = lint_hcl(tmp_path, {"main.tf": SESSION_PREFERENCES}, rule="SSM-001")
+    assert verdicts(report) == {"aws_ssm_document.session_preferences": "pass"}, [f.message for f in report.findings]
+    report = lint_hcl(tmp_path, {"main.tf": SESSION_PREFERENCES}, rule="RET-008")
+    assert verdicts(report) == {"aws_ssm_document.session_preferences": "pass"}, [f.message for f in report.findings]
+    off = SESSION_PREFERENCES.replace('"cloudWatchEncryptionEnabled": true', '"cloudWatchEncryptionEnabled": false')
+    report = lint_hcl(tmp_path, {"main.tf": off}, rule="SSM-001")
+    assert verdicts(report) == {"aws_ssm_document.session_preferences": "fail"}, [f.message for f in report.findings]

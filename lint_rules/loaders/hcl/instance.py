@@ -14,7 +14,7 @@ from .config import (META_ATTRS, META_BLOCKS, MODULE_META, Attr, Block, Body, Mo
                      _block_key)
 from .expand import Expansion, _dedup, _key_suffix
 from .jsonholes import decode_partial_json
-from .provider_data import TYPES as PROVIDER_DATA_TYPES, data_attr
+from .provider_data import TYPES as PROVIDER_DATA_TYPES, data_attr, template_file_attr
 from .providers import providers_map
 from .refs import _DataNS, _LocalNS, _ModuleNS, _PathNS, _ResourceRef, _ResourceTypeNS, _UnknownNS, _VarNS
 from .schema import ConversionError, attribute_type, convert_value, nested_schema
@@ -401,6 +401,8 @@ class ModuleInstance:
                     # optional hook: what the provider would know at plan time (data sources read
                     # during planning, provider defaults); UNKNOWN when it cannot tell
                     value = self.loader.unconfigured_attr(self, conf, key, name)
+                elif conf.type == "template_file":
+                    value = template_file_attr(self, conf, key, name)
                 else:
                     # aws_region / aws_partition / aws_caller_identity: from the provider configuration
                     value = data_attr(self, conf, name)

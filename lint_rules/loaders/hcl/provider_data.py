@@ -4,14 +4,21 @@
 the role ``assume_role`` assumes).  Terraform reads them while planning, so a plan shows them
 known; the HCL loader derives the same values when the provider configuration states them.
 Anything the configuration does not state (a region from the environment...) stays UNKNOWN.
+
+``data "template_file"`` (the hashicorp/template provider, the legacy form of ``templatefile``) is read
+while planning too when its ``template`` and ``vars`` are known: :func:`template_file_attr` renders it.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import TYPE_CHECKING, Any
 
 from ...model import UNKNOWN
 from .config import ResourceConf
+from .scope import Scope
+from .template import TemplateSyntaxError, parse_template_text
+from .values import EvalError, _Unsupported, has_unknown, to_str
 
 if TYPE_CHECKING:  # pragma: no cover
     from .instance import ModuleInstance
@@ -61,3 +68,35 @@ def data_attr(inst: "ModuleInstance", conf: ResourceConf, name: str) -> Any:
     role = config.assume_role_arn
     m = _ROLE_ACCOUNT.match(role) if isinstance(role, str) else None
     return m.group(1) if m else UNKNOWN
+
+
+def template_file_attr(inst: "ModuleInstance", conf: ResourceConf, key: Any, name: str) -> Any:
+    """``rendered`` (and ``id``, its SHA-256) of a ``data "template_file"``, as the template provider
+    computes them: ``template`` parsed as a template (the syntax of ``templatefile``) with each of
+    ``vars`` -- primitives, as strings -- as a variable, and the result as a string.  UNKNOWN when the
+    template or a variable is not known, when rendering fails (terraform: an error), or for any
+    other attribute."""
+    if conf.mode != "data" or conf.type != "template_file" or name not in ("rendered", "id"):
+        return UNKNOWN
+    attrs = conf.body.attrs
+    ev = inst.loader.ev
+    scope = inst.resource_scope(conf, key)
+    text = ev.evaluate(attrs["template"].expr, scope) if "template" in attrs else ""
+    variables = ev.evaluate(attrs["vars"].expr, scope) if "vars" in attrs else {}
+    if variables is None:
+        variables = {}
+    if not isinstance(text, str) or not isinstance(variables, dict) or has_unknown(variables):
+        return UNKNOWN
+    names: dict[str, Any] = {}
+    for var, value in variables.items():
+        if value is None or isinstance(value, (dict, list)):
+            return UNKNOWN  # the provider refuses non-primitives
+        names[var] = to_str(value)
+    try:
+        rendered = ev.eval_template(parse_template_text(text, ev.parse_expr), Scope(None, names))
+        rendered = to_str(rendered) if rendered is not UNKNOWN and not isinstance(rendered, (dict, list)) else UNKNOWN
+    except (EvalError, _Unsupported, TemplateSyntaxError, RecursionError):
+        return UNKNOWN
+    if not isinstance(rendered, str):
+        return UNKNOWN
+    return rendered if name == "rendered" else hashlib.sha256(rendered.encode()).hexdigest()
