@@ -620,6 +620,22 @@ class LogBucketUse:
 ACCESS_LOG = "S3 server access log"
 
 
+GUARDDUTY_EXPORT = "aws_guardduty_publishing_destination"
+
+
+def guardduty_export_buckets(model: Model) -> frozenset[str]:
+    """The addresses of the buckets this configuration's GuardDuty publishing destinations export
+    findings to (once per model)."""
+    def compute() -> frozenset[str]:
+        out: set[str] = set()
+        for p in model.of_type(GUARDDUTY_EXPORT):
+            if p.values.get("destination_type") in (None, "S3"):
+                out.update(b.address for b in resolve(model, p, "destination_arn", BUCKET, kind="bucket").targets)
+        return frozenset(out)
+    memo = getattr(model, "memo", None)
+    return memo(("guardduty_export_buckets",), compute) if memo is not None else compute()
+
+
 def log_bucket_uses(model: Model) -> list[LogBucketUse]:
     """Every place this configuration sends audit logs to an S3 bucket."""
     uses: list[LogBucketUse] = []
@@ -630,7 +646,7 @@ def log_bucket_uses(model: Model) -> list[LogBucketUse]:
     for f in model.of_type("aws_flow_log"):
         if f.values.get("log_destination_type") == "s3":
             uses.append(LogBucketUse(f, "VPC flow log", "log_destination"))
-    for p in model.of_type("aws_guardduty_publishing_destination"):
+    for p in model.of_type(GUARDDUTY_EXPORT):
         if p.values.get("destination_type") in (None, "S3"):
             uses.append(LogBucketUse(p, "GuardDuty findings export", "destination_arn"))
     for d in session_documents(model):

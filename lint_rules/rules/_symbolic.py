@@ -463,7 +463,10 @@ _ACCOUNT_KEYS = ("aws:sourceaccount", "aws:principalaccount", "aws:resourceaccou
 _SOURCE_ATTRS = {("aws_caller_identity", "account_id"): "account",
                  ("aws_region", "name"): "region", ("aws_region", "region"): "region", ("aws_region", "id"): "region",
                  ("aws_partition", "partition"): "partition", ("aws_partition", "id"): "partition",
+                 ("aws_partition", "dns_suffix"): "dns_suffix",
                  ("aws_organizations_organization", "id"): "org"}
+#: a partition's DNS suffix (service principals are ``<service>.<suffix>``); others are not assumed
+_DNS_SUFFIX = {"aws": "amazonaws.com", "aws-us-gov": "amazonaws.com", "aws-cn": "amazonaws.com.cn"}
 
 
 def _source_text(model: Model, source: str, provider: str) -> Text | None:
@@ -497,6 +500,9 @@ def _source_text(model: Model, source: str, provider: str) -> Text | None:
         return f.region_text(provider)
     if kind == "partition":
         return (f.partition(provider),)
+    if kind == "dns_suffix":
+        suffix = _DNS_SUFFIX.get(f.partition(provider))
+        return (suffix,) if suffix else None
     return f.org_text(provider)
 
 

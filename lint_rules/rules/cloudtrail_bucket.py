@@ -5,7 +5,10 @@ from __future__ import annotations
 from ..engine import FAIL, PASS, UNKNOWN_STATUS, register
 from ..model import UNKNOWN
 from . import _iam, _s3
+from ._retention import guardduty_export_buckets
 from ._trail import LOG_DELIVERY_SERVICES, WRITE_ACTIONS, NO_TRAIL, show, BucketRule
+
+GUARDDUTY = "guardduty.amazonaws.com"
 
 @register
 class TrailBucketDedicated(BucketRule):
@@ -13,9 +16,13 @@ class TrailBucketDedicated(BucketRule):
     title = "CloudTrail delivers to a dedicated S3 bucket with restricted access"
     clause = "Logs delivered to dedicated S3 bucket with restricted access"
     rationale = ("Only the log delivery services may write into the audit log bucket; any other writer, a "
-                 "public grant, or a bucket shared with application data can forge, overwrite or expose logs.")
+                 "public grant, or a bucket shared with application data can forge, overwrite or expose logs. "
+                 "The delivery services are cloudtrail, config and delivery.logs (those of them the policy "
+                 "file's log_access.services lists), and guardduty.amazonaws.com where this configuration "
+                 "exports GuardDuty findings (security logs) to the same bucket.")
     fix = ("Deliver to a bucket used for logs only, whose bucket policy allows s3:PutObject to "
-           "cloudtrail.amazonaws.com (and config / delivery.logs) only, with no Principal \"*\" Allow.")
+           "cloudtrail.amazonaws.com (and config / delivery.logs, or guardduty where its findings are exported "
+           "there) only, with no Principal \"*\" Allow.")
     example_fail = '''resource "aws_s3_bucket_policy" "trail" {
   bucket = aws_s3_bucket.trail.id
   policy = jsonencode({ Version = "2012-10-17", Statement = [{
@@ -45,6 +52,8 @@ class TrailBucketDedicated(BucketRule):
         statements, sources = _s3.bucket_policies(model, bucket)
         where = ", ".join(s.address for s in sources)
         allowed = [s for s in LOG_DELIVERY_SERVICES if s in policy.log_access_services]
+        if bucket.address in guardduty_export_buckets(model):
+            allowed.append(GUARDDUTY)  # this configuration exports GuardDuty findings (security logs) here
         if statements is None:
             problems.append("no bucket policy (no aws_s3_bucket_policy refers to it): access is not restricted "
                             "to the log delivery services")

@@ -835,6 +835,50 @@ def test_ct007_hcl_json_policy_passes(tmp_path):
     assert run_hcl(tmp_path, "CT-007", bucket_policy=_json_policy(CT_WRITE)) == {TRAIL: "pass"}
 
 
+GUARDDUTY_WRITE = CT_WRITE + ''', {
+      Sid       = "AllowGuardDutyPutObject"
+      Effect    = "Allow"
+      Principal = { Service = "guardduty.amazonaws.com" }
+      Action    = "s3:PutObject"
+      Resource  = "arn:aws:s3:::acme-trail-logs/guardduty/*"
+    }'''
+GUARDDUTY_EXPORT = '''
+resource "aws_guardduty_detector" "main" {
+  enable = true
+}
+resource "aws_guardduty_publishing_destination" "findings" {
+  detector_id     = aws_guardduty_detector.main.id
+  destination_arn = aws_s3_bucket.trail.arn
+  kms_key_arn     = aws_kms_key.trail.arn
+}
+'''
+
+
+def test_ct007_guardduty_may_write_where_this_configuration_exports_its_findings(tmp_path):
+    """GuardDuty findings are security logs: a trail bucket this configuration also exports them to may let
+    guardduty.amazonaws.com write.  Without that export, GuardDuty is one more writer, and fails."""
+    pieces = {"bucket_policy": _json_policy(GUARDDUTY_WRITE)}
+    report = lint_hcl(tmp_path / "export", hcl(extra=GUARDDUTY_EXPORT, **pieces), rule="CT-007")
+    assert verdicts(report, "CT-007") == {TRAIL: "pass"}
+    assert "guardduty.amazonaws.com" in messages(report, "CT-007")[TRAIL]
+    report = lint_hcl(tmp_path / "none", hcl(**pieces), rule="CT-007")
+    assert verdicts(report, "CT-007") == {TRAIL: "fail"}
+    assert "guardduty.amazonaws.com" in messages(report, "CT-007")[TRAIL]
+
+
+def test_ct007_plan_guardduty_writer():
+    statements = GOOD_STATEMENTS + [_doc_statement("AllowGuardDutyPutObject", ["s3:PutObject"], "Service",
+                                                   ["guardduty.amazonaws.com"])]
+    assert run_plan(plan(statements=statements), "CT-007") == {TRAIL: "fail"}
+    p = plan(statements=statements)
+    p.resource("aws_guardduty_detector.main", {"enable": True}, unknown=["id", "arn", "account_id"])
+    p.resource("aws_guardduty_publishing_destination.findings", {"destination_type": "S3"},
+               unknown=["id", "detector_id", "destination_arn", "kms_key_arn"],
+               refs={"detector_id": ["aws_guardduty_detector.main.id"], "destination_arn": ["aws_s3_bucket.trail.arn"],
+                     "kms_key_arn": ["aws_kms_key.trail.arn"]})
+    assert run_plan(p, "CT-007") == {TRAIL: "pass"}
+
+
 def test_ct007_hcl_third_party_writer_fails(tmp_path):
     third = CT_WRITE + ''', {
       Sid       = "Vendor"

@@ -576,6 +576,17 @@ class TestRolePipes:
         cond = 'Condition = { StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id } }'
         check(tmp_path, role_files(service, trust_condition=cond, writer=writer), rule, address, "pass")
 
+    def test_service_principal_with_the_partitions_dns_suffix_passes(self, tmp_path, rule, writer, service, address):
+        # "cloudtrail.${data.aws_partition.current.dns_suffix}" (boldlink/terraform-aws-cloudtrail): the
+        # service's principal in whichever partition this is
+        files = role_files(service, writer=writer, trust_service=service.replace(
+            "amazonaws.com", "${data.aws_partition.current.dns_suffix}"))
+        check(tmp_path, files, rule, address, "pass", "sts:AssumeRole")
+
+    def test_another_service_with_the_dns_suffix_fails(self, tmp_path, rule, writer, service, address):
+        files = role_files(service, writer=writer, trust_service="ec2.${data.aws_partition.current.dns_suffix}")
+        check(tmp_path, files, rule, address, "fail", service)
+
 
 def test_dlv004_role_not_set_fails(tmp_path):
     files = role_files("vpc-flow-logs.amazonaws.com", writer="flow")

@@ -33,7 +33,7 @@ class _JsonDoc:
 _STRING_ATTRS = frozenset(IDENTITY_ATTRIBUTES) | {"account_id", "partition", "region"}
 #: a data source's attributes that are strings naming where the configuration acts
 #: (``data.aws_caller_identity.current.account_id``): a bare reference is a hole naming it
-_CONTEXT_ATTRS = frozenset({"account_id", "partition", "region"})
+_CONTEXT_ATTRS = frozenset({"account_id", "partition", "region", "dns_suffix"})
 
 #: The source of a hole that is the whole document a ``data "aws_iam_policy"`` reads (``policy = data.aws_iam_policy.X.policy``)
 COPIED_POLICY = re.compile(r"^(?:.*\.)?data\.aws_iam_policy\.[\w-]+(?:\[[^\]]*\])?\.policy$")

@@ -1,5 +1,6 @@
 """Collection functions: merge, concat, length, lookup, element, coalesce*, compact, distinct,
-flatten, keys, values, contains, index, sum, zipmap, range, sort, reverse, slice, one, alltrue, anytrue."""
+flatten, keys, values, contains, index, sum, zipmap, range, sort, reverse, slice, one, alltrue, anytrue,
+chunklist, matchkeys, transpose."""
 from __future__ import annotations
 
 import math
@@ -220,3 +221,32 @@ def _alltrue(lst):
 @_fn("anytrue")
 def _anytrue(lst):
     return any(to_bool(x) for x in _need_list(lst))
+
+
+@_fn("chunklist")
+def _chunklist(lst, size):
+    items, size = list(_need_list(lst)), to_number(size)
+    if size != int(size) or size < 0:
+        raise EvalError("chunklist: the size must be a whole number, 0 or more")
+    size = int(size)
+    if size == 0:
+        return [items]
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+@_fn("matchkeys")
+def _matchkeys(values, keys, searchset):
+    values, keys, search = _need_list(values), _need_list(keys), _need_list(searchset)
+    if len(values) != len(keys):
+        raise EvalError("matchkeys: values and keys must have the same length")
+    return [v for v, k in zip(values, keys) if any(equal(k, s) for s in search)]
+
+
+@_fn("transpose")
+def _transpose(m):
+    out: dict = {}
+    m = _need_map(m)
+    for key in sorted(m):
+        for item in _need_list(m[key]):
+            out.setdefault(to_str(item), []).append(key)
+    return {k: out[k] for k in sorted(out)}

@@ -1,8 +1,9 @@
-"""Encoding functions: jsonencode, jsondecode, base64encode, base64decode."""
+"""Encoding functions: jsonencode, jsondecode, base64encode, base64decode, urlencode."""
 from __future__ import annotations
 
 import base64
 import json
+from urllib.parse import quote_plus
 
 from ..values import EvalError, _json_ready, json_encode
 from .registry import _fn, _need_str
@@ -32,3 +33,8 @@ def _base64decode(s):
         return base64.b64decode(_need_str(s), validate=True).decode()
     except (ValueError, UnicodeDecodeError):
         raise EvalError("invalid base64") from None
+
+
+@_fn("urlencode")
+def _urlencode(s):
+    return quote_plus(_need_str(s), safe="-_.~")  # Go's url.QueryEscape

@@ -1,4 +1,4 @@
-"""String functions: format, formatlist, case, trimming, join/split, replace, substr, prefix tests."""
+"""String functions: format, formatlist, case, trimming, join/split, replace, substr, prefix tests, strrev."""
 from __future__ import annotations
 
 import json
@@ -7,6 +7,7 @@ from typing import Any
 
 from ..values import EvalError, _Unsupported, json_encode, to_bool, to_number, to_str
 from .registry import _fn, _need_list, _need_str
+from .regexp import go_regex
 
 
 _FMT_RE = re.compile(r"%([-+ #0]*)(\d+)?(?:\.(\d+))?([a-zA-Z%])")
@@ -164,20 +165,11 @@ def _split(sep, s):
     return s.split(sep)
 
 
-def _go_regex(pattern: str) -> re.Pattern:
-    if re.search(r"\\[pPzQE]|\(\?P?<\w+>|\[\[:", pattern):
-        raise _Unsupported("RE2-specific regular expression syntax")
-    try:
-        return re.compile(pattern)
-    except re.error:
-        raise _Unsupported("regular expression") from None
-
-
 @_fn("replace")
 def _replace(s, sub, rep):
     s, sub, rep = _need_str(s), _need_str(sub), _need_str(rep)
     if len(sub) > 1 and sub.startswith("/") and sub.endswith("/"):
-        rx = _go_regex(sub[1:-1])
+        rx = go_regex(sub[1:-1])
         py_rep = re.sub(r"\$\{?(\d+)\}?", r"\\g<\1>", rep.replace("\\", "\\\\"))
         return rx.sub(py_rep, s)
     return s.replace(sub, rep)
@@ -211,3 +203,8 @@ def _endswith(s, suffix):
 @_fn("strcontains")
 def _strcontains(s, sub):
     return _need_str(sub) in _need_str(s)
+
+
+@_fn("strrev")
+def _strrev(s):
+    return _need_str(s)[::-1]
