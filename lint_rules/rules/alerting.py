@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine import ACCOUNT, FAIL, PASS, UNKNOWN_STATUS, Rule, register
-from ..model import UNKNOWN, Model, Resource
+from ..model import UNKNOWN, Hole, Model, PartialString, Resource
 from . import _accounts, _s3
 from ._trail import covered_accounts
 from ._alarms import (ALARM, BUCKET_METRIC, CLOUDWATCH, EVENT_RULE, EVENT_TARGET, EVENTBRIDGE, METRIC_FILTER,
@@ -222,11 +222,34 @@ def _alarm_metrics(alarm: Resource) -> list[tuple[Any, Any, Any, str]]:
     return out
 
 
-def _alarms_on(model: Model, flt: Resource) -> tuple[list[Resource], list[Resource]]:
-    """(alarms on the filter's metric, alarms whose metric is not known and could be it)."""
+def _metric_name_by_ref(alarm: Resource, path: str, flt: Resource, name: Any) -> Any:
+    """Is an alarm's ``metric_name`` known only after apply, that refers to the filter, the filter's
+    metric?  True / False / UNKNOWN.
+
+    Terraform knows a filter's arguments while planning (its ``metric_transformation`` name among
+    them); what it does not know is the filter's ``id`` -- the filter's *name* (``metric_name =
+    aws_cloudwatch_log_metric_filter.X.id``, the CIS examples' idiom), which is the filter's metric
+    only when the two names are the same.  Known to be exactly the id (HCL: the partial form is that one
+    reference): the names decide.  Otherwise (a plan, or the id inside a longer expression): names that
+    are the same are taken to be it, names that differ or are not known leave it unknown."""
+    fname = flt.values.get("name")
+    form = alarm.partial.get(path)
+    exact = (isinstance(form, PartialString) and len(form.parts) == 1 and isinstance(form.parts[0], Hole)
+             and bool(form.parts[0].refs)
+             and all(r in (f"{flt.address}.id", f"{flt.config_address}.id") for r in form.parts[0].refs))
+    if not isinstance(name, str) or not isinstance(fname, str):
+        return UNKNOWN
+    if exact:
+        return fname == name
+    return True if fname == name else UNKNOWN
+
+
+def _alarms_on(model: Model, flt: Resource) -> tuple[list[Resource], list[Resource], list[Resource]]:
+    """(alarms on the filter's metric, alarms whose metric is not known and could be it, alarms whose
+    metric_name is the filter's id -- its name -- where that is not its metric's name)."""
     t = _transformation(flt)
     ns, name = t.get("namespace"), t.get("name")
-    found, maybe = [], []
+    found, maybe, misnamed = [], [], []
     # only alarms of the filter's own account see its metric (metrics are per account); of those, the
     # ones naming this namespace and metric literally, and the ones with a metric not known until apply
     index = model.memo(("alerting.alarms_by_metric",), lambda: _alarm_index(model))
@@ -239,15 +262,27 @@ def _alarms_on(model: Model, flt: Resource) -> tuple[list[Resource], list[Resour
         for ans, aname, _, prefix in _alarm_metrics(alarm):
             refs = alarm.refs_at(f"{prefix}metric_name") + alarm.refs_at(f"{prefix}namespace")
             by_ref = flt.config_address in refs or flt.address in refs  # key-less or this very instance
+            name_refs = alarm.refs_at(f"{prefix}metric_name")
+            name_by_ref = flt.config_address in name_refs or flt.address in name_refs
             ns_ok = ans == ns if isinstance(ans, str) else (by_ref if ans is UNKNOWN else False)
-            name_ok = aname == name if isinstance(aname, str) else (by_ref if aname is UNKNOWN else False)
-            if ns_ok and name_ok:
+            if isinstance(aname, str):
+                name_ok: Any = aname == name
+            elif aname is UNKNOWN and name_by_ref:
+                name_ok = _metric_name_by_ref(alarm, f"{prefix}metric_name", flt, name)
+            else:
+                name_ok = False
+            if ns_ok and name_ok is True:
                 found.append(alarm)
                 break
+            if ns_ok and name_ok is UNKNOWN and alarm not in maybe:
+                maybe.append(alarm)
+            if ns_ok and name_ok is False and name_by_ref and alarm not in misnamed:
+                misnamed.append(alarm)
             if (ans is UNKNOWN or aname is UNKNOWN) and not refs:
-                if (ans is UNKNOWN or ans == ns) and (aname is UNKNOWN or aname == name):
+                if (ans is UNKNOWN or ans == ns) and (aname is UNKNOWN or aname == name) and alarm not in maybe:
                     maybe.append(alarm)
-    return found, maybe
+    maybe = [a for a in maybe if a not in found]
+    return found, maybe, [a for a in misnamed if a not in found and a not in maybe]
 
 
 def _alarm_index(model: Model) -> dict:
@@ -427,7 +462,7 @@ class _LogAlarmRule(Rule):
         if broad:
             parts.append(Outcome(FAIL, f"{flt.address} pattern also matches a {broad[0]}: the alarm cannot tell "
                                        f"a {self.what} from ordinary activity"))
-        alarms, maybe = _alarms_on(model, flt)
+        alarms, maybe, misnamed = _alarms_on(model, flt)
         t = _transformation(flt)
         metric = f"{t.get('namespace')}/{t.get('name')}" if t else "(no metric_transformation)"
         if not alarms:
@@ -435,8 +470,10 @@ class _LogAlarmRule(Rule):
                 parts.append(Outcome(UNKNOWN_STATUS, f"no alarm is known to watch metric {metric} of {flt.address}; "
                                                      f"the metric of {maybe[0].address} is not known until apply"))
             else:
+                why = (f" ({misnamed[0].address} metric_name is {flt.address}.id, the filter's name "
+                       f"{fmt(flt.values.get('name'))}, not its metric's name {fmt(t.get('name'))})" if misnamed else "")
                 parts.append(Outcome(FAIL, f"{flt.address} counts matching events in metric {metric}, but no "
-                                           "aws_cloudwatch_metric_alarm watches that metric: nothing is alerted"))
+                                           f"aws_cloudwatch_metric_alarm watches that metric: nothing is alerted{why}"))
             return [Chain(flt, stage, _combine_parts(parts), matches, flt=flt)]
         chains = []
         for alarm in alarms:
@@ -468,7 +505,9 @@ class CloudTrailDisabledAlarm(_LogAlarmRule):
                  "CloudWatch log group (cloud_watch_logs_group_arn and role), a metric filter on that group matches "
                  "both StopLogging and DeleteTrail calls (judged by evaluating the pattern against such events, so "
                  "CIS's wider CreateTrail/UpdateTrail/StartLogging pattern passes), one such call breaches an "
-                 "aws_cloudwatch_metric_alarm on the filter's metric, and the alarm's alarm_actions reach an SNS topic "
+                 "aws_cloudwatch_metric_alarm on the filter's metric (its namespace and metric_transformation name; an "
+                 "alarm whose metric_name is the filter's id watches the metric named like the filter, which is the "
+                 "filter's metric only when the two names are the same), and the alarm's alarm_actions reach an SNS topic "
                  "with a subscription (and, where readable, a KMS key policy that lets CloudWatch use the topic's "
                  "key).  An EventBridge rule on the same calls is not the CloudWatch alarm the policy names: it fails "
                  "with a message saying so, to be suppressed with a reason if accepted.  A stopped trail, one not "

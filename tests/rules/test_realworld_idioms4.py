@@ -369,3 +369,101 @@ def test_heredoc_session_preferences_are_read(tmp_path):
     off = SESSION_PREFERENCES.replace('"cloudWatchEncryptionEnabled": true', '"cloudWatchEncryptionEnabled": false')
     report = lint_hcl(tmp_path, {"main.tf": off}, rule="SSM-001")
     assert verdicts(report) == {"aws_ssm_document.session_preferences": "fail"}, [f.message for f in report.findings]
+
+
+
+# =============================================================================
+# An alarm whose metric_name is the metric filter's id (Checkmarx/kics' CIS examples, terraform-aws-modules/
+# cloudwatch cis-alarms: `metric_name = aws_cloudwatch_log_metric_filter.X.id`).  A filter's id is its *name*,
+# not the name of the metric it publishes: the alarm watches the filter's metric only when the two names are
+# the same.  Any reference to the filter counted as watching its metric: a false PASS of ALR-001 / ALR-002
+# for a filter named "CloudTrailChangesFilter" publishing "CloudTrailChanges".
+# =============================================================================
+ID_ALARM = PROVIDER + """
+resource "aws_cloudwatch_log_group" "trail" {
+  name              = "/aws/cloudtrail/main"
+  retention_in_days = 400
+}
+resource "aws_cloudtrail" "main" {
+  name                       = "main"
+  s3_bucket_name             = "org-cloudtrail-logs"
+  is_multi_region_trail      = true
+  cloud_watch_logs_group_arn = "${aws_cloudwatch_log_group.trail.arn}:*"
+  cloud_watch_logs_role_arn  = "arn:aws:iam::111111111111:role/cloudtrail-to-cloudwatch"
+}
+resource "aws_sns_topic" "alerts" {
+  name = "security-alerts"
+}
+resource "aws_sns_topic_subscription" "oncall" {
+  topic_arn = aws_sns_topic.alerts.arn
+  protocol  = "email"
+  endpoint  = "oncall@example.com"
+}
+resource "aws_cloudwatch_log_metric_filter" "changes" {
+  name           = "CloudTrailChangesFilter"
+  pattern        = "{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }"
+  log_group_name = aws_cloudwatch_log_group.trail.name
+  metric_transformation {
+    name      = "CloudTrailChanges"
+    namespace = "CIS"
+    value     = "1"
+  }
+}
+resource "aws_cloudwatch_metric_alarm" "changes" {
+  alarm_name          = "CloudTrailChanges"
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  evaluation_periods  = 1
+  metric_name         = aws_cloudwatch_log_metric_filter.changes.id
+  namespace           = "CIS"
+  period              = 300
+  statistic           = "Sum"
+  threshold           = 1
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+}
+"""
+
+
+def test_alarm_on_the_filter_id_watches_the_metric_named_like_the_filter(tmp_path):
+    report = lint_hcl(tmp_path, {"main.tf": ID_ALARM}, rule="ALR-001")
+    found = finding(report, "ALR-001", "aws_cloudwatch_log_metric_filter.changes")
+    assert found.status == "fail", found.message
+    assert '"CloudTrailChangesFilter"' in found.message
+    same = ID_ALARM.replace('name           = "CloudTrailChangesFilter"', 'name           = "CloudTrailChanges"')
+    report = lint_hcl(tmp_path, {"main.tf": same}, rule="ALR-001")
+    assert verdicts(report) == {"aws_cloudwatch_metric_alarm.changes": "pass"}, [f.message for f in report.findings]
+
+
+def _id_alarm_plan(filter_name: str) -> dict:
+    p = PlanBuilder()
+    p.resource("aws_cloudwatch_log_group.trail", {"name": "/aws/cloudtrail/main", "retention_in_days": 400},
+               unknown=["arn", "id"])
+    p.resource("aws_cloudtrail.main", {"name": "main", "s3_bucket_name": "trail-bucket", "is_multi_region_trail": True,
+                                       "cloud_watch_logs_role_arn": "arn:aws:iam::111111111111:role/ct"},
+               unknown=["arn", "id", "cloud_watch_logs_group_arn"],
+               refs={"cloud_watch_logs_group_arn": ["aws_cloudwatch_log_group.trail.arn"]})
+    p.resource("aws_sns_topic.alerts", {"name": "security-alerts"}, unknown=["arn", "id"])
+    p.resource("aws_sns_topic_subscription.email", {"protocol": "email", "endpoint": "security@example.com"},
+               unknown=["arn", "id", "topic_arn"], refs={"topic_arn": ["aws_sns_topic.alerts.arn"]})
+    p.resource("aws_cloudwatch_log_metric_filter.changes",
+               {"name": filter_name, "log_group_name": "/aws/cloudtrail/main",
+                "pattern": "{ ($.eventName = DeleteTrail) || ($.eventName = StopLogging) }",
+                "metric_transformation": [{"name": "CloudTrailChanges", "namespace": "CIS", "value": "1",
+                                           "default_value": None, "dimensions": None, "unit": "None"}]},
+               unknown=["id"], refs={"log_group_name": ["aws_cloudwatch_log_group.trail.name"]})
+    p.resource("aws_cloudwatch_metric_alarm.changes",
+               {"alarm_name": "changes", "namespace": "CIS", "statistic": "Sum", "period": 300,
+                "evaluation_periods": 1, "threshold": 1, "actions_enabled": True,
+                "comparison_operator": "GreaterThanOrEqualToThreshold", "metric_query": []},
+               unknown=["arn", "id", "alarm_actions", "metric_name"],
+               refs={"alarm_actions": ["aws_sns_topic.alerts.arn"],
+                     "metric_name": ["aws_cloudwatch_log_metric_filter.changes.id"]})
+    return p.build()
+
+
+def test_plan_alarm_on_the_filter_id():
+    # a plan does not say which attribute of the filter metric_name is: names that differ leave it unknown
+    report = lint_plan(_id_alarm_plan("CloudTrailChangesFilter"), rule="ALR-001")
+    assert "pass" not in {f.status for f in report.findings}, [(f.resource, f.status, f.message) for f in report.findings]
+    report = lint_plan(_id_alarm_plan("CloudTrailChanges"), rule="ALR-001")
+    assert verdicts(report) == {"aws_cloudwatch_metric_alarm.changes": "pass"}, \
+        [(f.resource, f.status, f.message) for f in report.findings]
