@@ -93,3 +93,27 @@ def test_functions_agree_with_terraform_console(tmp_path, expression):
 ])
 def test_what_is_not_modelled_is_unknown(tmp_path, expression):
     assert values_of(tmp_path, f"v = {expression}")["v"] is UNKNOWN
+
+
+FILESET_PATTERNS = ["*.json", "**/*.json", "sub/*", "*", "**", "{a,b}.*", "?.json", "sub/**", "x[[]1].json",
+                    "[!a]*.json", "[^a]*.json", "[a-b]*", "x\\\\[1].json", "nomatch"]
+TREE = ["a.json", "b.txt", ".hidden.json", "x[1].json", "sub/c.json", "sub/deep/d.json"]
+
+
+@pytest.mark.terraform
+@pytest.mark.parametrize("pattern", FILESET_PATTERNS)
+def test_fileset_agrees_with_terraform_console(tmp_path, pattern):
+    """``for_each = fileset("${path.module}/policies", "*.json")``: the files, dotfiles included, with
+    ``**`` for any number of directories and a missing directory empty."""
+    tf = shutil.which("terraform")
+    if tf is None:
+        pytest.skip("terraform is not on PATH")
+    for root in (tmp_path / "tf", tmp_path / "ag"):
+        for name in TREE:
+            (root / "p" / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / "p" / name).write_text("{}")
+        (root / "p" / "emptydir").mkdir()
+    for expression in (f'fileset("p", "{pattern}")', f'fileset("missing", "{pattern}")'):
+        expected = _terraform_value(tf, expression, tmp_path / "tf")
+        ours = values_of(tmp_path / "ag", f"v = jsonencode({expression})")["v"]
+        assert ours is not UNKNOWN and json.loads(ours) == expected, expression

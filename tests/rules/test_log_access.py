@@ -689,3 +689,26 @@ def test_plan_policy_document_principal_by_reference():
         return p.build()
     assert verdicts(lint_plan(plan("investigation"), rule="ACC-001")) == {BUCKET: "pass"}
     assert verdicts(lint_plan(plan("app"), rule="ACC-001")) == {BUCKET: "fail"}
+
+
+def test_inline_policies_from_a_directory_of_json_files(tmp_path):
+    """for_each = fileset(...) over policy files, each read with file(): every file is a policy of the role
+    (fileset was unknown, so the role was)."""
+    main = LOG_BUCKET + APP_ROLE + '''
+resource "aws_iam_role_policy" "from_files" {
+  for_each = fileset("${path.module}/policies", "*.json")
+  name     = trimsuffix(each.value, ".json")
+  role     = aws_iam_role.app.id
+  policy   = file("${path.module}/policies/${each.value}")
+}
+'''
+    writes = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}]})
+    reads = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "logs:FilterLogEvents", "Resource": "*"}]})
+    files = {"main.tf": main, "policies/write.json": writes, "policies/notes.txt": reads}
+    assert verdicts(lint_hcl(tmp_path / "a", files, rule="ACC-002")) == {APP: "pass"}
+    files["policies/read.json"] = reads
+    report = lint_hcl(tmp_path / "b", files, rule="ACC-002")
+    assert verdicts(report) == {APP: "fail"}
+    assert "from_files[\"read.json\"]" in report.findings[0].message
