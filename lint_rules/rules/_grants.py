@@ -506,7 +506,7 @@ def _answer_resource(t: Tally, req: Request, policies: list[Policy], need_grant_
         return Answer(FAIL, f"{t.deny[0]}: {who} may not {what}")
     if t.opaque:
         return Answer(UNKNOWN_STATUS, f"cannot tell whether {who} may {what}: {t.opaque[0]}")
-    if t.deny_maybe:
+    if t.deny_maybe and (t.allow or t.allow_maybe):  # (with nothing that may allow it, a Deny changes nothing)
         return Answer(UNKNOWN_STATUS, f"{who} {what}: {t.deny_maybe[0]}")
     if t.allow:
         return granted(who, what, t.allow)

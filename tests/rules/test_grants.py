@@ -161,6 +161,17 @@ def test_unknown_policy_and_unknown_leaves():
     assert status(policy(stmt(), deny)) == UNKNOWN_STATUS
 
 
+def test_a_deny_that_may_apply_matters_only_where_something_may_allow():
+    """A Deny whose principal is known only at apply (trussworks/terraform-aws-logs' ELB statement, whose
+    Effect is Deny when ELB logging is off) makes an Allow uncertain; with nothing that may allow the
+    request, it fails whatever the Deny turns out to be."""
+    maybe_deny = stmt(effect="Deny", principal={"AWS": UNKNOWN}, sid="elb-logs-put-object")
+    answer = service_may([policy(maybe_deny)], put())
+    assert answer.status == FAIL and "no statement" in answer.text
+    answer = service_may([policy(stmt(), maybe_deny)], put())
+    assert answer.status == UNKNOWN_STATUS and "elb-logs-put-object" in answer.text
+
+
 def test_no_policy_at_all_fails():
     answer = service_may([Policy("bucket policy", None)], put(), missing="the bucket has no policy")
     assert answer.status == FAIL and "no policy" in answer.text
