@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..engine import ACCOUNT, PASS, register
+from ..engine import ACCOUNT, FAIL, PASS, register
 from ..model import UNKNOWN
 from . import _s3
 from ._iam import tri_any
@@ -20,9 +20,12 @@ class TrailManagementEvents(TrailRule):
     title = "CloudTrail records all management events (read and write)"
     clause = "Management events: all (read + write)"
     rationale = ("Read-only management calls (Describe*, Get*, List*) are how an intruder maps PHI systems; "
-                 "write calls change them. Both must be in the audit trail.")
+                 "write calls change them. Both must be in the audit trail, those of the global services too "
+                 "(IAM, STS, console sign-in -- the root login the policy alerts on: include_global_service_events "
+                 "= false leaves them out).")
     fix = ("Use read_write_type = \"All\" with include_management_events = true (or no event selector), "
-           "or an advanced_event_selector with eventCategory = Management and no readOnly filter.")
+           "or an advanced_event_selector with eventCategory = Management and no readOnly filter; leave "
+           "include_global_service_events unset (true).")
     example_fail = '''resource "aws_cloudtrail" "main" {
   name           = "org-trail"
   s3_bucket_name = aws_s3_bucket.trail.id
@@ -43,6 +46,21 @@ class TrailManagementEvents(TrailRule):
     no_trail_message = NO_TRAIL + ": management events are not recorded"
 
     def check(self, model, policy, trail):
+        found = list(self._selectors(trail))
+        glob = trail.values.get("include_global_service_events")
+        if glob is False:
+            also = [f.message for f in found if f.status == FAIL]
+            yield self.failed(trail, "; ".join(also + ["include_global_service_events = false: the management events "
+                                                       "of the global services (IAM, STS, console sign-in) are not "
+                                                       "recorded"]))
+        elif glob is UNKNOWN and all(f.status == PASS for f in found):
+            yield self.unknown(trail, "include_global_service_events is not known until apply: cannot tell whether "
+                                      "the management events of the global services (IAM, STS, console sign-in) "
+                                      "are recorded")
+        else:
+            yield from found
+
+    def _selectors(self, trail):
         basic = trail.values.get("event_selector")
         advanced = trail.values.get("advanced_event_selector")
         if basic is UNKNOWN or advanced is UNKNOWN:

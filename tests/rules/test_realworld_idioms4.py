@@ -467,3 +467,38 @@ def test_plan_alarm_on_the_filter_id():
     report = lint_plan(_id_alarm_plan("CloudTrailChanges"), rule="ALR-001")
     assert verdicts(report) == {"aws_cloudwatch_metric_alarm.changes": "pass"}, \
         [(f.resource, f.status, f.message) for f in report.findings]
+
+
+
+# =============================================================================
+# include_global_service_events = false (Checkmarx/kics' CloudTrail examples): the trail leaves out the
+# management events of the global services -- IAM, STS, console sign-in (the root login ALR-002 alerts on).
+# CT-002 passed "all management events recorded" on the selectors alone.
+# =============================================================================
+NO_GLOBAL = PROVIDER + """
+resource "aws_cloudtrail" "main" {
+  name                          = "main"
+  s3_bucket_name                = "org-cloudtrail-logs"
+  is_multi_region_trail         = true
+  include_global_service_events = false
+}
+"""
+
+
+def test_trail_without_global_service_events_misses_management_events(tmp_path):
+    report = lint_hcl(tmp_path, {"main.tf": NO_GLOBAL}, rule="CT-002")
+    assert verdicts(report) == {"aws_cloudtrail.main": "fail"}, [f.message for f in report.findings]
+    report = lint_hcl(tmp_path, {"main.tf": NO_GLOBAL.replace("= false", "= var.global") +
+                                 'variable "global" { type = bool }\n'}, rule="CT-002")
+    assert verdicts(report) == {"aws_cloudtrail.main": "unknown"}, [f.message for f in report.findings]
+    report = lint_hcl(tmp_path, {"main.tf": NO_GLOBAL.replace("= false", "= true")}, rule="CT-002")
+    assert verdicts(report) == {"aws_cloudtrail.main": "pass"}, [f.message for f in report.findings]
+
+
+def test_plan_trail_without_global_service_events_misses_management_events():
+    p = PlanBuilder()
+    p.resource("aws_cloudtrail.main", {"name": "main", "s3_bucket_name": "org-cloudtrail-logs",
+                                       "is_multi_region_trail": True, "include_global_service_events": False,
+                                       "event_selector": [], "advanced_event_selector": []},
+               unknown=["arn", "id"])
+    assert verdicts(lint_plan(p.build(), rule="CT-002")) == {"aws_cloudtrail.main": "fail"}
