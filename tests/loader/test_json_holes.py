@@ -7,6 +7,7 @@ from lint_rules.loaders.hcl.jsonholes import decode_partial_json
 from lint_rules.model import Hole, PartialString
 
 ACCOUNT = Hole(source="data.aws_caller_identity.current.account_id")
+SAFE = lambda hole: True  # noqa: E731 - every piece taken as plain text
 BUCKET = Hole(refs=("aws_s3_bucket.logs.arn",))
 
 
@@ -16,13 +17,13 @@ def text(*parts) -> PartialString:
 
 def test_pieces_inside_strings_become_partial_strings():
     form = text('{"Statement": [{"Resource": "', BUCKET, '/AWSLogs/', ACCOUNT, '/*", "Action": "s3:PutObject"}]}')
-    doc = decode_partial_json(form)
+    doc = decode_partial_json(form, SAFE)
     assert doc == {"Statement": [{"Resource": PartialString((BUCKET, "/AWSLogs/", ACCOUNT, "/*")),
                                   "Action": "s3:PutObject"}]}
 
 
 def test_a_whole_string_piece_is_one_hole_and_escapes_are_decoded():
-    doc = decode_partial_json(text('{"a": "', ACCOUNT, '", "b": "say \\"hi\\"\\n"}'))
+    doc = decode_partial_json(text('{"a": "', ACCOUNT, '", "b": "say \\"hi\\"\\n"}'), SAFE)
     assert doc == {"a": PartialString((ACCOUNT,)), "b": 'say "hi"\n'}
 
 
@@ -36,8 +37,21 @@ def test_a_whole_string_piece_is_one_hole_and_escapes_are_decoded():
     text('"', ACCOUNT, '"'),                                  # a string, not a document
 ])
 def test_what_could_change_the_shape_is_not_read(form):
-    assert decode_partial_json(form) is None
+    assert decode_partial_json(form, SAFE) is None
 
 
 def test_a_text_without_pieces_is_not_this_readers():
-    assert decode_partial_json(text('{"a": "b"}')) is None
+    assert decode_partial_json(text('{"a": "b"}'), SAFE) is None
+
+
+def test_a_piece_that_may_hold_a_quote_is_not_read():
+    # ${var.who} could be  x", "Principal": "*  -- another document altogether
+    who = Hole()
+    form = text('{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "', who, '"}}]}')
+    assert decode_partial_json(form, lambda hole: hole is not who) is None
+    assert decode_partial_json(form, SAFE) is not None
+
+
+def test_a_repeated_key_is_not_read():
+    form = text('{"Effect": "Deny", "Effect": "Allow", "Resource": "', BUCKET, '"}')
+    assert decode_partial_json(form, SAFE) is None

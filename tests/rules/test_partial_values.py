@@ -198,9 +198,12 @@ TPL_VARS = '''    bucket_arn = aws_s3_bucket.ct.arn
 @pytest.mark.parametrize("statements, variables, status", [
     ("[" + TPL_WRITE + "]", TPL_VARS, "pass"),
     ("[" + TPL_WRITE + ", " + TPL_PUBLIC_READ + "]", TPL_VARS, "fail"),
-    # an AWS principal known only after apply may write: whoever it is, that fails
+    # a variable's piece may hold a quote (x", "Principal": "*): the text could be another document
     ("[" + TPL_WRITE.replace('{"Service": "cloudtrail.amazonaws.com"}', '{"AWS": "${writer}"}') + "]",
-     TPL_VARS + "\n    writer = var.who", "fail"),
+     TPL_VARS + "\n    writer = var.who", "unknown"),
+    # an AWS-made piece (a KMS key's ARN) holds no quote: read, and any AWS principal allowed to write fails
+    ("[" + TPL_WRITE.replace('{"Service": "cloudtrail.amazonaws.com"}', '{"AWS": "${writer}"}') + "]",
+     TPL_VARS + "\n    writer = aws_kms_key.trail.arn", "fail"),
     # the principal is a piece outside a JSON string: the document's shape is not known
     ("[" + TPL_WRITE.replace('{"Service": "cloudtrail.amazonaws.com"}', '${principal}') + "]",
      TPL_VARS + "\n    principal = jsonencode({ Service = var.who })", "unknown"),

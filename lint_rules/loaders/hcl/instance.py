@@ -446,7 +446,8 @@ class ModuleInstance:
             if partial is not None and has_unknown(values[name]):
                 form = ev.partial(attr.expr, scope)
                 if isinstance(form, PartialString) and form.prefix.lstrip().startswith("{"):
-                    form = decode_partial_json(form) or form  # JSON text with unknown pieces: its document
+                    # JSON text with unknown pieces: its document (see .jsonholes)
+                    form = decode_partial_json(form, lambda hole: ev._hole_paste_safe(hole, scope)) or form
                 if form is not UNKNOWN:
                     partial[prefix + name] = form
         unknown_blocks: set[str] = set()

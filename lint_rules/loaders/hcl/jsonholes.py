@@ -8,15 +8,16 @@ pieces turn out to be, and its leaves are known strings or :class:`PartialString
 ``jsonencode({...})`` with unknown leaves has (see :mod:`.partial`), so the rules read both alike.
 
 Anything else stays the text: a piece outside a string (``"Resource": ${jsonencode(local.arns)}``) or in
-a key could change the document's shape.  The pieces are taken to be plain text (ARNs, names, account
-ids): a piece holding a quote or a backslash would be decoded by the JSON reader, as terraform's value
-would be by AWS's.
+a key could change the document's shape, and so could a piece that may hold a quote or a backslash
+(``${var.who}`` = ``x", "Principal": "*``): every piece must be one the caller knows cannot
+(``paste_safe``: an account id, a region, an S3 bucket's or KMS key's ARN...).  An object that repeats
+a key is not read either (readers of JSON differ on which one wins).
 """
 from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, Callable
 
 from ...model import Hole, PartialString
 
@@ -29,13 +30,25 @@ class _Unreadable(Exception):
     pass
 
 
-def decode_partial_json(form: PartialString) -> dict | None:
+def _no_duplicates(pairs: list) -> dict:
+    out: dict = {}
+    for key, value in pairs:
+        if key in out:
+            raise _Unreadable(f"duplicate key {key!r}")
+        out[key] = value
+    return out
+
+
+def decode_partial_json(form: PartialString, paste_safe: Callable[[Hole], bool]) -> dict | None:
     """The document ``form`` (JSON text with unknown pieces) decodes to, with its partially known
-    strings as :class:`PartialString`; None when the text is not such a JSON object."""
+    strings as :class:`PartialString`; None when the text is not such a JSON object, or when a piece
+    is not ``paste_safe`` (may hold a character that would change the JSON)."""
     pieces: list[str] = []
     holes: list[Hole] = []
     for part in form.parts:
         if isinstance(part, Hole):
+            if not paste_safe(part):
+                return None
             pieces.append(f"{_OPEN}{len(holes)}{_CLOSE}")
             holes.append(part)
         elif _OPEN in part or _CLOSE in part or _ESCAPED_MARKER.search(part):
@@ -46,8 +59,8 @@ def decode_partial_json(form: PartialString) -> dict | None:
     if not holes or not text.lstrip().startswith("{"):
         return None
     try:
-        doc = json.loads(text)
-    except (ValueError, RecursionError):
+        doc = json.loads(text, object_pairs_hook=_no_duplicates)
+    except (ValueError, RecursionError, _Unreadable):
         return None
     if not isinstance(doc, dict):
         return None

@@ -226,6 +226,30 @@ def replace_form(form: Any, search: Any, rep: Any, alphabet: Callable[[Hole], fr
 # =============================================================================
 # what an unknown piece can be made of
 # =============================================================================
+#: attributes of managed resources whose values hold no quote, backslash or control character: ids AWS
+#: generates (a KMS key id, a GuardDuty detector id) and names AWS accepts only in a narrow alphabet (S3
+#: buckets, log groups, trails, topics, queues, functions, rules, streams, KMS aliases, IAM names), with
+#: the ARNs made of them.  Not an IAM ARN: an IAM path may hold any printable character.
+_AWS_NAMED: dict[str, tuple[str, ...]] = {
+    "aws_s3_bucket": ("id", "bucket", "arn"),
+    "aws_kms_key": ("arn", "key_id", "id"),
+    "aws_kms_alias": ("arn", "name", "id", "target_key_arn", "target_key_id"),
+    "aws_cloudtrail": ("arn", "id", "name"),
+    "aws_cloudwatch_log_group": ("arn", "id", "name"),
+    "aws_sns_topic": ("arn", "id", "name"),
+    "aws_sqs_queue": ("arn", "id", "name", "url"),
+    "aws_guardduty_detector": ("arn", "id"),
+    "aws_lambda_function": ("arn", "function_name", "id"),
+    "aws_kinesis_firehose_delivery_stream": ("arn", "id", "name"),
+    "aws_cloudwatch_event_rule": ("arn", "id", "name"),
+    "aws_cloudwatch_event_bus": ("arn", "id", "name"),
+    "aws_sfn_state_machine": ("arn", "id", "name"),
+    "aws_dynamodb_table": ("arn", "id", "name"),
+    "aws_iam_role": ("id", "name", "unique_id"),
+    "aws_iam_user": ("id", "name", "unique_id"),
+}
+
+
 def source_alphabet(source: str) -> frozenset | None:
     """The characters the attribute of a data source named by ``Hole.source`` can hold; None: any."""
     for pattern, alphabet in _SOURCE_ALPHABETS:
@@ -591,8 +615,9 @@ class PolicyDocumentForms:
 
     def _hole_paste_safe(self, hole: Hole, scope: Any) -> bool:
         """Is the text of ``hole`` read back as itself when pasted into a JSON string unescaped?  Known
-        for the pieces :meth:`_hole_alphabet` knows, and for any bucket's id / name / ARN (S3 bucket
-        names, even legacy ones, are letters, digits, '.', '-' and '_')."""
+        for the pieces :meth:`_hole_alphabet` knows, for any bucket's id / name / ARN (S3 bucket names,
+        even legacy ones, are letters, digits, '.', '-' and '_'), and for the identifiers of _AWS_NAMED
+        (AWS makes them, or refuses names with a quote, backslash or control character)."""
         alphabet = self._hole_alphabet(hole, scope)
         if alphabet is not None:
             return _pasted_safely("".join(alphabet))
@@ -601,6 +626,6 @@ class PolicyDocumentForms:
         for ref in hole.refs:
             address, _, attr = ref.rpartition(".")
             target = self._local_instance(address, scope)
-            if target is None or target[1].type != "aws_s3_bucket" or attr not in ("id", "bucket", "arn"):
+            if target is None or attr not in _AWS_NAMED.get(target[1].type, ()):
                 return False
         return True
