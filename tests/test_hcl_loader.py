@@ -317,7 +317,6 @@ UNKNOWN_EXPRESSIONS = [
     "aws_s3_bucket.b.arn",
     "aws_s3_bucket.b.id",
     "data.aws_caller_identity.me.account_id",
-    "terraform.workspace",
 ]
 
 
@@ -1257,3 +1256,22 @@ def test_hcl_loader_hook_supplies_unconfigured_attributes(tmp_path):
     bucket = model.get("aws_s3_bucket.b")
     assert bucket.values["bucket"] == "logs-111122223333"
     assert bucket.refs["bucket"] == ("data.aws_caller_identity.me",)
+
+
+def test_terraform_workspace_is_the_one_terraform_would_use(tmp_path, monkeypatch):
+    """TF_WORKSPACE, else the workspace `terraform workspace select` wrote into .terraform/environment
+    (TF_DATA_DIR moves it), else "default" -- as terraform answers it."""
+    monkeypatch.delenv("TF_WORKSPACE", raising=False)
+    monkeypatch.delenv("TF_DATA_DIR", raising=False)
+    body = 'w = terraform.workspace\nname = "logs-${terraform.workspace}"'
+    values = values_of(tmp_path / "a", body)
+    assert (values["w"], values["name"]) == ("default", "logs-default")
+    (tmp_path / "b" / ".terraform").mkdir(parents=True)
+    (tmp_path / "b" / ".terraform" / "environment").write_text("prod")
+    assert values_of(tmp_path / "b", body)["w"] == "prod"
+    (tmp_path / "c" / "state").mkdir(parents=True)
+    (tmp_path / "c" / "state" / "environment").write_text("staging\n")
+    monkeypatch.setenv("TF_DATA_DIR", "state")
+    assert values_of(tmp_path / "c", body)["w"] == "staging"
+    monkeypatch.setenv("TF_WORKSPACE", "nhc")
+    assert values_of(tmp_path / "d", body)["w"] == "nhc"

@@ -374,3 +374,23 @@ def test_every_file_the_baseline_load_reads_is_observed(root, cache_dir):
     assert model.resources and opened
     assert opened <= files, opened - files
     assert listed <= dirs, listed - dirs
+
+
+def test_the_selected_workspace_is_part_of_what_a_cached_run_depends_on(tmp_path, cache_dir, monkeypatch):
+    """terraform.workspace reads TF_WORKSPACE and .terraform/environment: a workspace selected after a
+    cached run (either way) is seen by the next run."""
+    monkeypatch.delenv("TF_WORKSPACE", raising=False)
+    monkeypatch.delenv("TF_DATA_DIR", raising=False)
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / "main.tf").write_text('resource "aws_cloudtrail" "t" {\n  name = "t"\n  s3_bucket_name = "b"\n'
+                                  '  is_multi_region_trail = terraform.workspace == "default"\n}\n')
+    assert run(tmp_path, str(root))[0] == 0
+    assert run(tmp_path, str(root))[0] == 0  # from the cache
+    (root / ".terraform").mkdir()
+    (root / ".terraform" / "environment").write_text("prod")
+    assert run(tmp_path, str(root))[0] == 1
+    (root / ".terraform" / "environment").write_text("default")
+    assert run(tmp_path, str(root))[0] == 0
+    monkeypatch.setenv("TF_WORKSPACE", "nhc")
+    assert run(tmp_path, str(root))[0] == 1

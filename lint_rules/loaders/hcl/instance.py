@@ -16,7 +16,8 @@ from .expand import Expansion, _dedup, _key_suffix
 from .jsonholes import decode_partial_json
 from .provider_data import TYPES as PROVIDER_DATA_TYPES, data_attr, template_file_attr
 from .providers import providers_map
-from .refs import _DataNS, _LocalNS, _ModuleNS, _PathNS, _ResourceRef, _ResourceTypeNS, _UnknownNS, _VarNS
+from .refs import (_DataNS, _LocalNS, _ModuleNS, _PathNS, _ResourceRef, _ResourceTypeNS, _TerraformNS, _UnknownNS,
+                   _VarNS)
 from .schema import ConversionError, attribute_type, convert_value, nested_schema
 from .scope import NOTSET, DynamicIterator, Scope
 from .sources import resolve
@@ -75,7 +76,9 @@ class ModuleInstance:
             return _DataNS(self)
         if name == "path":
             return _PathNS(self)
-        if name in ("terraform", "self"):
+        if name == "terraform":
+            return _TerraformNS(self.loader.root_dir)
+        if name == "self":
             return _UnknownNS()
         return _ResourceTypeNS(self, "managed", name)
 

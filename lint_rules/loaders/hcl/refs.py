@@ -2,8 +2,10 @@
 ``path``, ``module``, ``data``, resource types, and the module calls and resources they lead to."""
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
+from .. import observed
 from ...model import UNKNOWN
 from .config import ResourceConf
 from .expand import _key_suffix
@@ -44,8 +46,43 @@ class _PathNS(Proxy):
         raise EvalError(f"path has no attribute {name!r}")
 
 
+def current_workspace(root_dir: str) -> str:
+    """``terraform.workspace`` as terraform answers it in ``root_dir``: ``TF_WORKSPACE``, else the workspace
+    ``terraform workspace select`` wrote into the data directory (``TF_DATA_DIR``, default ``.terraform``),
+    else ``default``.  Read through :mod:`..observed`, so a cached result is not reused once either
+    changes."""
+    chosen = observed.getenv("TF_WORKSPACE")
+    if chosen:
+        return chosen
+    data_dir = observed.getenv("TF_DATA_DIR") or ".terraform"
+    path = os.path.join(root_dir, data_dir, "environment")
+    if observed.is_file(path):
+        try:
+            name = observed.read_text(path).strip()
+        except (OSError, UnicodeDecodeError):
+            return UNKNOWN
+        return name or "default"
+    return "default"
+
+
+class _TerraformNS(Proxy):
+    """``terraform.workspace``; any other attribute is not known statically."""
+
+    def __init__(self, root_dir: str):
+        self.root_dir = root_dir
+
+    def attr(self, name: str) -> Any:
+        return current_workspace(self.root_dir) if name == "workspace" else UNKNOWN
+
+    def index(self, key: Any) -> Any:
+        return UNKNOWN
+
+    def value(self) -> Any:
+        return UNKNOWN
+
+
 class _UnknownNS(Proxy):
-    """terraform.workspace, self...: not known statically."""
+    """self...: not known statically."""
 
     def attr(self, name: str) -> Any:
         return UNKNOWN
