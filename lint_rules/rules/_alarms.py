@@ -292,7 +292,8 @@ def _topic_delivery(model: Model, topic: Resource, service: str) -> Outcome:
         return Outcome(UNKNOWN_STATUS, f"SNS topic {topic.address} is read from outside this configuration and no "
                                        "subscription here refers to it; cannot confirm anyone receives the alert")
     else:
-        return Outcome(FAIL, f"SNS topic {topic.address} has no aws_sns_topic_subscription: nobody receives the alert")
+        return Outcome(FAIL, f"SNS topic {topic.address} has no aws_sns_topic_subscription: nobody receives the alert",
+                       absent=True)
     checks = [_key_outcome(model, topic, service)] if topic.mode == "managed" else []
     if service == EVENTBRIDGE and topic.mode == "managed":
         checks.append(_topic_policy_outcome(model, topic, service))
@@ -321,7 +322,7 @@ def delivery_outcome(model: Model, resource: Resource, path: str, service: str, 
         return Outcome(FAIL, f"{label} {path} {shown}: the alarm notifies no SNS topic")
     outcomes = [topic_delivery(model, t, service) for t in refs.topics]
     chosen = max(outcomes, key=lambda o: _RANK[o.status])
-    return Outcome(chosen.status, f"{label} → {chosen.text}", notes=list(chosen.notes))
+    return Outcome(chosen.status, f"{label} → {chosen.text}", notes=list(chosen.notes), absent=chosen.absent)
 
 
 def actions_enabled(alarm: Resource) -> Outcome:

@@ -86,7 +86,15 @@ def _combine_parts(parts: list[Outcome]) -> Outcome:
         notes = [n for p in parts for n in p.notes]
         return Outcome(PASS, "; ".join(p.text for p in parts if p.text), notes=notes)
     bad = [p for p in parts if p.status == status]
-    return Outcome(status, bad[0].text)
+    return Outcome(status, bad[0].text, absent=bad[0].absent)
+
+
+def _rests_on_absence(chains: list[Chain], subject: Resource | str, status: str) -> bool:
+    """Does the verdict on ``subject`` rest on something not being in the configuration: no path at all,
+    or the reported path failing for want of a resource (a topic nobody subscribes to)?"""
+    if subject == ACCOUNT or not chains:
+        return True
+    return status != PASS and any(c.subject is subject and c.outcome.absent for c in chains)
 
 
 def _select_and_report(chains: list[Chain], labels: list[str], pass_prefix: str,
@@ -433,7 +441,7 @@ class _LogAlarmRule(Rule):
         """The rule's finding; "nothing matches" rests on the absence of a filter or alarm."""
         evidence = [c.subject for c in chains if c.subject is subject] + [
             c.flt for c in chains if c.subject is subject and c.flt is not None]
-        absent_in = model if subject == ACCOUNT or not chains else None
+        absent_in = model if _rests_on_absence(chains, subject, status) else None
         return self._finding(status, subject, message, evidence=evidence, absent_in=absent_in, account=account)
 
     def _nothing_matches(self, model, link, condition) -> str:
@@ -813,7 +821,7 @@ resource "aws_cloudwatch_metric_alarm" "screenshots" {
                 continue
             outcome, _, alarm = max(results, key=lambda r: (_RANK[r[0].status], r[1]))
             yield self._finding(outcome.status, bucket, f"screenshot bucket {_s3.describe(bucket)}: {outcome.full_text}",
-                                evidence=[alarm])
+                                evidence=[alarm], absent_in=model if outcome.status != PASS and outcome.absent else None)
 
 
 # =============================================================================
@@ -953,7 +961,7 @@ resource "aws_cloudwatch_event_target" "gd" {
         if not _accounts.several(model):
             status, subject, message = _select_and_report(chains, labels, prefix, fallback_text)
             yield self._finding(status, subject, message, evidence=[subject] if subject != ACCOUNT else (),
-                                absent_in=model if not chains else None)
+                                absent_in=model if _rests_on_absence(chains, subject, status) else None)
             return
         # several accounts: a rule receives the findings of its own account, or of every account when it
         # is in the Security Hub administrator (aggregating) account
@@ -966,7 +974,7 @@ resource "aws_cloudwatch_event_target" "gd" {
             status, subject, message = _select_and_report(mine, labels, prefix, fallback_text)
             yield self._finding(status, subject, _accounts.prefix(model, account) + message, account=account,
                                 evidence=[subject] if subject != ACCOUNT else (),
-                                absent_in=model if not mine else None)
+                                absent_in=model if _rests_on_absence(mine, subject, status) else None)
 
     def _chains(self, model, rule, matches, targets, untied, pattern) -> list[Chain]:
         parts = [_rule_enabled(model, rule)]
@@ -982,7 +990,8 @@ resource "aws_cloudwatch_event_target" "gd" {
                                                      f"{untied[0].address} is not known until apply"))
             else:
                 parts.append(Outcome(FAIL, f"{rule.address} matches GuardDuty HIGH findings but has no "
-                                           "aws_cloudwatch_event_target: the findings are not sent to SNS"))
+                                           "aws_cloudwatch_event_target: the findings are not sent to SNS",
+                                     absent=True))
             return [Chain(rule, 1, _combine_parts(parts), matches)]
         outcomes = [delivery_outcome(model, t, "arn", EVENTBRIDGE, f"target {t.address}") for t in targets]
         delivery = max(outcomes, key=lambda o: _RANK[o.status])

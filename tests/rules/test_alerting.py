@@ -449,6 +449,24 @@ def test_topic_without_subscription_fails(tmp_path):
     assert "no aws_sns_topic_subscription" in message(report)
 
 
+UNREAD_MODULE = '''
+module "pagerduty" {
+  source = "github.com/acme/terraform-pagerduty-integration?ref=v1"
+  sns_topics = [aws_sns_topic.alerts.name]
+}
+'''
+
+
+@pytest.mark.parametrize("rule, subject", [("ALR-001", CT_ALARM), ("ALR-002", ROOT_ALARM)])
+def test_a_topic_without_subscription_is_unknown_while_a_module_is_not_read(tmp_path, rule, subject):
+    """"Nobody receives the alert" rests on no subscription being in the configuration: a module that was
+    not read (modernisation-platform subscribes PagerDuty to its alarm topics in one) may hold it."""
+    report = lint(tmp_path, rule, subscription=None, unread=UNREAD_MODULE)
+    assert verdicts(report) == {subject: "unknown"}
+    assert "no aws_sns_topic_subscription" in message(report) and "module.pagerduty" in message(report)
+    assert verdicts(lint(tmp_path / "read", rule, subscription=None)) == {subject: "fail"}
+
+
 def test_topic_key_the_alarm_cannot_use_fails(tmp_path):
     key = BLOCKS["key"].replace(PUBLISHERS, '"events.amazonaws.com"')
     report = lint(tmp_path, "ALR-001", key=key)
