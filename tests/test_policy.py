@@ -68,3 +68,24 @@ def test_policy_yaml_syntax_error(tmp_path):
     with pytest.raises(InputError) as exc:
         load_policy(path)
     assert "p.yaml" in str(exc.value) and "\n" not in str(exc.value)
+
+
+def test_a_policy_without_a_log_source_the_rules_read_is_refused(tmp_path):
+    """A retention rule reads its log source's row: a policy file without it is an input error (exit 2),
+    not a crash when the rule runs and not a rule silently left out."""
+    data = yaml.safe_load(yaml.safe_dump(DEFAULT.data, allow_unicode=True))
+    data["log_sources"] = [s for s in data["log_sources"] if s["id"] != "vpc_flow_logs"]
+    path = tmp_path / "policy.yaml"
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(InputError) as info:
+        load_policy(str(path))
+    assert "no log source with id 'vpc_flow_logs'" in str(info.value) and "\n" not in str(info.value)
+
+
+def test_the_required_log_sources_are_those_the_rules_read():
+    from lint_rules.engine import all_rules
+    from lint_rules.policy import LOG_SOURCE_IDS
+
+    read = {getattr(r, "source_id", None) for r in all_rules()} - {None}
+    assert read <= set(LOG_SOURCE_IDS)
+    assert set(LOG_SOURCE_IDS) == {s["id"] for s in load_policy(None).data["log_sources"]}

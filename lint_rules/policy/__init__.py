@@ -291,6 +291,7 @@ def _parse_validated(text: str, source: str) -> dict:
         path_text = "/".join(str(p) for p in error.absolute_path) or "(top level)"
         raise InputError(f"policy file invalid at {path_text}: {error.message}", source)
     _check_regexes(data, source)
+    _check_log_sources(data, source)
     return data
 
 
@@ -333,6 +334,22 @@ def _check_expansion(data: dict, source: str) -> None:
         return total
 
     size(data)
+
+
+#: the policy's "Log Sources" rows the rules read (each retention rule's ``source_id``)
+LOG_SOURCE_IDS = ("cloudtrail", "vpc_flow_logs", "config", "security_findings", "application_logs",
+                  "s3_access_logs", "ssm_sessions")
+
+
+def _check_log_sources(data: dict, source: str) -> None:
+    """Every log source the rules read must be in the policy file: a missing row is an input error,
+    never a rule silently not run (nor a crash when it runs)."""
+    ids = {src.get("id") for src in data.get("log_sources") or [] if isinstance(src, dict)}
+    missing = [i for i in LOG_SOURCE_IDS if i not in ids]
+    if missing:
+        raise InputError(f"policy file invalid at log_sources: no log source with id {missing[0]!r}"
+                         f"{f' (nor {len(missing) - 1} more)' if len(missing) > 1 else ''}; the rules read "
+                         f"the retention of each of {', '.join(LOG_SOURCE_IDS)}", source)
 
 
 def _check_regexes(data: dict, source: str) -> None:
