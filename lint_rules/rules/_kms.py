@@ -25,6 +25,31 @@ def _is_aws_managed(value: str) -> bool:
     return value.startswith("alias/aws/") or ":alias/aws/" in value
 
 
+def _is_customer_alias(value: str) -> bool:
+    """``alias/NAME`` or an alias ARN outside ``alias/aws/``: only a customer-managed key can have such an
+    alias (AWS-managed keys have exactly their reserved ``alias/aws/SERVICE`` one)."""
+    return not _is_aws_managed(value) and (value.startswith("alias/") or
+                                           (value.startswith("arn:") and ":alias/" in value))
+
+
+def _data_key(key: Resource, path: str, require_rotation: bool) -> KeyCheck:
+    """A ``data "aws_kms_key"`` that reads no key of this configuration: what its ``key_id`` (or, in a
+    plan, the ``key_manager`` terraform read) shows about the key."""
+    manager = key.values.get("key_manager")
+    key_id = key.values.get("key_id")
+    shown = f"{key.address} (key_id = {key_id!r})" if isinstance(key_id, str) else key.address
+    if manager == "AWS" or (isinstance(key_id, str) and _is_aws_managed(key_id)):
+        return KeyCheck(FAIL, f"{path} -> {shown} is an AWS-managed key, not a customer-managed key")
+    if manager == "CUSTOMER" or (isinstance(key_id, str) and _is_customer_alias(key_id)):
+        if require_rotation:
+            return KeyCheck(UNKNOWN_STATUS, f"{path} -> {shown} is a customer-managed key defined outside this "
+                                            "configuration: its rotation cannot be confirmed")
+        why = "key_manager = CUSTOMER" if manager == "CUSTOMER" else "a customer alias names only customer-managed keys"
+        return KeyCheck(PASS, f"{path} -> {shown}: customer-managed key ({why})")
+    return KeyCheck(UNKNOWN_STATUS, f"{path} -> {shown} reads a key not defined in this configuration; cannot "
+                                    "confirm it is a customer-managed key")
+
+
 def check_cmk(model: Model, resource: Resource, path: str, policy=None) -> KeyCheck:
     """Follow ``resource.<path>`` to an ``aws_kms_key`` and check it is a CMK (with rotation on when
     ``policy.require_key_rotation``)."""
@@ -34,11 +59,33 @@ def check_cmk(model: Model, resource: Resource, path: str, policy=None) -> KeyCh
         # a known value beats references: an expression may mention a CMK and still pick another key
         return KeyCheck(FAIL, f"{path} = {value!r} is an AWS-managed key, not a customer-managed key")
     keys = model.targets(resource, path, "aws_kms_key")
+    data_aliases = []
     for alias in model.targets(resource, path, "aws_kms_alias"):
         alias_name = alias.values.get("name")
         if isinstance(alias_name, str) and _is_aws_managed(alias_name):
             return KeyCheck(FAIL, f"{path} uses the AWS-managed key {alias_name}, not a customer-managed key")
+        if alias.mode == "data":
+            data_aliases.append(alias)
         keys.extend(k for k in model.targets(alias, "target_key_id", "aws_kms_key") if k not in keys)
+    # data sources that read no key of this configuration are judged by what they name, never taken for a
+    # CMK of the configuration (data "aws_kms_key" { key_id = "alias/aws/s3" } is the AWS-managed key)
+    data_keys = [k for k in keys if k.mode == "data"]
+    keys = [k for k in keys if k.mode != "data"]
+    if not keys and (data_keys or data_aliases):
+        checks = [_data_key(k, path, require_rotation) for k in data_keys]
+        for alias in data_aliases:
+            name = alias.values.get("name")
+            if isinstance(name, str) and _is_customer_alias(name):
+                checks.append(KeyCheck(UNKNOWN_STATUS, f"{path} -> {alias.address} ({name!r}) is a customer-managed "
+                                                       "key defined outside this configuration: its rotation cannot "
+                                                       "be confirmed") if require_rotation else
+                              KeyCheck(PASS, f"{path} -> {alias.address} ({name!r}): customer-managed key (a "
+                                             "customer alias names only customer-managed keys)"))
+            else:
+                checks.append(KeyCheck(UNKNOWN_STATUS, f"{path} -> {alias.address} reads an alias not known "
+                                                       "until apply; cannot confirm a customer-managed key"))
+        rank = {FAIL: 2, UNKNOWN_STATUS: 1, PASS: 0}
+        return max(checks, key=lambda c: rank[c.status])
     if keys:
         rotation_notes = []
         for key in keys:
@@ -74,8 +121,14 @@ def check_cmk(model: Model, resource: Resource, path: str, policy=None) -> KeyCh
                                         "in this configuration; cannot confirm a rotated CMK")
     if value is UNKNOWN:
         return KeyCheck(UNKNOWN_STATUS, f"{path} is not known until apply and refers to no aws_kms_key")
+    if isinstance(value, str) and _is_customer_alias(value):
+        if require_rotation:
+            return KeyCheck(UNKNOWN_STATUS, f"{path} = {value!r} is a customer-managed key defined outside this "
+                                            "configuration: its rotation cannot be confirmed")
+        return KeyCheck(PASS, f"{path} = {value!r}: customer-managed key (a customer alias names only "
+                              "customer-managed keys; the key is defined outside this configuration)")
     return KeyCheck(UNKNOWN_STATUS, f"{path} = {value!r} names a key not defined in this configuration; "
-                                    "cannot confirm it is a customer-managed key with rotation")
+                                    "cannot confirm it is a customer-managed key")
 
 
 def resolve_keys(model: Model, resource: Resource, path: str) -> tuple[list[Resource], str]:

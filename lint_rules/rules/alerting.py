@@ -958,8 +958,21 @@ resource "aws_cloudwatch_event_target" "gd" {
             fallback_text += (f"; {direct[0].address} forwards native GuardDuty events (source aws.guardduty), "
                               "bypassing Security Hub, which the policy names as the route")
         prefix = "GuardDuty HIGH findings imported into Security Hub reach SNS"
+        # rules that come close but are not the route (they skip HIGH findings, have no target, or take the
+        # findings from GuardDuty directly): a failing finding names them, whichever candidate it reports on
+        near = [c.outcome.text for c in chains if c.stage == 1 and c.outcome.status == FAIL]
+        near += [f"{r.address} forwards native GuardDuty events (source aws.guardduty), bypassing Security Hub, "
+                 "which the policy names as the route" for r in direct]
+
+        def _with_near(status: str, message: str) -> str:
+            if status == PASS:
+                return message
+            extra = [n for n in near if n not in message]
+            return message + "".join(f"; {n}" for n in extra)
+
         if not _accounts.several(model):
             status, subject, message = _select_and_report(chains, labels, prefix, fallback_text)
+            message = _with_near(status, message)
             yield self._finding(status, subject, message, evidence=[subject] if subject != ACCOUNT else (),
                                 absent_in=model if _rests_on_absence(chains, subject, status) else None)
             return
@@ -972,6 +985,7 @@ resource "aws_cloudwatch_event_target" "gd" {
         for account in model.accounts():
             mine = [chains[i] for i in sorted({i for a in (account, *admins) for i in by_account.get(a, ())})]
             status, subject, message = _select_and_report(mine, labels, prefix, fallback_text)
+            message = _with_near(status, message)
             yield self._finding(status, subject, _accounts.prefix(model, account) + message, account=account,
                                 evidence=[subject] if subject != ACCOUNT else (),
                                 absent_in=model if _rests_on_absence(mine, subject, status) else None)

@@ -102,7 +102,11 @@ class TrailKmsEncryption(TrailRule):
                  "and revoke access; SSE-S3 or an AWS-managed key gives no such control.  The policy line asks for "
                  "a KMS CMK, not for rotation: a CMK with enable_key_rotation off passes (the message says so) "
                  "unless the policy file sets kms.require_key_rotation: true, which then applies to every CMK "
-                 "that protects logs (CT-005, ENC-001 .. ENC-005).")
+                 "that protects logs (CT-005, ENC-001 .. ENC-005).  A key defined outside the configuration "
+                 "is judged by what names it: an alias under alias/aws/ (literal, or read by data "
+                 "\"aws_kms_key\"/\"aws_kms_alias\") is AWS-managed and fails; any other alias can only name a "
+                 "customer-managed key and passes; a bare key id or key ARN is unknown (it may be an AWS-managed "
+                 "key), as is an outside key when rotation is required.")
     fix = "Set kms_key_id to the ARN of an aws_kms_key (a customer-managed key; enable_key_rotation = true is good practice)."
     example_fail = '''resource "aws_cloudtrail" "main" {
   name           = "org-trail"
