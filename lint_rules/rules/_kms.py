@@ -8,6 +8,7 @@ rotation off passes and the message says so.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..engine import FAIL, PASS, UNKNOWN_STATUS
@@ -32,7 +33,29 @@ def _is_customer_alias(value: str) -> bool:
                                            (value.startswith("arn:") and ":alias/" in value))
 
 
-def _data_key(key: Resource, path: str, require_rotation: bool) -> KeyCheck:
+# a key ARN or key id (not an alias): terraform and the AWS APIs accept either
+_KEY_ID = re.compile(r"^(arn:aws[a-z-]*:kms:[a-z0-9-]*:\d*:key/[^/\s]+"
+                     r"|mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")
+
+# The services that can use only a customer-managed key: each needs a key policy granting it (CloudTrail
+# kms:GenerateDataKey*, CloudWatch Logs and GuardDuty kms:Encrypt/GenerateDataKey), and an AWS-managed key's
+# policy cannot be changed and grants only its own service.  A key of theirs named by key ARN or id from
+# outside the configuration is therefore a CMK, or the apply fails.
+ONLY_CMK = {"CloudTrail", "CloudWatch Logs", "GuardDuty"}
+
+
+def _outside_key_id(value: str, path: str, shown: str, only_cmk: str | None, require_rotation: bool) -> KeyCheck:
+    if only_cmk and _KEY_ID.match(value):
+        if require_rotation:
+            return KeyCheck(UNKNOWN_STATUS, f"{path} -> {shown} is a key defined outside this configuration: its "
+                                            "rotation cannot be confirmed")
+        return KeyCheck(PASS, f"{path} -> {shown}: a key defined outside this configuration, customer-managed since "
+                              f"{only_cmk} can use no other (an AWS-managed key's policy cannot grant it)")
+    return KeyCheck(UNKNOWN_STATUS, f"{path} -> {shown} is a key not defined in this configuration; cannot "
+                                    "confirm it is a customer-managed key")
+
+
+def _data_key(key: Resource, path: str, require_rotation: bool, only_cmk: str | None = None) -> KeyCheck:
     """A ``data "aws_kms_key"`` that reads no key of this configuration: what its ``key_id`` (or, in a
     plan, the ``key_manager`` terraform read) shows about the key."""
     manager = key.values.get("key_manager")
@@ -46,13 +69,17 @@ def _data_key(key: Resource, path: str, require_rotation: bool) -> KeyCheck:
                                             "configuration: its rotation cannot be confirmed")
         why = "key_manager = CUSTOMER" if manager == "CUSTOMER" else "a customer alias names only customer-managed keys"
         return KeyCheck(PASS, f"{path} -> {shown}: customer-managed key ({why})")
+    if isinstance(key_id, str):
+        return _outside_key_id(key_id, path, shown, only_cmk, require_rotation)
     return KeyCheck(UNKNOWN_STATUS, f"{path} -> {shown} reads a key not defined in this configuration; cannot "
                                     "confirm it is a customer-managed key")
 
 
-def check_cmk(model: Model, resource: Resource, path: str, policy=None) -> KeyCheck:
+def check_cmk(model: Model, resource: Resource, path: str, policy=None, only_cmk: str | None = None) -> KeyCheck:
     """Follow ``resource.<path>`` to an ``aws_kms_key`` and check it is a CMK (with rotation on when
-    ``policy.require_key_rotation``)."""
+    ``policy.require_key_rotation``).  ``only_cmk``: the service (one of ONLY_CMK) that uses the key, when it
+    can use no AWS-managed key."""
+    assert only_cmk is None or only_cmk in ONLY_CMK
     require_rotation = policy is not None and policy.require_key_rotation
     value = resource.get(path)
     if isinstance(value, str) and _is_aws_managed(value):
@@ -72,7 +99,7 @@ def check_cmk(model: Model, resource: Resource, path: str, policy=None) -> KeyCh
     data_keys = [k for k in keys if k.mode == "data"]
     keys = [k for k in keys if k.mode != "data"]
     if not keys and (data_keys or data_aliases):
-        checks = [_data_key(k, path, require_rotation) for k in data_keys]
+        checks = [_data_key(k, path, require_rotation, only_cmk) for k in data_keys]
         for alias in data_aliases:
             name = alias.values.get("name")
             if isinstance(name, str) and _is_customer_alias(name):
@@ -127,6 +154,8 @@ def check_cmk(model: Model, resource: Resource, path: str, policy=None) -> KeyCh
                                             "configuration: its rotation cannot be confirmed")
         return KeyCheck(PASS, f"{path} = {value!r}: customer-managed key (a customer alias names only "
                               "customer-managed keys; the key is defined outside this configuration)")
+    if isinstance(value, str):
+        return _outside_key_id(value, path, repr(value), only_cmk, require_rotation)
     return KeyCheck(UNKNOWN_STATUS, f"{path} = {value!r} names a key not defined in this configuration; "
                                     "cannot confirm it is a customer-managed key")
 

@@ -105,8 +105,9 @@ class TrailKmsEncryption(TrailRule):
                  "that protects logs (CT-005, ENC-001 .. ENC-005).  A key defined outside the configuration "
                  "is judged by what names it: an alias under alias/aws/ (literal, or read by data "
                  "\"aws_kms_key\"/\"aws_kms_alias\") is AWS-managed and fails; any other alias can only name a "
-                 "customer-managed key and passes; a bare key id or key ARN is unknown (it may be an AWS-managed "
-                 "key), as is an outside key when rotation is required.")
+                 "customer-managed key and passes; so does a key ARN or key id, since CloudTrail can use no "
+                 "AWS-managed key (their key policies cannot grant cloudtrail.amazonaws.com).  An outside key is "
+                 "unknown when rotation is required.")
     fix = "Set kms_key_id to the ARN of an aws_kms_key (a customer-managed key; enable_key_rotation = true is good practice)."
     example_fail = '''resource "aws_cloudtrail" "main" {
   name           = "org-trail"
@@ -123,7 +124,7 @@ resource "aws_cloudtrail" "main" {
     no_trail_message = NO_TRAIL + ": no trail log files are encrypted with a CMK"
 
     def check(self, model, policy, trail):
-        result = check_cmk(model, trail, "kms_key_id", policy)
+        result = check_cmk(model, trail, "kms_key_id", policy, only_cmk="CloudTrail")
         yield self.finding(result.status, trail, result.message)
 
 

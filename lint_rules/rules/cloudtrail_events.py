@@ -79,6 +79,7 @@ class TrailManagementEvents(TrailRule):
             return
         contributions: list[tuple[Any, Any]] = []
         notes: list[str] = []
+        limited = False  # a selector records management events but leaves some out (excluded sources, filters)
         for i, sel in enumerate(selectors):
             include = sel.get("include_management_events")
             include = True if include is None else (include if include is UNKNOWN else include is True)
@@ -86,6 +87,7 @@ class TrailManagementEvents(TrailRule):
             read, write = read_write(rwt)
             excluded = sel.get("exclude_management_event_sources")
             full = tri_and(include, UNKNOWN if excluded is UNKNOWN else not excluded)
+            limited = limited or (include is True and bool(excluded) and excluded is not UNKNOWN)
             contributions.append((tri_and(full, read), tri_and(full, write)))
             inc = sel.get("include_management_events")
             bits = [f"include_management_events = {show(inc) if inc is not None else 'unset (true)'}",
@@ -105,6 +107,7 @@ class TrailManagementEvents(TrailRule):
             read, write, rw_note = advanced_read_write(fields)
             extra = sorted(set(fields) - {"eventCategory", "readOnly"})
             full = tri_and(is_mgmt, not extra)
+            limited = limited or (is_mgmt is True and bool(extra))
             contributions.append((tri_and(full, read), tri_and(full, write)))
             note = f"advanced_event_selector.{i}: eventCategory = Management"
             if rw_note:
@@ -119,7 +122,9 @@ class TrailManagementEvents(TrailRule):
             yield self.passed(trail, f"all management events recorded ({detail})")
         elif read is False or write is False:
             gap = sides(read, write, False)
-            yield self.failed(trail, f"management event {gap} are not recorded ({detail})")
+            # a selector that leaves some sources out records the rest: "not all", not "none"
+            yield self.failed(trail, f"not all management event {gap} are recorded ({detail})" if limited
+                              else f"management event {gap} are not recorded ({detail})")
         else:
             yield self.unknown(trail, f"management event {sides(read, write, UNKNOWN)} coverage is not "
                                       f"known until apply ({detail})")

@@ -22,14 +22,16 @@ class LogGroupEncryption(_EncryptionRule):
     id = "ENC-001"
     title = "CloudWatch log groups are encrypted with a customer-managed KMS key"
     rationale = ("CloudWatch Logs encrypts with an AWS-owned key unless kms_key_id names a key; only a "
-                 "customer-managed key lets the account control and audit who can decrypt the logs. " + SCOPE)
+                 "customer-managed key lets the account control and audit who can decrypt the logs.  A key ARN "
+                 "from outside the configuration passes: CloudWatch Logs can use no AWS-managed key (the key "
+                 "policy must grant logs.REGION.amazonaws.com).  " + SCOPE)
     fix = "Set kms_key_id = aws_kms_key.<logs>.arn (enable_key_rotation = true) on the log group."
     example_fail = '''resource "aws_cloudwatch_log_group" "fl" { name = "/vpc/flow" }   # no kms_key_id'''
     example_pass = '''resource "aws_cloudwatch_log_group" "fl" { name = "/vpc/flow"  kms_key_id = aws_kms_key.logs.arn }'''
 
     def evaluate(self, model, policy):
         for group in model.of_type("aws_cloudwatch_log_group"):
-            check = check_cmk(model, group, "kms_key_id", policy)
+            check = check_cmk(model, group, "kms_key_id", policy, only_cmk="CloudWatch Logs")
             yield self._finding(check.status, group, check.message)
 
 
@@ -191,12 +193,14 @@ class GuardDutyExportEncryption(_EncryptionRule):
     title = "GuardDuty findings export is encrypted with a customer-managed KMS key"
     rationale = ("Exported GuardDuty findings describe threats against PHI systems; the publishing destination "
                  "encrypts them with kms_key_arn, which must be a customer-managed key (with rotation when the policy "
-                 "sets kms.require_key_rotation). " + SCOPE)
+                 "sets kms.require_key_rotation); a key ARN from outside the configuration passes, since "
+                 "GuardDuty can use no AWS-managed key (the key policy must grant guardduty.amazonaws.com). "
+                 + SCOPE)
     fix = "Set kms_key_arn = aws_kms_key.<findings>.arn (enable_key_rotation = true)."
     example_fail = '''resource "aws_guardduty_publishing_destination" "p" { kms_key_arn = "arn:aws:kms:us-east-1:111122223333:alias/aws/s3" ... }'''
     example_pass = '''resource "aws_guardduty_publishing_destination" "p" { kms_key_arn = aws_kms_key.findings.arn ... }'''
 
     def evaluate(self, model, policy):
         for dest in model.of_type("aws_guardduty_publishing_destination"):
-            check = check_cmk(model, dest, "kms_key_arn", policy)
+            check = check_cmk(model, dest, "kms_key_arn", policy, only_cmk="GuardDuty")
             yield self._finding(check.status, dest, check.message)

@@ -729,9 +729,12 @@ def test_ct005_hcl_unset_fails(tmp_path):
     assert run_hcl(tmp_path, "CT-005", trail_hcl(kms_key_id=None)) == {TRAIL: "fail"}
 
 
-def test_ct005_hcl_bare_arn_is_unknown(tmp_path):
+def test_ct005_hcl_bare_arn_is_a_cmk_unless_rotation_is_required(tmp_path):
+    # CloudTrail can use no AWS-managed key (its key policy cannot grant cloudtrail.amazonaws.com): a key ARN
+    # from outside the configuration is a CMK, whose rotation cannot be seen
     trail = trail_hcl(kms_key_id='"arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"')
-    assert run_hcl(tmp_path, "CT-005", trail) == {TRAIL: "unknown"}
+    assert run_hcl(tmp_path, "CT-005", trail) == {TRAIL: "pass"}
+    assert run_hcl(tmp_path, "CT-005", trail, policy=ROTATION_REQUIRED) == {TRAIL: "unknown"}
 
 
 ROTATION_REQUIRED = Policy({**POLICY.data, "kms": {"require_key_rotation": True}}, "<rotation required>")
@@ -778,10 +781,11 @@ def test_ct005_plan_aws_managed_alias_fails():
     assert run_plan(p, "CT-005") == {TRAIL: "fail"}
 
 
-def test_ct005_plan_bare_arn_is_unknown():
+def test_ct005_plan_bare_arn_is_a_cmk_unless_rotation_is_required():
     arn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     p = plan(plan_trail_values(kms_key_id=arn), trail_refs={"kms_key_id": None})
-    assert run_plan(p, "CT-005") == {TRAIL: "unknown"}
+    assert run_plan(p, "CT-005") == {TRAIL: "pass"}
+    assert run_plan(p, "CT-005", policy=ROTATION_REQUIRED) == {TRAIL: "unknown"}
 
 
 # ============================================================================================

@@ -15,13 +15,18 @@ resource "aws_kms_key" "logs" {
 }
 '''
 UNRESOLVABLE_ARN = '"arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"'
+# A key ARN from outside the configuration is a customer-managed key where the service can use no other
+# (CloudWatch Logs, GuardDuty, CloudTrail: the key policy must grant the service, which no AWS-managed key's
+# can); elsewhere (S3, SNS, Config) it may be the AWS-managed aws/s3 or aws/sns key: unknown.
+ONLY_CMK_SERVICE = "pass"
 
 
 # --- ENC-001 log groups -------------------------------------------------------------------------
 @pytest.mark.parametrize("kms,status", [
     ("aws_kms_key.logs.arn", "pass"),
     (None, "fail"),
-    (UNRESOLVABLE_ARN, "unknown"),
+    (UNRESOLVABLE_ARN, ONLY_CMK_SERVICE),
+    ('"some-key"', "unknown"),
 ])
 def test_log_group_kms(tmp_path, kms, status):
     attr = f"\n  kms_key_id = {kms}" if kms else ""
@@ -50,7 +55,7 @@ def test_plan_log_group_kms():
                unknown=["arn"])
     assert verdicts(lint_plan(p.build(), rule="ENC-001")) == {
         "aws_cloudwatch_log_group.ok": "pass", "aws_cloudwatch_log_group.bad": "fail",
-        "aws_cloudwatch_log_group.ext": "unknown"}
+        "aws_cloudwatch_log_group.ext": ONLY_CMK_SERVICE}
 
 
 # --- ENC-002 log buckets ------------------------------------------------------------------------
@@ -321,7 +326,7 @@ def test_plan_config_delivery_encryption():
 # --- ENC-005 GuardDuty export ----------------------------------------------------------------------
 @pytest.mark.parametrize("kms,status", [
     ("aws_kms_key.logs.arn", "pass"),
-    (UNRESOLVABLE_ARN, "unknown"),
+    (UNRESOLVABLE_ARN, ONLY_CMK_SERVICE),
     ('"arn:aws:kms:us-east-1:111122223333:alias/aws/s3"', "fail"),
 ])
 def test_guardduty_export_encryption(tmp_path, kms, status):

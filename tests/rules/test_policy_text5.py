@@ -10,7 +10,7 @@ from lint_rules.policy import Policy
 
 from ..helpers import POLICY, finding, lint_hcl, lint_plan, verdicts
 from .test_alerting import GD_RULE, lint as lint_alerting, rule_block, target_block
-from .test_cloudtrail import TRAIL, hcl as trail_files, plan as trail_plan, trail_hcl
+from .test_cloudtrail import TRAIL, hcl as trail_files, plan as trail_plan, plan_trail_values, trail_hcl
 
 ROTATION = Policy({**POLICY.data, "kms": {"require_key_rotation": True}}, "<rotation required>")
 
@@ -29,7 +29,8 @@ def _trail_with_data_key(tmp_path, data_block: str, expr: str, policy=None):
     ("alias/aws/cloudtrail", "fail"),            # the AWS-managed key
     ("alias/acme-cloudtrail", "pass"),           # only a customer-managed key can carry a customer alias
     ("arn:aws:kms:us-east-1:111122223333:alias/acme-cloudtrail", "pass"),
-    ("1234abcd-12ab-34cd-56ef-1234567890ab", "unknown"),   # a key id says nothing of who manages it
+    # a key id: CloudTrail can use no AWS-managed key (its policy cannot grant cloudtrail.amazonaws.com)
+    ("1234abcd-12ab-34cd-56ef-1234567890ab", "pass"),
 ])
 def test_ct005_data_kms_key_is_judged_by_what_it_names(tmp_path, key_id, status):
     report = _trail_with_data_key(tmp_path, f'data "aws_kms_key" "ct" {{\n  key_id = "{key_id}"\n}}\n',
@@ -61,12 +62,57 @@ def test_ct005_data_key_reading_a_key_of_the_configuration_is_that_key(tmp_path)
 @pytest.mark.parametrize("value, status", [
     ("arn:aws:kms:us-east-1:111122223333:alias/acme-cloudtrail", "pass"),
     ("alias/acme-cloudtrail", "pass"),
-    ("arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", "unknown"),
+    ("arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", "pass"),
     ("arn:aws:kms:us-east-1:111122223333:alias/aws/cloudtrail", "fail"),
+    ("not-a-key-name", "unknown"),
 ])
 def test_ct005_literal_key_names(tmp_path, value, status):
     report = lint_hcl(tmp_path, trail_files(trail_hcl(kms_key_id=f'"{value}"')), rule="CT-005")
     assert verdicts(report, "CT-005") == {TRAIL: status}
+
+
+@pytest.mark.parametrize("value", ["arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                                   "alias/acme-cloudtrail"])
+def test_ct005_outside_key_with_rotation_required_is_unknown(tmp_path, value):
+    report = lint_hcl(tmp_path, trail_files(trail_hcl(kms_key_id=f'"{value}"')), rule="CT-005", policy=ROTATION)
+    assert verdicts(report, "CT-005") == {TRAIL: "unknown"}
+
+
+KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+def test_key_arn_of_a_service_that_takes_only_cmks_passes_others_stay_unknown(tmp_path):
+    """A key ARN from outside the configuration: a log group (CloudWatch Logs needs a key policy granting
+    it, which no AWS-managed key has) passes; an SNS topic or an S3 bucket could use the ARN of the
+    AWS-managed aws/sns or aws/s3 key, so they stay unknown."""
+    report = lint_hcl(tmp_path, f'''
+resource "aws_cloudwatch_log_group" "app" {{
+  name       = "/app/django"
+  kms_key_id = "{KEY_ARN}"
+}}
+resource "aws_sns_topic" "alerts" {{
+  name              = "alerts"
+  kms_master_key_id = "{KEY_ARN}"
+}}
+resource "aws_cloudwatch_metric_alarm" "a" {{
+  alarm_name          = "a"
+  namespace           = "X"
+  metric_name         = "Y"
+  statistic           = "Sum"
+  period              = 60
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+}}
+''')
+    assert verdicts(report, "ENC-001") == {"aws_cloudwatch_log_group.app": "pass"}
+    assert verdicts(report, "ENC-003") == {"aws_sns_topic.alerts": "unknown"}
+
+
+def test_plan_literal_trail_key_arn_passes():
+    p = trail_plan(plan_trail_values(kms_key_id=KEY_ARN), trail_refs={"kms_key_id": None})
+    assert verdicts(lint_plan(p.build(), rule="CT-005"), "CT-005") == {TRAIL: "pass"}
 
 
 @pytest.mark.parametrize("manager, status", [("AWS", "fail"), ("CUSTOMER", "pass")])
@@ -110,3 +156,43 @@ def test_alr004_failure_names_the_sns_rule_that_misses(tmp_path, changes, needle
 def test_alr004_pass_is_unchanged_by_an_export_rule(tmp_path):
     report = lint_alerting(tmp_path, "ALR-004", **EXPORT_BLOCKS)
     assert set(verdicts(report, "ALR-004").values()) == {"pass"}
+
+
+# =============================================================================
+# "Management events: all (read + write)": a selector that excludes some event sources records the rest;
+# the failure said "management event reads and writes are not recorded", as if none were.
+# =============================================================================
+@pytest.mark.parametrize("selector", [
+    '''  event_selector {
+    read_write_type                  = "All"
+    include_management_events        = true
+    exclude_management_event_sources = ["kms.amazonaws.com"]
+  }
+''',
+    '''  advanced_event_selector {
+    field_selector {
+      field  = "eventCategory"
+      equals = ["Management"]
+    }
+    field_selector {
+      field      = "eventSource"
+      not_equals = ["kms.amazonaws.com", "rdsdata.amazonaws.com"]
+    }
+  }
+''',
+])
+def test_ct002_excluded_sources_fail_as_not_all(tmp_path, selector):
+    report = lint_hcl(tmp_path, trail_files(trail_hcl(body=selector)), rule="CT-002")
+    f = finding(report, "CT-002", TRAIL)
+    assert f.status == "fail"
+    assert f.message.startswith("not all management event reads and writes are recorded"), f.message
+
+
+def test_ct002_no_management_selector_still_says_not_recorded(tmp_path):
+    selector = '''  event_selector {
+    read_write_type           = "All"
+    include_management_events = false
+  }
+'''
+    f = finding(lint_hcl(tmp_path, trail_files(trail_hcl(body=selector)), rule="CT-002"), "CT-002", TRAIL)
+    assert f.status == "fail" and f.message.startswith("management event reads and writes are not recorded")
