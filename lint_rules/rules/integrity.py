@@ -56,7 +56,12 @@ def log_bucket_sources(model) -> list[LogBucketUse]:
 
 
 def log_buckets(model):
-    """({bucket address: (bucket, [who writes to it])}, [(use, why it could not be resolved)])."""
+    """({bucket address: (bucket, [who writes to it])}, [(use, why it could not be resolved)]).
+    Built once per model (five rules ask it); read-only."""
+    return model.memo(("integrity.log_buckets",), lambda: _log_buckets(model))
+
+
+def _log_buckets(model):
     buckets: dict[str, tuple] = {}
     unresolved = []
     for use in log_bucket_sources(model):
