@@ -53,6 +53,15 @@ def _informative(value: Any) -> bool:
     return False
 
 
+def _never_empty(form: PartialString) -> bool:
+    """Can this text not turn out null or "" once known?  True when it has known characters, or
+    when every piece is an identity attribute (id, arn, name...) of a managed resource instance."""
+    if any(isinstance(p, str) for p in form.parts):
+        return True
+    return bool(form.parts) and all(
+        p.refs and all(ref.rpartition(".")[2] in IDENTITY_ATTRIBUTES for ref in p.refs) for p in form.parts)
+
+
 class PartialEvaluation(PolicyDocumentForms):
     """The partial-form half of the evaluator (mixed into :class:`~.evaluator.Evaluator`)."""
 
@@ -108,6 +117,9 @@ class PartialEvaluation(PolicyDocumentForms):
                 return self.partial_struct(node, scope, as_string=True)
             if names == ["templatefile"] and len(args) == 2 and not expand:
                 return self._partial_templatefile(args, scope)
+            if names == ["coalesce"] and not expand:
+                structured = self.partial_struct(node, scope)
+                return structured if isinstance(structured, PartialString) else UNKNOWN
             if names == ["replace"] and not expand:
                 # replace(data.aws_iam_policy_document.X.json, "_S3_BUCKET_ARN_", ...): the document
                 # with the replacement applied (terraform-aws-modules/s3-bucket), see .policydoc
@@ -416,6 +428,8 @@ class PartialEvaluation(PolicyDocumentForms):
                 return PartialString(tuple(parts))
             if names in (["format"], ["formatlist"]) and args and not expand:
                 return self._struct_format(names[0], args, scope, sub)
+            if names == ["coalesce"] and args and not expand:
+                return self._struct_coalesce(args, scope, as_string, sub)
             if names == ["try"] and args and not expand:
                 # try(aws_s3_bucket.this[0].id, null) with the first argument unknown and no error: once
                 # known, a reference to an attribute cannot fail, so the value is the attribute's
@@ -457,16 +471,37 @@ class PartialEvaluation(PolicyDocumentForms):
                 out.append(known)
         return out
 
+    def _struct_coalesce(self, args: list, scope: Scope, as_string: bool, depth: int) -> Any:
+        """``coalesce(var.bucket_name, aws_s3_bucket.this.id)``: the form of the argument terraform will
+        pick -- the first that is not null and not "".  An argument known to be null or "" is passed
+        over; an unknown one is picked only when it cannot turn out null or empty once known (a
+        reference to an identity attribute of a managed resource instance, or a text with known
+        characters).  UNKNOWN when the pick is not certain (as terraform: unknown until apply)."""
+        for arg in args:
+            value = self.ev(arg, scope)
+            if value is None or (isinstance(value, str) and value == ""):
+                continue
+            if not has_unknown(value):
+                return value
+            if value is not UNKNOWN:  # a list or object holding unknowns: it is the pick
+                return self.partial_struct(arg, scope, as_string, depth)
+            form = self.partial_struct(arg, scope, True, depth)
+            if isinstance(form, PartialString) and _never_empty(form):
+                return form
+            return UNKNOWN
+        return UNKNOWN
+
     def _struct_format(self, name: str, args: list, scope: Scope, depth: int) -> Any:
         """``format("arn:%s:iam::aws:policy/X", data.aws_partition.current.partition)`` -> a
         :class:`PartialString` (``formatlist``: a list of them, one per element of its list
-        arguments).  Only a known format of ``%s`` / ``%%`` verbs; UNKNOWN otherwise."""
+        arguments).  Only a known format of ``%s`` / ``%v`` / ``%%`` verbs (``%v`` of a string is the
+        string, as ``%s``; of anything else an unknown piece); UNKNOWN otherwise."""
         fmt = self.ev(args[0], scope)
         if not isinstance(fmt, str):
             return UNKNOWN
         pieces = re.split(r"(%[^%a-zA-Z]*[a-zA-Z%])", fmt)
         verbs = [p for p in pieces[1::2] if p != "%%"]
-        if any(v != "%s" for v in verbs) or len(verbs) != len(args) - 1:
+        if any(v not in ("%s", "%v") for v in verbs) or len(verbs) != len(args) - 1:
             return UNKNOWN
         forms = [self.partial_struct(a, scope, name == "format", depth) for a in args[1:]]
 
@@ -585,13 +620,15 @@ class PartialEvaluation(PolicyDocumentForms):
                         return collection.get(scope.each[0], UNKNOWN)
                     return UNKNOWN
         if base_unwrapped.data in ("get_attr_expr_term", "index_expr_term", "identifier") and kind == "attr":
-            # <resource or data source instance>.<attribute>: a hole that says which
+            # <resource or data source instance>.<attribute>: a hole that says which (where it is used
+            # as text; else only an identity attribute of a managed resource, or the account, region
+            # or partition a data source reads, which are strings wherever they go -- as _exact_hole)
             raw = self._instance_proxy(base_node, scope)
-            if isinstance(raw, Proxy) and as_string:
-                address = raw.exact_address()
+            if isinstance(raw, Proxy):
+                address = raw.exact_address() if as_string or key in IDENTITY_ATTRIBUTES else None
                 if address:
                     return PartialString((Hole((f"{address}.{key}",)),))
-                data = raw.data_address()
+                data = raw.data_address() if as_string or key in _CONTEXT_ATTRS else None
                 if data:
                     return PartialString((Hole(source=f"{data}.{key}"),))
         base = self.partial_struct(base_node, scope, False, depth)

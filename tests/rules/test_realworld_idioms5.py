@@ -1,0 +1,157 @@
+"""Regressions found by the fifth sweep of public AWS Terraform (plus3it/terraform-aws-tardigrade-vpc-flow-log's
+``coalesce()`` / ``format("%v", ...)`` names, ...).
+
+Each fixture is a minimal configuration written here that reproduces the idiom (never the third-party
+file itself).
+"""
+from __future__ import annotations
+
+from ..helpers import finding, lint_hcl, verdicts
+
+PROVIDER = '''
+provider "aws" {
+  region              = "us-east-1"
+  allowed_account_ids = ["111111111111"]
+}
+'''
+
+# =============================================================================
+# A name made with coalesce() and format("%v", ...) (plus3it/terraform-aws-tardigrade-vpc-flow-log:
+# `source_id = coalesce(var.flow_log.eni_id, ..., var.flow_log.vpc_id)`, the log group
+# "/aws/vendedlogs/flow-log/${format("%v", local.source_id)}" and the role's policy on the same text).
+# terraform picks the first argument that is not null and not "": a VPC id, known after apply but
+# never empty.  The log group's name and the policy's Resource were "not known" (DLV-004 UNKNOWN): the
+# partial reader knew neither coalesce() nor %v, nor `var.obj.vpc_id` of an object argument.
+# =============================================================================
+FLOW_LOG_MODULE = '''
+variable "flow_log" {
+  type = object({
+    vpc_id = optional(string)
+    eni_id = optional(string)
+    subnet_id = optional(string)
+  })
+}
+locals {
+  source_id      = coalesce(var.flow_log.eni_id, var.flow_log.subnet_id, var.flow_log.vpc_id)
+  log_group_name = "/aws/vendedlogs/flow-log/${format("%v", local.source_id)}"
+}
+resource "aws_cloudwatch_log_group" "this" {
+  name              = local.log_group_name
+  retention_in_days = 400
+}
+resource "aws_iam_role" "cloudwatch" {
+  name = "flow-log-cloudwatch-${format("%v", local.source_id)}"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole",
+                   Principal = { Service = "vpc-flow-logs.amazonaws.com" } }]
+  })
+}
+resource "aws_iam_role_policy" "cloudwatch" {
+  role = aws_iam_role.cloudwatch.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
+      Resource = ["arn:aws:logs:*:*:log-group:GRANTED", "arn:aws:logs:*:*:log-group:GRANTED:*"]
+    }]
+  })
+}
+resource "aws_flow_log" "this" {
+  vpc_id               = var.flow_log.vpc_id
+  traffic_type         = "ALL"
+  iam_role_arn         = aws_iam_role.cloudwatch.arn
+  log_destination_type = "cloud-watch-logs"
+  log_destination      = aws_cloudwatch_log_group.this.arn
+}
+'''
+FLOW_LOG_ROOT = PROVIDER + '''
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+resource "aws_vpc" "other" {
+  cidr_block = "10.1.0.0/16"
+}
+module "flow_log" {
+  source   = "./flow"
+  flow_log = { vpc_id = aws_vpc.main.id }
+}
+'''
+
+
+def _flow_log(tmp_path, granted: str, root: str = FLOW_LOG_ROOT):
+    files = {"main.tf": root, "flow/main.tf": FLOW_LOG_MODULE.replace("GRANTED", granted)}
+    return lint_hcl(tmp_path, files, rule="DLV-004")
+
+
+def test_coalesce_and_format_v_name_the_same_log_group(tmp_path):
+    report = _flow_log(tmp_path, '/aws/vendedlogs/flow-log/${format("%v", local.source_id)}')
+    assert verdicts(report) == {"module.flow_log.aws_flow_log.this": "pass"}, [f.message for f in report.findings]
+
+
+def test_coalesce_format_s_and_plain_reference_name_the_same_log_group(tmp_path):
+    # the policy names the group through %s of the coalesce() pick and a plain reference: the same text
+    report = _flow_log(tmp_path, '${format("/aws/vendedlogs/flow-log/%s", coalesce(var.flow_log.vpc_id))}')
+    assert verdicts(report) == {"module.flow_log.aws_flow_log.this": "pass"}, [f.message for f in report.findings]
+
+
+def test_policy_on_another_log_group_fails(tmp_path):
+    report = _flow_log(tmp_path, '/aws/flowlogs/${format("%v", local.source_id)}')
+    assert verdicts(report) == {"module.flow_log.aws_flow_log.this": "fail"}, [f.message for f in report.findings]
+
+
+def test_policy_on_a_literal_that_may_be_the_vpc_id_stays_unknown(tmp_path):
+    # the VPC id is not known: "vpc-0000" may be it
+    report = _flow_log(tmp_path, '/aws/vendedlogs/flow-log/${format("%v", "vpc-0000")}')
+    assert verdicts(report) == {"module.flow_log.aws_flow_log.this": "unknown"}, [f.message for f in report.findings]
+
+
+def test_coalesce_whose_first_argument_may_be_null_stays_unknown(tmp_path):
+    # terraform: the pick is not known until the first argument is; neither is the group's name
+    root = FLOW_LOG_ROOT.replace("flow_log = { vpc_id = aws_vpc.main.id }",
+                                 "flow_log = { vpc_id = aws_vpc.main.id, eni_id = var.eni }") + \
+        'variable "eni" {\n  type = string\n}\n'
+    report = _flow_log(tmp_path, '/aws/vendedlogs/flow-log/${aws_vpc.main.id}', root)
+    assert verdicts(report) == {"module.flow_log.aws_flow_log.this": "unknown"}, [f.message for f in report.findings]
+
+
+def test_coalesce_of_a_resource_attribute_that_may_be_empty_stays_unknown(tmp_path):
+    # a managed resource's non-identity attribute may be "" once known: coalesce() may pass it over
+    root = FLOW_LOG_ROOT.replace("flow_log = { vpc_id = aws_vpc.main.id }",
+                                 "flow_log = { vpc_id = aws_vpc.main.id, eni_id = aws_vpc.main.ipv6_cidr_block }")
+    report = _flow_log(tmp_path, '/aws/vendedlogs/flow-log/${aws_vpc.main.id}', root)
+    assert verdicts(report) == {"module.flow_log.aws_flow_log.this": "unknown"}, [f.message for f in report.findings]
+
+
+def test_partial_forms_of_coalesce_and_format_v(tmp_path):
+    from lint_rules.loaders.hcl import load_hcl_dir
+    from lint_rules.model import Hole, PartialString
+    (tmp_path / "main.tf").write_text('''
+variable "name" {
+  type    = string
+  default = null
+}
+resource "aws_s3_bucket" "b" {
+  bucket_prefix = "logs-"
+}
+resource "aws_s3_bucket_versioning" "v" {
+  bucket = coalesce(var.name, aws_s3_bucket.b.id)
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+resource "aws_cloudwatch_log_group" "g" {
+  name = "/aws/x/${format("%v", aws_s3_bucket.b.bucket)}"
+}
+resource "aws_cloudwatch_log_group" "h" {
+  name = format("%d-%v", 1, aws_s3_bucket.b.bucket)
+}
+''')
+    model = load_hcl_dir(tmp_path)
+    hole = Hole(("aws_s3_bucket.b.id",))
+    assert model.partial_value(model.get("aws_s3_bucket_versioning.v"), "bucket") == PartialString((hole,))
+    assert model.partial_value(model.get("aws_cloudwatch_log_group.g"), "name") == \
+        PartialString(("/aws/x/", Hole(("aws_s3_bucket.b.bucket",))))
+    # a verb other than %s / %v: not read (the text may not be what the hole says)
+    assert not isinstance(model.partial_value(model.get("aws_cloudwatch_log_group.h"), "name"), PartialString)
