@@ -6,6 +6,8 @@ import re
 from typing import Any
 
 from ..model import UNKNOWN
+from ._iam import normalize_json_statement
+from ._managed_exact import EXACT
 
 
 # =============================================================================
@@ -117,6 +119,10 @@ AWS_MANAGED: dict[str, list[dict]] = {
         {**_allow("logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:GetLogEvents"),
          "Resource": ["arn:aws:logs:*:*:log-group:RDS*:log-stream:*"]}],
 }
+
+# Known statement by statement (the published document of the version named in _managed_exact)
+AWS_MANAGED.update({name: [normalize_json_statement(stmt) for stmt in statements]
+                    for name, (_version, statements) in EXACT.items()})
 
 _MANAGED_ARN = re.compile(r"^arn:[^:]*:iam::aws:policy/(?:.*/)?([^/]+)$")
 

@@ -6,7 +6,10 @@ file itself).
 """
 from __future__ import annotations
 
-from ..helpers import finding, lint_hcl, verdicts
+import json
+
+from ..helpers import finding, lint_hcl, lint_plan, verdicts
+from ..planbuilder import PlanBuilder
 
 PROVIDER = '''
 provider "aws" {
@@ -155,3 +158,80 @@ resource "aws_cloudwatch_log_group" "h" {
         PartialString(("/aws/x/", Hole(("aws_s3_bucket.b.bucket",))))
     # a verb other than %s / %v: not read (the text may not be what the hole says)
     assert not isinstance(model.partial_value(model.get("aws_cloudwatch_log_group.h"), "name"), PartialString)
+
+
+# =============================================================================
+# AWS-managed policies commonly attached to instance and service roles that were not in the managed-policy
+# table (AmazonEC2RoleforSSM, the legacy SSM instance policy; AWSBackupServiceRolePolicyForBackup, AWS
+# Backup's service role): ACC-002 and INT-002 were UNKNOWN "not in auditgate's table".  Now known statement
+# by statement (lint_rules/rules/_managed_exact.py): AmazonEC2RoleforSSM allows s3:GetObject on "*" -- any log
+# bucket's objects -- while the Backup policy grants no log read.
+# =============================================================================
+MANAGED_ROLES = PROVIDER + '''
+resource "aws_iam_role" "ec2" {
+  name = "app-instance"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }]
+  })
+}
+resource "aws_iam_role_policy_attachment" "ec2" {
+  role       = aws_iam_role.ec2.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/EC2_POLICY"
+}
+resource "aws_iam_role" "backup" {
+  name = "backup"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "backup.amazonaws.com" } }]
+  })
+}
+resource "aws_iam_role_policy_attachment" "backup" {
+  role       = aws_iam_role.backup.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"
+}
+'''
+
+
+def test_managed_policies_of_instance_and_backup_roles_are_known(tmp_path):
+    report = lint_hcl(tmp_path, MANAGED_ROLES.replace("EC2_POLICY", "AmazonEC2RoleforSSM"), rule="ACC-002")
+    ec2 = finding(report, "ACC-002", "aws_iam_role.ec2")
+    assert ec2.status == "fail" and "s3:GetObject" in ec2.message, ec2.message
+    assert finding(report, "ACC-002", "aws_iam_role.backup").status == "pass"
+
+
+def test_an_unlisted_managed_policy_stays_unknown(tmp_path):
+    report = lint_hcl(tmp_path, MANAGED_ROLES.replace("EC2_POLICY", "AmazonEC2RoleforSSMv2"), rule="ACC-002")
+    assert finding(report, "ACC-002", "aws_iam_role.ec2").status == "unknown"
+
+
+def _managed_plan(ec2_policy: str) -> dict:
+    p = PlanBuilder()
+    p.provider("aws", region="us-east-1", allowed_account_ids=["111111111111"])
+    for name, service, arn in (("ec2", "ec2", f"service-role/{ec2_policy}"),
+                               ("backup", "backup", "service-role/AWSBackupServiceRolePolicyForBackup")):
+        p.resource(f"aws_iam_role.{name}", {"name": name, "assume_role_policy": json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                    "Principal": {"Service": f"{service}.amazonaws.com"}}]})},
+                   unknown=["id", "arn"])
+        p.resource(f"aws_iam_role_policy_attachment.{name}", {"role": name, "policy_arn": f"arn:aws:iam::aws:policy/{arn}"},
+                   unknown=["id"], refs={"role": [f"aws_iam_role.{name}.name"]})
+    return p.build()
+
+
+def test_plan_managed_policies_of_instance_and_backup_roles_are_known():
+    report = lint_plan(_managed_plan("AmazonEC2RoleforSSM"), rule="ACC-002")
+    assert verdicts(report) == {"aws_iam_role.ec2": "fail", "aws_iam_role.backup": "pass"}
+    report = lint_plan(_managed_plan("AmazonEC2RoleforSSMv2"), rule="ACC-002")
+    assert verdicts(report) == {"aws_iam_role.ec2": "unknown", "aws_iam_role.backup": "pass"}
+
+
+def test_exact_managed_policies_are_read_as_published():
+    from lint_rules.rules._managed import AWS_MANAGED
+    from lint_rules.rules._managed_exact import EXACT
+    for name, (_version, statements) in EXACT.items():
+        assert len(AWS_MANAGED[name]) == len(statements)
+        for stmt, known in zip(statements, AWS_MANAGED[name]):
+            actions = stmt.get("Action", [])
+            assert known["Action"] == (actions if isinstance(actions, list) else [actions])
+            assert bool(known["Condition"]) == bool(stmt.get("Condition"))
