@@ -235,3 +235,96 @@ def test_exact_managed_policies_are_read_as_published():
             actions = stmt.get("Action", [])
             assert known["Action"] == (actions if isinstance(actions, list) else [actions])
             assert bool(known["Condition"]) == bool(stmt.get("Condition"))
+
+
+# =============================================================================
+# data "template_file" whose vars are known only after apply (alphagov/govuk-aws, GSA/terraform-vpc-flow-log:
+# `vars = { log_group_arn = aws_cloudwatch_log_group.flow.arn }`): the rendered policy was UNKNOWN as a whole
+# (DLV-004 "not known until apply").  terraform renders it at apply; what is known now is the text with the
+# ARN's place a hole naming it -- as templatefile() is read.
+# =============================================================================
+TEMPLATE_FILE_ROLE = PROVIDER + """
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+resource "aws_cloudwatch_log_group" "flow" {
+  name              = "/vpc/flow"
+  retention_in_days = 400
+}
+resource "aws_cloudwatch_log_group" "other" {
+  name              = "/vpc/other"
+  retention_in_days = 400
+}
+data "template_file" "write" {
+  template = file("${path.module}/write.json")
+  vars = {
+    log_group_arn = GROUP
+    account       = "111111111111"
+  }
+}
+resource "aws_iam_role" "flow" {
+  name = "flow-logs"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole",
+                   Principal = { Service = "vpc-flow-logs.amazonaws.com" } }]
+  })
+}
+resource "aws_iam_role_policy" "flow" {
+  name   = "flow-logs"
+  role   = aws_iam_role.flow.id
+  policy = data.template_file.write.rendered
+}
+resource "aws_flow_log" "main" {
+  vpc_id          = aws_vpc.main.id
+  traffic_type    = "ALL"
+  log_destination = aws_cloudwatch_log_group.flow.arn
+  iam_role_arn    = aws_iam_role.flow.arn
+}
+"""
+WRITE_TEMPLATE = """{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+  "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+  "Resource": ["${log_group_arn}", "${log_group_arn}:*", "arn:aws:logs:us-east-1:${account}:log-group:/app:*"]}]}
+"""
+
+
+def _template_role(tmp_path, group: str):
+    files = {"main.tf": TEMPLATE_FILE_ROLE.replace("GROUP", group), "write.json": WRITE_TEMPLATE}
+    return lint_hcl(tmp_path, files, rule="DLV-004")
+
+
+def test_template_file_with_a_variable_known_after_apply_is_read_in_part(tmp_path):
+    report = _template_role(tmp_path, "aws_cloudwatch_log_group.flow.arn")
+    assert verdicts(report) == {"aws_flow_log.main": "pass"}, [f.message for f in report.findings]
+
+
+def test_template_file_granting_another_log_group_fails(tmp_path):
+    report = _template_role(tmp_path, "aws_cloudwatch_log_group.other.arn")
+    assert verdicts(report) == {"aws_flow_log.main": "fail"}, [f.message for f in report.findings]
+
+
+def test_template_file_with_a_variable_of_unknown_text_stays_unknown(tmp_path):
+    # a variable whose text is not known at all may hold a quote: the document is not read
+    (tmp_path / "vars.tf").write_text('variable "group" { type = string }\n')
+    report = _template_role(tmp_path, "var.group")
+    assert verdicts(report) == {"aws_flow_log.main": "unknown"}, [f.message for f in report.findings]
+
+
+def test_template_file_partial_form(tmp_path):
+    from lint_rules.loaders.hcl import load_hcl_dir
+    from lint_rules.model import Hole, PartialString
+    (tmp_path / "main.tf").write_text('''
+resource "aws_s3_bucket" "b" {
+  bucket_prefix = "logs-"
+}
+data "template_file" "t" {
+  template = "arn=$${arn};n=$${n};flag=$${f}"
+  vars = { arn = aws_s3_bucket.b.arn, n = 3, f = true }
+}
+resource "aws_cloudwatch_log_group" "g" {
+  name = data.template_file.t.rendered
+}
+''')
+    model = load_hcl_dir(tmp_path)
+    assert model.partial_value(model.get("aws_cloudwatch_log_group.g"), "name") == \
+        PartialString(("arn=", Hole(("aws_s3_bucket.b.arn",)), ";n=3;flag=true"))

@@ -214,6 +214,40 @@ class PartialEvaluation(PolicyDocumentForms):
         self._partial_render(template, Scope(None, dict(variables), partials=partials or None), parts)
         return PartialString(tuple(parts))
 
+    def partial_template_file(self, raw: Any) -> Any:
+        """``data.template_file.X.rendered`` (the legacy template provider) with some ``vars`` known only
+        after apply: the template rendered with each unknown variable as its partial form, as
+        :meth:`_partial_templatefile` renders ``templatefile()``.  The provider renders each variable as
+        a string, so a known one is its string and a known non-primitive (an error) leaves the whole
+        unknown; so does a template text not known.  UNKNOWN when ``raw`` is not such a data source."""
+        conf = getattr(raw, "conf", None)
+        if conf is None or conf.mode != "data" or conf.type != "template_file" or not raw.data_address():
+            return UNKNOWN
+        inst, key = raw.inst, getattr(raw, "key", None)
+        scope = inst.resource_scope(conf, key)
+        attrs = conf.body.attrs
+        text = self.ev(attrs["template"].expr, scope) if "template" in attrs else ""
+        variables = self.ev(attrs["vars"].expr, scope) if "vars" in attrs else {}
+        if not isinstance(text, str) or not isinstance(variables, dict):
+            return UNKNOWN
+        names: dict[str, Any] = {}
+        for var, value in variables.items():
+            if value is None or isinstance(value, (dict, list)):
+                return UNKNOWN  # null or not a primitive: the provider refuses it
+            names[var] = value if value is UNKNOWN else to_str(value)
+        partials: dict[str, Any] = {}
+        forms = self.partial_struct(attrs["vars"].expr, scope) if "vars" in attrs else {}
+        for var, value in names.items():
+            form = forms.get(var) if isinstance(forms, dict) else None
+            if value is UNKNOWN and isinstance(form, PartialString):
+                partials[var] = form
+        template = parse_template_text(text, self.parse_expr)
+        if len(template) == 1 and template[0][0] == "interp":
+            return UNKNOWN  # "${x}" alone is x itself, not a text
+        parts: list[Any] = []
+        self._partial_render(template, Scope(None, names, partials=partials or None), parts)
+        return PartialString(tuple(parts))
+
     def _partial_render(self, items, scope: Scope, parts: list) -> None:
         for item in items:
             kind = item[0]
@@ -620,6 +654,10 @@ class PartialEvaluation(PolicyDocumentForms):
                         return collection.get(scope.each[0], UNKNOWN)
                     return UNKNOWN
         if base_unwrapped.data in ("get_attr_expr_term", "index_expr_term", "identifier") and kind == "attr":
+            if key == "rendered":  # data "template_file": its text with the unknown variables' forms
+                form = self.partial_template_file(self._instance_proxy(base_node, scope))
+                if isinstance(form, PartialString):
+                    return form
             # <resource or data source instance>.<attribute>: a hole that says which (where it is used
             # as text; else only an identity attribute of a managed resource, or the account, region
             # or partition a data source reads, which are strings wherever they go -- as _exact_hole)
