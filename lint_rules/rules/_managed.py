@@ -134,3 +134,19 @@ def managed_policy(arn: str) -> tuple[str, list[dict] | Any] | None:
         return None
     name = m.group(1)
     return name, AWS_MANAGED.get(name, UNKNOWN)
+
+
+def may_be_policy_arn(policy: Any, arn: str) -> bool:
+    """Can the known ARN ``arn`` be that of ``policy`` (an aws_iam_policy resource or data source)?  An
+    attachment's ``policy_arn = local.arns[count.index]`` refers to every policy the list mentions, but
+    its value, once known, names one: its own ARN when known; never an AWS-managed policy's ARN for a
+    policy this configuration creates; else an ARN ending in its name."""
+    known = policy.values.get("arn")
+    if isinstance(known, str) and known:
+        return known == arn
+    if _MANAGED_ARN.match(arn):
+        return policy.mode == "data"
+    name = policy.values.get("name")
+    if isinstance(name, str) and name and arn.startswith("arn:"):
+        return arn.endswith("/" + name)
+    return True

@@ -35,7 +35,7 @@ from ..model import UNKNOWN, Model, Resource
 from ._iam import policy_statements, principal_entries, tri_all
 
 # split by concern; what the rules import from here is re-exported
-from ._managed import AWS_MANAGED, managed_policy  # noqa: F401
+from ._managed import AWS_MANAGED, managed_policy, may_be_policy_arn  # noqa: F401
 from ._names import (GROUP, POLICY, ROLE, SCP, SCP_ATTACHMENT, USER, account_root,  # noqa: F401
                      matching_glob, name_matches, role_from_arn, role_name, shown_name)
 from ._origins import Origin, StatementOrigins, exact_targets, leaf_roles, ref_roles  # noqa: F401
@@ -240,7 +240,8 @@ def policies_from_arn(model: Model, att: Resource, path: str, how: str, value: A
     if value is None:
         value = att.get(path)
     targets = [t for a in att.refs_under(path) for t in model.instances(a)
-               if t.type == POLICY and (t.mode == "managed" or t.mode == "data")]
+               if t.type == POLICY and (t.mode == "managed" or t.mode == "data")
+               and not (isinstance(value, str) and value and not may_be_policy_arn(t, value))]
     if not targets and isinstance(value, str) and value:
         targets = model.with_identity(value, POLICY)
     out: list[Attached] = []

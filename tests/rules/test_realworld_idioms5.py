@@ -328,3 +328,184 @@ resource "aws_cloudwatch_log_group" "g" {
     model = load_hcl_dir(tmp_path)
     assert model.partial_value(model.get("aws_cloudwatch_log_group.g"), "name") == \
         PartialString(("arn=", Hole(("aws_s3_bucket.b.arn",)), ";n=3;flag=true"))
+
+
+# =============================================================================
+# IRSA-style attachments counted over a flattened list (`count = length(flatten([aws_iam_policy.x.arn,
+# var.extra_policy_arns]))`, `policy_arn = flatten([...])[count.index]`): terraform knows the count at plan
+# time because every unknown element is an ARN -- a string, never a list (checked with terraform 1.11 on
+# terraform_data: `length(flatten([terraform_data.a.id, ["b"]]))` is 2 in the plan).  The count was unknown
+# here, so the attachments "may not exist" and ACC-002 could not judge the role.
+# =============================================================================
+IRSA = PROVIDER + '''
+variable "extra_policy_arns" {
+  type    = list(string)
+  default = ["arn:aws:iam::aws:policy/EXTRA"]
+}
+resource "aws_iam_policy" "app" {
+  name = "app"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sqs:SendMessage", Resource = "*" }]
+  })
+}
+locals {
+  policy_arns = flatten([aws_iam_policy.app.arn, var.extra_policy_arns])
+}
+resource "aws_iam_role" "irsa" {
+  name = "app-irsa"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRoleWithWebIdentity",
+                   Principal = { Federated = "arn:aws:iam::111111111111:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/X" } }]
+  })
+}
+resource "aws_iam_role_policy_attachment" "irsa" {
+  count      = length(local.policy_arns)
+  role       = aws_iam_role.irsa.name
+  policy_arn = local.policy_arns[count.index]
+}
+'''
+
+
+def test_count_over_a_flattened_list_of_arns_is_known(tmp_path):
+    report = lint_hcl(tmp_path, IRSA.replace("EXTRA", "CloudWatchLogsReadOnlyAccess"), rule="ACC-002")
+    acc = finding(report, "ACC-002", "aws_iam_role.irsa")
+    assert acc.status == "fail" and "CloudWatchLogsReadOnlyAccess" in acc.message, acc.message
+    report = lint_hcl(tmp_path, IRSA.replace("EXTRA", "AWSXrayReadOnlyAccess"), rule="ACC-002")
+    assert finding(report, "ACC-002", "aws_iam_role.irsa").status == "pass"
+
+
+def test_count_over_a_flattened_list_holding_an_unknown_list_stays_unknown(tmp_path):
+    # an element that may be a list (an untyped variable fed from a resource) leaves the length unknown
+    text = IRSA.replace("EXTRA", "AWSXrayReadOnlyAccess").replace(
+        "flatten([aws_iam_policy.app.arn, var.extra_policy_arns])",
+        "flatten([aws_iam_policy.app.arn, var.more])") + 'variable "more" {}\n'
+    from lint_rules.loaders.hcl import load_hcl_dir
+    (tmp_path / "main.tf").write_text(text)
+    (tmp_path / "terraform.tfvars").write_text('more = "arn:aws:iam::aws:policy/AWSXrayReadOnlyAccess"\n')
+    model = load_hcl_dir(tmp_path)
+    assert [r.address for r in model.of_type("aws_iam_role_policy_attachment")] == \
+        ["aws_iam_role_policy_attachment.irsa[0]", "aws_iam_role_policy_attachment.irsa[1]"]
+
+
+def test_flatten_keeps_primitive_unknowns_as_elements(tmp_path):
+    from lint_rules.loaders.hcl import load_hcl_dir
+    (tmp_path / "main.tf").write_text('''
+resource "aws_iam_policy" "a" {
+  name   = "a"
+  policy = "{}"
+}
+resource "aws_iam_policy" "b" {
+  count  = 2
+  name   = "b${count.index}"
+  policy = "{}"
+}
+variable "typed" {
+  type    = list(string)
+  default = ["k"]
+}
+variable "untyped" {
+  default = ["k"]
+}
+module "m" {
+  source = "./m"
+  arn    = aws_iam_policy.a.arn
+}
+resource "aws_sns_topic" "n1" {
+  count = length(flatten([aws_iam_policy.a.arn, ["b"]]))
+}
+resource "aws_sns_topic" "n2" {
+  count = length(flatten([aws_iam_policy.b[*].arn, "${aws_iam_policy.a.name}-x", var.typed]))
+}
+resource "aws_sns_topic" "u1" {
+  count = length(flatten([aws_iam_policy.a.policy_id]))
+}
+''')
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "main.tf").write_text('''
+variable "arn" {}
+resource "aws_sns_topic" "u2" {
+  count = length(flatten([var.arn]))
+}
+''')
+    model = load_hcl_dir(tmp_path)
+    counts = {}
+    for r in model.of_type("aws_sns_topic"):
+        counts.setdefault(r.config_address, []).append(r.maybe_absent)
+    assert len(counts["aws_sns_topic.n1"]) == 2 and counts["aws_sns_topic.n1"] == [None, None]
+    assert len(counts["aws_sns_topic.n2"]) == 4 and not any(counts["aws_sns_topic.n2"])
+    # a non-identity attribute, an untyped variable: may be a list (terraform may know more; never a guess)
+    assert all(counts["aws_sns_topic.u1"]) and all(counts["module.m.aws_sns_topic.u2"])
+
+
+# The attachment's policy_arn refers to every policy its list mentions; once its value is known it names one.
+# ACC-002 read `local.arns[1]` -- an AWS-managed log reader -- as the configuration's own harmless policy
+# (the only policy the expression refers to) and PASSed (a false PASS).
+LIST_ATTACHMENTS = PROVIDER + '''
+resource "aws_iam_policy" "app" {
+  name = "app"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sqs:SendMessage", Resource = "*" }]
+  })
+}
+locals {
+  arns = [aws_iam_policy.app.arn, "arn:aws:iam::aws:policy/MANAGED"]
+}
+resource "aws_iam_role" "app" {
+  name = "app"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ecs-tasks.amazonaws.com" } }]
+  })
+}
+resource "aws_iam_role_policy_attachment" "app" {
+  count      = 2
+  role       = aws_iam_role.app.name
+  policy_arn = local.arns[count.index]
+}
+'''
+
+
+def test_known_policy_arn_names_its_policy_not_the_lists_references(tmp_path):
+    report = lint_hcl(tmp_path, LIST_ATTACHMENTS.replace("MANAGED", "CloudWatchLogsReadOnlyAccess"), rule="ACC-002")
+    acc = finding(report, "ACC-002", "aws_iam_role.app")
+    assert acc.status == "fail" and "CloudWatchLogsReadOnlyAccess" in acc.message, acc.message
+    report = lint_hcl(tmp_path, LIST_ATTACHMENTS.replace("MANAGED", "AWSXrayReadOnlyAccess"), rule="ACC-002")
+    assert finding(report, "ACC-002", "aws_iam_role.app").status == "pass"
+
+
+def _list_attachment_plan(managed: str) -> dict:
+    p = PlanBuilder()
+    p.provider("aws", region="us-east-1", allowed_account_ids=["111111111111"])
+    p.resource("aws_iam_policy.app", {"name": "app", "policy": json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}]})},
+               unknown=["id", "arn"])
+    p.resource("aws_iam_role.app", {"name": "app", "assume_role_policy": json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                "Principal": {"Service": "ecs-tasks.amazonaws.com"}}]})},
+               unknown=["id", "arn"])
+    p.resource("aws_iam_role_policy_attachment.app[0]", {"role": "app"}, unknown=["id", "policy_arn"],
+               refs={"role": ["aws_iam_role.app.name"], "policy_arn": ["aws_iam_policy.app.arn"]})
+    p.resource("aws_iam_role_policy_attachment.app[1]", {"role": "app", "policy_arn": f"arn:aws:iam::aws:policy/{managed}"},
+               unknown=["id"], refs={"role": ["aws_iam_role.app.name"], "policy_arn": ["aws_iam_policy.app.arn"]})
+    return p.build()
+
+
+def test_plan_known_policy_arn_names_its_policy_not_the_lists_references():
+    report = lint_plan(_list_attachment_plan("CloudWatchLogsReadOnlyAccess"), rule="ACC-002")
+    assert verdicts(report) == {"aws_iam_role.app": "fail"}, [f.message for f in report.findings]
+    report = lint_plan(_list_attachment_plan("AWSXrayReadOnlyAccess"), rule="ACC-002")
+    assert verdicts(report) == {"aws_iam_role.app": "pass"}, [f.message for f in report.findings]
+
+
+def test_managed_policy_arn_built_with_format_v_is_read(tmp_path):
+    # format("arn:%v:iam::aws:policy/NAME", partition): %v of a string is the string, as %s
+    from .test_realworld_idioms import FORMAT_ATTACH
+    f = finding(lint_hcl(tmp_path, FORMAT_ATTACH % '"arn:%v:iam::aws:policy/ReadOnlyAccess"', rule="ACC-002"),
+                "ACC-002", "aws_iam_role.app")
+    assert f.status == "fail" and "ReadOnlyAccess" in f.message, f.message
+    f = finding(lint_hcl(tmp_path, FORMAT_ATTACH % '"arn:%v:iam::aws:policy/AmazonSSMManagedInstanceCore"',
+                         rule="ACC-002"), "ACC-002", "aws_iam_role.app")
+    assert f.status == "pass", f.message
