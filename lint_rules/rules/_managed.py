@@ -150,3 +150,19 @@ def may_be_policy_arn(policy: Any, arn: str) -> bool:
     if isinstance(name, str) and name and arn.startswith("arn:"):
         return arn.endswith("/" + name)
     return True
+
+
+def is_reference_to_one_of(form: Any, targets: list) -> bool:
+    """Is the partial form of an unknown ARN (HCL's ``Resource.partial``) exactly an attribute of one of
+    ``targets`` (``policy_arn = aws_iam_policy.app.arn``)?  False for an expression that only mentions them
+    (``local.arns[count.index]`` over ``concat([aws_iam_policy.app.arn], var.extra)``): its value may
+    name another policy.  Only policies this configuration creates are told apart: a reference to a data
+    source's ARN has no partial form to tell it by, and is taken as exact (as before)."""
+    if all(t.mode == "data" for t in targets):
+        return True  # a data source's ARN has no hole of its own (Hole.source is for its context): not told
+    parts = getattr(form, "parts", None)
+    if not parts or len(parts) != 1 or isinstance(parts[0], str):
+        return False
+    names = tuple(parts[0].refs) + ((parts[0].source,) if parts[0].source else ())
+    addresses = {t.address for t in targets}
+    return any(name.rpartition(".")[0] in addresses for name in names)

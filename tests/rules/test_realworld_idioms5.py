@@ -509,3 +509,66 @@ def test_managed_policy_arn_built_with_format_v_is_read(tmp_path):
     f = finding(lint_hcl(tmp_path, FORMAT_ATTACH % '"arn:%v:iam::aws:policy/AmazonSSMManagedInstanceCore"',
                          rule="ACC-002"), "ACC-002", "aws_iam_role.app")
     assert f.status == "pass", f.message
+
+
+# =============================================================================
+# An attachment whose policy_arn is not known and only mentions a policy (`count = length(local.arns)` with
+# `local.arns = concat([aws_iam_policy.app.arn], var.extra)` and var.extra not given): it was read as
+# attaching exactly that harmless policy, so ACC-002 PASSed a role that var.extra may give every log
+# (a false PASS).  Now UNKNOWN unless the ARN is exactly a policy's attribute (`aws_iam_policy.app.arn`,
+# `each.value.arn` over `for_each = aws_iam_policy.p`, `one(aws_iam_policy.c[*].arn)`,
+# `element([...], count.index)`).
+# =============================================================================
+UNKNOWN_LIST_ATTACHMENT = PROVIDER + '''
+variable "extra" {
+  type = list(string)
+}
+resource "aws_iam_policy" "app" {
+  name = "app"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sqs:SendMessage", Resource = "*" }]
+  })
+}
+locals {
+  arns = concat([aws_iam_policy.app.arn], var.extra)
+}
+resource "aws_iam_role" "app" {
+  name = "app"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ecs-tasks.amazonaws.com" } }]
+  })
+}
+resource "aws_iam_role_policy_attachment" "app" {
+  ATTACH
+  role       = aws_iam_role.app.name
+  policy_arn = ARN
+}
+'''
+
+
+def test_unknown_policy_arn_that_only_mentions_a_policy_is_not_that_policy(tmp_path):
+    for attach, arn in (("count = length(local.arns)", "local.arns[count.index]"),
+                        ("for_each = toset(local.arns)", "each.value")):
+        text = UNKNOWN_LIST_ATTACHMENT.replace("ATTACH", attach).replace("ARN", arn)
+        acc = finding(lint_hcl(tmp_path, text, rule="ACC-002"), "ACC-002", "aws_iam_role.app")
+        assert acc.status == "unknown" and "may name a policy besides aws_iam_policy.app" in acc.message, acc.message
+
+
+def test_unknown_policy_arn_that_is_a_policys_attribute_is_that_policy(tmp_path):
+    text = UNKNOWN_LIST_ATTACHMENT.replace("ATTACH", "").replace("ARN", "aws_iam_policy.app.arn")
+    assert finding(lint_hcl(tmp_path, text, rule="ACC-002"), "ACC-002", "aws_iam_role.app").status == "pass"
+    text = UNKNOWN_LIST_ATTACHMENT.replace("ATTACH", "count = 1").replace(
+        "ARN", 'element([aws_iam_policy.app.arn, "x"], count.index)')
+    assert finding(lint_hcl(tmp_path, text, rule="ACC-002"), "ACC-002", "aws_iam_role.app").status == "pass"
+    text = UNKNOWN_LIST_ATTACHMENT.replace('resource "aws_iam_policy" "app" {', 'resource "aws_iam_policy" "app" {\n'
+                                           '  count = 1').replace("[aws_iam_policy.app.arn]", "aws_iam_policy.app[*].arn") \
+        .replace("ATTACH", "").replace("ARN", "one(aws_iam_policy.app[*].arn)")
+    assert finding(lint_hcl(tmp_path, text, rule="ACC-002"), "ACC-002", "aws_iam_role.app").status == "pass"
+    # for_each over the policies themselves: each.value is the policy of that key
+    text = UNKNOWN_LIST_ATTACHMENT.replace('resource "aws_iam_policy" "app" {', 'resource "aws_iam_policy" "app" {\n'
+                                           '  for_each = toset(["a", "b"])').replace('name = "app"', 'name = each.key') \
+        .replace("concat([aws_iam_policy.app.arn], var.extra)", "var.extra") \
+        .replace("ATTACH", "for_each = aws_iam_policy.app").replace("ARN", "each.value.arn")
+    assert finding(lint_hcl(tmp_path, text, rule="ACC-002"), "ACC-002", "aws_iam_role.app").status == "pass"

@@ -12,7 +12,7 @@ from lark import Token, Tree
 
 from ...model import IDENTITY_ATTRIBUTES, UNKNOWN, Hole, PartialString
 from .policydoc import PolicyDocumentForms
-from .refs import _ModuleCallRef, _ModuleInstRef
+from .refs import _ModuleCallRef, _ModuleInstRef, _ResourceInstRef, _ResourceRef
 from .scope import NOTSET, Proxy, Scope
 from .template import TemplateSyntaxError, _template_from_string_tree, heredoc_body, parse_template_text
 from .tree import _unwrap_term, kids, name_of
@@ -51,6 +51,24 @@ def _informative(value: Any) -> bool:
     if isinstance(value, dict):
         return any(_informative(v) for v in value.values())
     return False
+
+
+def _flatten_form(form: Any) -> list | None:
+    """The partial form of ``flatten(x)`` from the form of ``x``; None when an element's shape is not known."""
+    if not isinstance(form, list):
+        return None
+    out: list = []
+    for item in form:
+        if isinstance(item, list):
+            inner = _flatten_form(item)
+            if inner is None:
+                return None
+            out.extend(inner)
+        elif item is UNKNOWN:
+            return None
+        else:
+            out.append(item)
+    return out
 
 
 def _never_empty(form: PartialString) -> bool:
@@ -117,7 +135,7 @@ class PartialEvaluation(PolicyDocumentForms):
                 return self.partial_struct(node, scope, as_string=True)
             if names == ["templatefile"] and len(args) == 2 and not expand:
                 return self._partial_templatefile(args, scope)
-            if names == ["coalesce"] and not expand:
+            if names in (["coalesce"], ["one"], ["element"]) and not expand:
                 structured = self.partial_struct(node, scope)
                 return structured if isinstance(structured, PartialString) else UNKNOWN
             if names == ["replace"] and not expand:
@@ -324,6 +342,9 @@ class PartialEvaluation(PolicyDocumentForms):
         is a bare reference to one resource or data source instance (``output "this_bucket" { value =
         aws_s3_bucket.content }``, read as ``module.logs[0].this_bucket.arn``), that instance's proxy,
         so the attribute read through the output is a hole naming it.  None when neither."""
+        each_instance = self._each_instance(node, scope)
+        if each_instance is not None:
+            return each_instance
         try:
             raw = self.ev_raw(node, scope)
         except (EvalError, _Unsupported):
@@ -355,6 +376,28 @@ class PartialEvaluation(PolicyDocumentForms):
             return raw
         found = self._instance_proxy(value_attr.expr, child.scope, depth + 1)
         return found if isinstance(found, Proxy) and (found.exact_address() or found.data_address()) else raw
+
+    def _each_instance(self, node: Tree, scope: Scope) -> Any:
+        """``each.value`` in a block whose ``for_each`` is a resource with ``for_each`` (``for_each =
+        aws_iam_policy.p``): the instance of that key (``aws_iam_policy.p["a"]``); None otherwise."""
+        node = _unwrap_term(node)
+        if node.data != "get_attr_expr_term" or scope.each_source is None or scope.each in (NOTSET, UNKNOWN):
+            return None
+        base_node, accessor = kids(node)
+        base_node = _unwrap_term(base_node)
+        if accessor.data != "get_attr" or base_node.data != "identifier" or name_of(base_node) != "each" \
+                or "each" in scope.names or name_of(kids(accessor)[0]) != "value":
+            return None
+        expr, source_scope = scope.each_source
+        try:
+            with self.collecting():
+                coll = self.ev_raw(expr, source_scope)
+        except (EvalError, _Unsupported):
+            return None
+        conf = getattr(coll, "conf", None)
+        if not isinstance(coll, _ResourceRef) or conf is None or coll.inst.expand_resource(conf).kind != "each":
+            return None
+        return _ResourceInstRef(coll.inst, conf, scope.each[0])
 
     # --- structured partial forms ---------------------------------------------------------
     _STRUCT_DEPTH = 40
@@ -464,6 +507,22 @@ class PartialEvaluation(PolicyDocumentForms):
                 return self._struct_format(names[0], args, scope, sub)
             if names == ["coalesce"] and args and not expand:
                 return self._struct_coalesce(args, scope, as_string, sub)
+            if names == ["one"] and len(args) == 1 and not expand:
+                # one(aws_iam_policy.this[*].arn) of a counted resource: its one element's form
+                form = self.partial_struct(args[0], scope, as_string, sub)
+                return form[0] if isinstance(form, list) and len(form) == 1 else value
+            if names == ["element"] and len(args) == 2 and not expand:
+                # element(var.role_policy_arns, count.index): the form of the element picked
+                form = self.partial_struct(args[0], scope, as_string, sub)
+                index = self.ev(args[1], scope)
+                if isinstance(form, list) and form and isinstance(index, int) and not isinstance(index, bool) \
+                        and index >= 0:
+                    return form[index % len(form)]
+                return value
+            if names == ["flatten"] and len(args) == 1 and not expand and isinstance(value, list):
+                # flatten([aws_iam_policy.app.arn, var.extra_arns]): the elements' forms, end to end
+                flat = _flatten_form(self.partial_struct(args[0], scope, False, sub))
+                return flat if flat is not None and len(flat) == len(value) else value
             if names == ["try"] and args and not expand:
                 # try(aws_s3_bucket.this[0].id, null) with the first argument unknown and no error: once
                 # known, a reference to an attribute cannot fail, so the value is the attribute's
