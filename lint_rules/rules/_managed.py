@@ -157,9 +157,12 @@ def is_reference_to_one_of(form: Any, targets: list) -> bool:
     ``targets`` (``policy_arn = aws_iam_policy.app.arn``)?  False for an expression that only mentions them
     (``local.arns[count.index]`` over ``concat([aws_iam_policy.app.arn], var.extra)``): its value may
     name another policy.  Only policies this configuration creates are told apart: a reference to a data
-    source's ARN has no partial form to tell it by, and is taken as exact (as before)."""
-    if all(t.mode == "data" for t in targets):
-        return True  # a data source's ARN has no hole of its own (Hole.source is for its context): not told
+    source's ARN, or of a resource whose count is not known, has no partial form to tell it by, and is taken
+    as exact (as before)."""
+    if all(t.mode == "data" or (t.maybe_absent and t.index is None) for t in targets):
+        # a data source's ARN has no hole of its own (Hole.source is for its context), nor has a resource whose
+        # count / for_each is not known (checked as one instance): not told apart, taken as before
+        return True
     parts = getattr(form, "parts", None)
     if not parts or len(parts) != 1 or isinstance(parts[0], str):
         return False

@@ -572,3 +572,13 @@ def test_unknown_policy_arn_that_is_a_policys_attribute_is_that_policy(tmp_path)
         .replace("concat([aws_iam_policy.app.arn], var.extra)", "var.extra") \
         .replace("ATTACH", "for_each = aws_iam_policy.app").replace("ARN", "each.value.arn")
     assert finding(lint_hcl(tmp_path, text, rule="ACC-002"), "ACC-002", "aws_iam_role.app").status == "pass"
+
+
+def test_policy_of_a_resource_whose_count_is_not_known_is_taken_as_named(tmp_path):
+    # alphagov/govuk-aws infra-security: policy, role and attachment all `count = local.enabled ? 1 : 0` with the
+    # condition not known: `policy_arn = aws_iam_policy.p[0].arn` is that policy (checked as one instance)
+    text = UNKNOWN_LIST_ATTACHMENT.replace('resource "aws_iam_policy" "app" {', 'resource "aws_iam_policy" "app" {\n'
+                                           '  count = length(var.extra) > 0 ? 1 : 0') \
+        .replace("concat([aws_iam_policy.app.arn], var.extra)", "var.extra") \
+        .replace("ATTACH", "").replace("ARN", "aws_iam_policy.app[0].arn")
+    assert finding(lint_hcl(tmp_path, text, rule="ACC-002"), "ACC-002", "aws_iam_role.app").status == "pass"
