@@ -340,7 +340,7 @@ resource "aws_iam_role_policy_attachment" "ci" {
             if glob:
                 return PASS, (f"role {shown} matches delete_trail_exempt_roles {glob!r}: the admin role is exempt "
                               "from the DeleteTrail denial")
-        entry, how = entry_for_role(policy, role)
+        entry, how = entry_for_role(policy, role, model)
         if entry is not None and entry["id"] == BREAK_GLASS:
             return PASS, f"role {shown} is the {describe_entry(entry)} ({how}): the admin role is exempt"
         ev = _collect(model, index, scps, role, name, trails)
