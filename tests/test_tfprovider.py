@@ -312,3 +312,23 @@ def test_schema_cache_is_reused(tmp_path, schemas):
     assert second.response_bytes == first.response_bytes and time.perf_counter() - started < 5
     assert second.block("resource", "aws_cloudtrail") == json.loads(TRIMMED.read_text())["provider_schemas"][
         "registry.terraform.io/hashicorp/aws"]["resource_schemas"]["aws_cloudtrail"]["block"]
+
+
+def test_a_python_without_the_providers_packages_is_refused_in_one_line(tmp_path, monkeypatch):
+    """tfoffline run by a Python that cannot import the provider's packages (the system python3, not the
+    project's environment) must say so, and must not write a launcher terraform would fail on with only
+    "Failed to obtain provider" (the launcher is shared by every later run of the same home)."""
+    import importlib.util
+
+    import tfoffline
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "msgpack" else real(name, *a))
+    tf = tfoffline.OfflineTerraform(tmp_path / "home", binary="/bin/true")
+    with pytest.raises(tfoffline.OfflineError) as raised:
+        tf.setup()
+    message = str(raised.value)
+    assert "\n" not in message and "msgpack" in message and "tfoffline" in message
+    assert not tf.executable.exists()
+    monkeypatch.setattr(importlib.util, "find_spec", real)
+    tfoffline.check_provider_packages()  # this environment has them

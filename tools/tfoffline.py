@@ -91,6 +91,22 @@ def default_home() -> Path:
     return Path(cache) / "auditgate-tfoffline"
 
 
+# what the stand-in provider imports beyond the standard library (the project's dev extras install them)
+PROVIDER_PACKAGES = {"msgpack": "msgpack", "grpc": "grpcio", "cryptography": "cryptography"}
+
+
+def check_provider_packages() -> None:
+    """Refuse, in one line, to write a launcher for a Python that cannot run the provider: terraform
+    would only say "Failed to obtain provider" -- and the launcher is shared by every run of this home."""
+    import importlib.util  # noqa: PLC0415
+
+    missing = [dist for module, dist in PROVIDER_PACKAGES.items() if importlib.util.find_spec(module) is None]
+    if missing:
+        raise OfflineError(f"{sys.executable} lacks {', '.join(missing)}, which the offline provider needs: run "
+                           "tfoffline with the project's environment (.venv/bin/python tools/tfoffline.py ...) "
+                           "or pip install -e '.[dev]'")
+
+
 def _platform() -> str:
     machine = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64"}.get(
         platform.machine().lower(), platform.machine().lower())
@@ -134,6 +150,7 @@ class OfflineTerraform:
         """Write the mirror, the launcher and the CLI configuration; warm the schema caches."""
         if not self.binary:
             raise OfflineError("terraform is not on PATH")
+        check_provider_packages()
         from tfprovider.schema import DEFAULTS, Schemas
 
         default = schema_path(self.schema)

@@ -349,13 +349,15 @@ class _PlanReader:
     # --- references ---------------------------------------------------------
     def _resources(self, config: _Config) -> list[Resource]:
         self._providers = _provider_configs(self.doc.get("configuration"), self.doc.get("variables"))
-        instances: dict[tuple, list[str]] = {}
+        present: dict[tuple, dict[str, None]] = {}  # insertion-ordered sets: a call may have thousands of keys
         for entry in self.entries:
             segments = entry["segments"]
             for depth, (call, key) in enumerate(segments):
-                keys = instances.setdefault((segments[:depth], call), [])
-                if key not in keys:
-                    keys.append(key)
+                keys = present.get((segments[:depth], call))
+                if keys is None:
+                    keys = present[(segments[:depth], call)] = {}
+                keys[key] = None
+        instances = {call: list(keys) for call, keys in present.items()}
         resolver = _Resolver(config, instances, (e["address"] for e in self.entries))
         cache: dict[tuple, dict[str, tuple[str, ...]]] = {}
         expression_paths: dict[int, list[tuple[str, list[str]]]] = {}  # id(config) -> paths; config outlives it

@@ -7,7 +7,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from ..errors import InputError
@@ -157,9 +157,9 @@ class Policy:
     def alerting(self) -> list[dict]:
         return list(self.data["alerting"])
 
-    @property
+    @cached_property  # asked for each role by every log-access rule; the policy does not change
     def log_access_roles(self) -> list[dict]:
-        """The log-access role entries; ``names`` is the entry's name globs as a list."""
+        """The log-access role entries; ``names`` is the entry's name globs as a list (read-only)."""
         return [dict(r, names=as_globs(r["name"])) for r in self.data["log_access"]["roles"]]
 
     @property

@@ -6,6 +6,8 @@ import re
 from typing import Any
 
 from ..model import UNKNOWN
+from ._iam import normalize_json_statement
+from ._managed_exact import EXACT
 
 
 # =============================================================================
@@ -118,6 +120,10 @@ AWS_MANAGED: dict[str, list[dict]] = {
          "Resource": ["arn:aws:logs:*:*:log-group:RDS*:log-stream:*"]}],
 }
 
+# Known statement by statement (the published document of the version named in _managed_exact)
+AWS_MANAGED.update({name: [normalize_json_statement(stmt) for stmt in statements]
+                    for name, (_version, statements) in EXACT.items()})
+
 _MANAGED_ARN = re.compile(r"^arn:[^:]*:iam::aws:policy/(?:.*/)?([^/]+)$")
 
 
@@ -128,3 +134,38 @@ def managed_policy(arn: str) -> tuple[str, list[dict] | Any] | None:
         return None
     name = m.group(1)
     return name, AWS_MANAGED.get(name, UNKNOWN)
+
+
+def may_be_policy_arn(policy: Any, arn: str) -> bool:
+    """Can the known ARN ``arn`` be that of ``policy`` (an aws_iam_policy resource or data source)?  An
+    attachment's ``policy_arn = local.arns[count.index]`` refers to every policy the list mentions, but
+    its value, once known, names one: its own ARN when known; never an AWS-managed policy's ARN for a
+    policy this configuration creates; else an ARN ending in its name."""
+    known = policy.values.get("arn")
+    if isinstance(known, str) and known:
+        return known == arn
+    if _MANAGED_ARN.match(arn):
+        return policy.mode == "data"
+    name = policy.values.get("name")
+    if isinstance(name, str) and name and arn.startswith("arn:"):
+        return arn.endswith("/" + name)
+    return True
+
+
+def is_reference_to_one_of(form: Any, targets: list) -> bool:
+    """Is the partial form of an unknown ARN (HCL's ``Resource.partial``) exactly an attribute of one of
+    ``targets`` (``policy_arn = aws_iam_policy.app.arn``)?  False for an expression that only mentions them
+    (``local.arns[count.index]`` over ``concat([aws_iam_policy.app.arn], var.extra)``): its value may
+    name another policy.  Only policies this configuration creates are told apart: a reference to a data
+    source's ARN, or of a resource whose count is not known, has no partial form to tell it by, and is taken
+    as exact (as before)."""
+    if all(t.mode == "data" or (t.maybe_absent and t.index is None) for t in targets):
+        # a data source's ARN has no hole of its own (Hole.source is for its context), nor has a resource whose
+        # count / for_each is not known (checked as one instance): not told apart, taken as before
+        return True
+    parts = getattr(form, "parts", None)
+    if not parts or len(parts) != 1 or isinstance(parts[0], str):
+        return False
+    names = tuple(parts[0].refs) + ((parts[0].source,) if parts[0].source else ())
+    addresses = {t.address for t in targets}
+    return any(name.rpartition(".")[0] in addresses for name in names)

@@ -83,8 +83,24 @@ def entry_for_name(policy, name: str) -> tuple[dict | None, str | None]:
     return None, None
 
 
-def entry_for_role(policy, role: Resource) -> tuple[dict | None, str]:
-    """(the log-access role entry this aws_iam_role is -- by the mapping tag, else by name --, how)."""
+def entry_for_role(policy, role: Resource, model=None) -> tuple[dict | None, str]:
+    """(the log-access role entry this aws_iam_role is -- by the mapping tag, else by name --, how).
+
+    With ``model``, each role's answer is kept for the model's life under this policy (every
+    log-access and integrity rule asks it of every role)."""
+    if model is None:
+        return _entry_for_role(policy, role)
+    slot = model.memo(("naming.entry_for_role",), lambda: [None, {}])
+    if slot[0] is not policy:  # held, so its id cannot be reused by another policy
+        slot[0], slot[1] = policy, {}
+    answers = slot[1]
+    found = answers.get(role.address)
+    if found is None:
+        found = answers[role.address] = _entry_for_role(policy, role)
+    return found
+
+
+def _entry_for_role(policy, role: Resource) -> tuple[dict | None, str]:
     from ._principals import UNKNOWN, role_name  # noqa: PLC0415
 
     for r in policy.log_access_roles:
@@ -107,7 +123,7 @@ def roles_for(model, policy, role_id: str) -> tuple[dict | None, list[Resource],
         return None, [], []
     matched, unnamed = [], []
     for role in model.of_type(ROLE):
-        found, _ = entry_for_role(policy, role)
+        found, _ = entry_for_role(policy, role, model)
         if found is not None:
             if found["id"] == role_id:
                 matched.append(role)

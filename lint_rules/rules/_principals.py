@@ -35,7 +35,7 @@ from ..model import UNKNOWN, Model, Resource
 from ._iam import policy_statements, principal_entries, tri_all
 
 # split by concern; what the rules import from here is re-exported
-from ._managed import AWS_MANAGED, managed_policy  # noqa: F401
+from ._managed import AWS_MANAGED, is_reference_to_one_of, managed_policy, may_be_policy_arn  # noqa: F401
 from ._names import (GROUP, POLICY, ROLE, SCP, SCP_ATTACHMENT, USER, account_root,  # noqa: F401
                      matching_glob, name_matches, role_from_arn, role_name, shown_name)
 from ._origins import Origin, StatementOrigins, exact_targets, leaf_roles, ref_roles  # noqa: F401
@@ -240,15 +240,21 @@ def policies_from_arn(model: Model, att: Resource, path: str, how: str, value: A
     if value is None:
         value = att.get(path)
     targets = [t for a in att.refs_under(path) for t in model.instances(a)
-               if t.type == POLICY and (t.mode == "managed" or t.mode == "data")]
+               if t.type == POLICY and (t.mode == "managed" or t.mode == "data")
+               and not (isinstance(value, str) and value and not may_be_policy_arn(t, value))]
     if not targets and isinstance(value, str) and value:
         targets = model.with_identity(value, POLICY)
     out: list[Attached] = []
     if targets:
-        definite = len(targets) == 1
+        # HCL: an unknown ARN that only mentions them (local.arns[count.index]) may name another policy
+        exact = value is not UNKNOWN or model.kind != "hcl" or is_reference_to_one_of(model.partial_value(att, path), targets)
+        definite = len(targets) == 1 and exact
         for t in targets:
             stmts, why, where = _policy_resource_statements(model, t)
             out.append(Attached(f"{t.address} ({how})", stmts, att, definite=definite, why=why, where=where))
+        if not exact:
+            out.append(Attached(f"{att.address} {path} ({how})", UNKNOWN, att, why=f"{path} is not known until apply "
+                                f"and may name a policy besides {', '.join(t.address for t in targets)}"))
         return out
     if isinstance(value, str) and value:
         managed = managed_policy(value)

@@ -56,7 +56,12 @@ def log_bucket_sources(model) -> list[LogBucketUse]:
 
 
 def log_buckets(model):
-    """({bucket address: (bucket, [who writes to it])}, [(use, why it could not be resolved)])."""
+    """({bucket address: (bucket, [who writes to it])}, [(use, why it could not be resolved)]).
+    Built once per model (five rules ask it); read-only."""
+    return model.memo(("integrity.log_buckets",), lambda: _log_buckets(model))
+
+
+def _log_buckets(model):
     buckets: dict[str, tuple] = {}
     unresolved = []
     for use in log_bucket_sources(model):
@@ -340,7 +345,7 @@ resource "aws_iam_role_policy_attachment" "ci" {
             if glob:
                 return PASS, (f"role {shown} matches delete_trail_exempt_roles {glob!r}: the admin role is exempt "
                               "from the DeleteTrail denial")
-        entry, how = entry_for_role(policy, role)
+        entry, how = entry_for_role(policy, role, model)
         if entry is not None and entry["id"] == BREAK_GLASS:
             return PASS, f"role {shown} is the {describe_entry(entry)} ({how}): the admin role is exempt"
         ev = _collect(model, index, scps, role, name, trails)

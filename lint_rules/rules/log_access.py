@@ -55,7 +55,7 @@ def allowed_name(policy, name: str) -> dict | None:
 def allowed_role(model, policy, role) -> tuple:
     """(True / False / UNKNOWN, why) -- may this aws_iam_role read logs?"""
     name = P.role_name(role)
-    entry, how = entry_for_role(policy, role)
+    entry, how = entry_for_role(policy, role, model)
     if entry:
         return True, f"role {P.shown_name(role)} is the {describe_entry(entry)} ({how})"
     trusted = P.trust(model, role)
@@ -725,7 +725,7 @@ class LogAccessRolesExist(_AccessRule):
         for entry in policy.log_access_roles:
             _, roles, unnamed = roles_for(model, policy, entry["id"])
             for role in roles:
-                _, how = entry_for_role(policy, role)
+                _, how = entry_for_role(policy, role, model)
                 yield self.passed(role, f"role {P.shown_name(role)} is the {describe_entry(entry)} ({how})",
                                   evidence=[role])
             mine, maybe = _accounts.split(model, roles), _accounts.split(model, unnamed)

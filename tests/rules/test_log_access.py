@@ -712,3 +712,23 @@ resource "aws_iam_role_policy" "from_files" {
     report = lint_hcl(tmp_path / "b", files, rule="ACC-002")
     assert verdicts(report) == {APP: "fail"}
     assert "from_files[\"read.json\"]" in report.findings[0].message
+
+
+def test_one_model_judged_under_two_policies_gets_each_policys_role_mapping(tmp_path):
+    """Which policy role an aws_iam_role is, is kept per model for speed; judging the same model
+    again under a policy with other role names must use that policy's names, not the first answer."""
+    from lint_rules.engine import evaluate, get_rule
+    from lint_rules.loaders import load_path
+
+    (tmp_path / "main.tf").write_text(LOG_BUCKET + role("ops", "ops-superuser", NO_MFA_TRUST))
+    model = load_path(str(tmp_path))
+    acc004 = [get_rule("ACC-004")]
+    first = evaluate(model, POLICY, rules=acc004)
+    assert "aws_iam_role.ops" not in verdicts(first)  # not the DevOps admin role under the default names
+    data = copy.deepcopy(POLICY.data)
+    data["log_access"]["roles"] = [dict(r, name="*superuser*") if r["id"] == "devops_admin" else r
+                                   for r in data["log_access"]["roles"]]
+    second = evaluate(model, Policy(data=data, source="<test>"), rules=acc004)
+    assert verdicts(second)["aws_iam_role.ops"] == "fail"  # now it is, and it has no MFA
+    again = evaluate(model, POLICY, rules=acc004)
+    assert verdicts(again) == verdicts(first)

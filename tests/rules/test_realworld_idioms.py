@@ -265,8 +265,8 @@ def test_acc002_managed_policy_arn_built_with_format_passes(tmp_path):
 
 
 def test_acc002_format_with_another_verb_stays_unknown(tmp_path):
-    # only %s verbs are read; anything else is not guessed
-    files = FORMAT_ATTACH % '"arn:%v:iam::aws:policy/ReadOnlyAccess"'
+    # only %s and %v verbs are read (%v of a string is the string); anything else (%q quotes it) is not guessed
+    files = FORMAT_ATTACH % '"arn:%q:iam::aws:policy/ReadOnlyAccess"'
     f = finding(lint_hcl(tmp_path, files, rule="ACC-002"), "ACC-002", "aws_iam_role.app")
     assert f.status == "unknown", f.message
 

@@ -35,13 +35,13 @@ from lark import Token, Tree
 
 from ...errors import InputError
 from ...limits import check_file_size
-from ...model import UNKNOWN
+from ...model import IDENTITY_ATTRIBUTES, UNKNOWN
 from .. import observed
 from .funcs import CONTEXT_FUNCTIONS, FUNCTIONS, _need_list
-from .partial import PartialEvaluation
+from .partial import _CONTEXT_ATTRS, PartialEvaluation
 from .scope import NotNullUnknown, Proxy, RefValue, Scope, _CountNS, _EachNS
 from .template import TemplateSyntaxError, _template_from_string_tree, heredoc_body, parse_template_text, unescape
-from .tree import kids, name_of
+from .tree import _unwrap_term as _unwrap_node, kids, name_of
 from .values import (EvalError, RefMap, _Unsupported, arith_result, equal, has_unknown, iter_collection, key_str,
                      norm_number, to_bool, to_number, to_str, type_name)
 
@@ -427,6 +427,8 @@ class Evaluator(PartialEvaluation):
             return self._can(arg_nodes, scope)
         if name == "coalesce" and not expand:
             return self._coalesce(arg_nodes, scope)
+        if name == "flatten" and not expand and len(arg_nodes) == 1:
+            return self._flatten(arg_nodes[0], scope)
         args = [self.ev(a, scope) for a in arg_nodes]
         if name == "sensitive" and args:  # never printed (lint_rules.redact)
             self.sensitive.append(args[0])
@@ -479,6 +481,134 @@ class Evaluator(PartialEvaluation):
             if value is not None and value != "":
                 return value
         raise EvalError("coalesce: no non-null, non-empty argument")
+
+    def _flatten(self, node: Tree, scope: Scope) -> Any:
+        """``flatten(x)``.  With unknown elements, terraform still knows the result's length when each
+        unknown is of a primitive type (``flatten([aws_iam_policy.a.arn, var.arns])`` with
+        ``var.arns`` a ``list(string)`` of known length: IRSA's ``count = length(flatten(...))``):
+        such an unknown stays one element.  An unknown that may be a list leaves the whole unknown."""
+        value = self.ev(node, scope)
+        impl = FUNCTIONS["flatten"][0]
+        if not has_unknown(value) or value is UNKNOWN:
+            return UNKNOWN if value is UNKNOWN else impl(value)
+        if not isinstance(value, list):
+            return impl(value)  # terraform: an error
+        with self.collecting():  # only a refinement: the references are the argument's
+            items = self._flat_items(node, value, scope, 0)
+        return UNKNOWN if items is None else items
+
+    def _flat_items(self, node: Tree, value: Any, scope: Scope, depth: int) -> list | None:
+        """The elements ``value`` (the value of ``node``) adds to a flattened list; None when that is
+        not known (an unknown that may be a list)."""
+        if depth > 20:
+            return None
+        if not has_unknown(value):
+            return FUNCTIONS["flatten"][0](value) if isinstance(value, list) else [value]
+        if value is UNKNOWN:
+            return [UNKNOWN] if self._primitive(node, scope) else None
+        if isinstance(value, dict):
+            return [value]  # an object or map is an element, whatever it holds
+        if not isinstance(value, list):
+            return None
+        inner = _unwrap_node(node)
+        local = self._local_expression(inner, scope)
+        if local is not None:  # local.X: what its expression adds
+            return self._flat_items(local[0], value, local[1], depth + 1)
+        if inner.data == "tuple" and len(kids(inner)) == len(value):
+            out: list = []
+            for elem_node, elem in zip(kids(inner), value):
+                items = self._flat_items(elem_node, elem, scope, depth + 1)
+                if items is None:
+                    return None
+                out.extend(items)
+            return out
+        if self._primitive_elements(node, scope) and not any(isinstance(v, (list, dict)) for v in value):
+            return list(value)
+        return None
+
+    def _primitive(self, node: Tree, scope: Scope) -> bool:
+        """Is the value of ``node`` certainly a string, number or bool (once known)?  A template with
+        text, an identity attribute (id, arn, name...) of a managed resource instance, the account /
+        region / partition of a data source, a variable of a primitive type."""
+        node = _unwrap_node(node)
+        if node.data in ("string", "heredoc_template", "heredoc_template_trim"):
+            items = self._template_of(node)
+            if len(items) == 1 and items[0][0] == "interp":
+                return self._primitive(items[0][1], scope)  # "${x}" alone is x itself
+            return True
+        if node.data != "get_attr_expr_term":
+            return False
+        base_node, accessor = kids(node)
+        if accessor.data != "get_attr":
+            return False
+        attr = name_of(kids(accessor)[0])
+        desc = self._variable_type(base_node, attr, scope)
+        if desc is not None:
+            return desc[0] in ("string", "number", "bool")
+        try:
+            base = self._instance_proxy(base_node, scope)
+        except (EvalError, _Unsupported):
+            return False
+        if isinstance(base, Proxy):
+            if base.exact_address() and attr in IDENTITY_ATTRIBUTES:
+                return True
+            if base.data_address() and attr in _CONTEXT_ATTRS:
+                return True
+        return False
+
+    def _primitive_elements(self, node: Tree, scope: Scope) -> bool:
+        """Is ``node`` a list or set whose elements are certainly primitive: a variable typed
+        ``list(string)`` / ``list(number)``... (not a set: unknown elements of a set may turn out equal),
+        or a splat of an identity attribute
+        (``aws_iam_policy.p[*].arn``)?"""
+        node = _unwrap_node(node)
+        if node.data == "get_attr_expr_term":
+            base_node, accessor = kids(node)
+            if accessor.data == "get_attr":
+                desc = self._variable_type(base_node, name_of(kids(accessor)[0]), scope)
+                return desc is not None and desc[0] == "list" and \
+                    isinstance(desc[1], tuple) and desc[1][0] in ("string", "number", "bool")
+            return False
+        if node.data in ("full_splat_expr_term", "attr_splat_expr_term"):
+            base_node, splat = kids(node)
+            accessors = kids(splat)
+            if len(accessors) != 1 or accessors[0].data != "get_attr":
+                return False
+            if name_of(kids(accessors[0])[0]) not in IDENTITY_ATTRIBUTES:
+                return False
+            try:
+                base = self.ev_raw(base_node, scope)
+            except (EvalError, _Unsupported):
+                return False
+            conf = getattr(base, "conf", None)
+            return isinstance(base, Proxy) and conf is not None and conf.mode == "managed"
+        return False
+
+    @staticmethod
+    def _local_expression(node: Tree, scope: Scope) -> tuple | None:
+        """(expression, scope) of ``local.<name>`` when ``node`` is that; None otherwise."""
+        if node.data != "get_attr_expr_term":
+            return None
+        base_node, accessor = kids(node)
+        base_node = _unwrap_node(base_node)
+        if accessor.data != "get_attr" or base_node.data != "identifier" or name_of(base_node) != "local" \
+                or "local" in scope.names:
+            return None
+        hook = getattr(scope.ctx, "local_expression", None)
+        return hook(name_of(kids(accessor)[0])) if hook is not None else None
+
+    @staticmethod
+    def _variable_type(base_node: Tree, attr: str, scope: Scope) -> tuple | None:
+        """The declared type of ``var.<attr>`` when ``base_node`` is ``var`` (None otherwise, or when
+        the variable is not declared)."""
+        base_node = _unwrap_node(base_node)
+        if base_node.data != "identifier" or name_of(base_node) != "var" or "var" in scope.names:
+            return None
+        config = getattr(getattr(scope.ctx, "config", None), "variables", None)
+        conf = config.get(attr) if config else None
+        if conf is None or conf.type_desc is None:
+            return None
+        return conf.type_desc
 
     def _can(self, arg_nodes: list[Tree], scope: Scope) -> Any:
         if len(arg_nodes) != 1:

@@ -12,7 +12,7 @@ from lark import Token, Tree
 
 from ...model import IDENTITY_ATTRIBUTES, UNKNOWN, Hole, PartialString
 from .policydoc import PolicyDocumentForms
-from .refs import _ModuleCallRef, _ModuleInstRef
+from .refs import _ModuleCallRef, _ModuleInstRef, _ResourceInstRef, _ResourceRef
 from .scope import NOTSET, Proxy, Scope
 from .template import TemplateSyntaxError, _template_from_string_tree, heredoc_body, parse_template_text
 from .tree import _unwrap_term, kids, name_of
@@ -51,6 +51,33 @@ def _informative(value: Any) -> bool:
     if isinstance(value, dict):
         return any(_informative(v) for v in value.values())
     return False
+
+
+def _flatten_form(form: Any) -> list | None:
+    """The partial form of ``flatten(x)`` from the form of ``x``; None when an element's shape is not known."""
+    if not isinstance(form, list):
+        return None
+    out: list = []
+    for item in form:
+        if isinstance(item, list):
+            inner = _flatten_form(item)
+            if inner is None:
+                return None
+            out.extend(inner)
+        elif item is UNKNOWN:
+            return None
+        else:
+            out.append(item)
+    return out
+
+
+def _never_empty(form: PartialString) -> bool:
+    """Can this text not turn out null or "" once known?  True when it has known characters, or
+    when every piece is an identity attribute (id, arn, name...) of a managed resource instance."""
+    if any(isinstance(p, str) for p in form.parts):
+        return True
+    return bool(form.parts) and all(
+        p.refs and all(ref.rpartition(".")[2] in IDENTITY_ATTRIBUTES for ref in p.refs) for p in form.parts)
 
 
 class PartialEvaluation(PolicyDocumentForms):
@@ -108,6 +135,9 @@ class PartialEvaluation(PolicyDocumentForms):
                 return self.partial_struct(node, scope, as_string=True)
             if names == ["templatefile"] and len(args) == 2 and not expand:
                 return self._partial_templatefile(args, scope)
+            if names in (["coalesce"], ["one"], ["element"]) and not expand:
+                structured = self.partial_struct(node, scope)
+                return structured if isinstance(structured, PartialString) else UNKNOWN
             if names == ["replace"] and not expand:
                 # replace(data.aws_iam_policy_document.X.json, "_S3_BUCKET_ARN_", ...): the document
                 # with the replacement applied (terraform-aws-modules/s3-bucket), see .policydoc
@@ -202,6 +232,40 @@ class PartialEvaluation(PolicyDocumentForms):
         self._partial_render(template, Scope(None, dict(variables), partials=partials or None), parts)
         return PartialString(tuple(parts))
 
+    def partial_template_file(self, raw: Any) -> Any:
+        """``data.template_file.X.rendered`` (the legacy template provider) with some ``vars`` known only
+        after apply: the template rendered with each unknown variable as its partial form, as
+        :meth:`_partial_templatefile` renders ``templatefile()``.  The provider renders each variable as
+        a string, so a known one is its string and a known non-primitive (an error) leaves the whole
+        unknown; so does a template text not known.  UNKNOWN when ``raw`` is not such a data source."""
+        conf = getattr(raw, "conf", None)
+        if conf is None or conf.mode != "data" or conf.type != "template_file" or not raw.data_address():
+            return UNKNOWN
+        inst, key = raw.inst, getattr(raw, "key", None)
+        scope = inst.resource_scope(conf, key)
+        attrs = conf.body.attrs
+        text = self.ev(attrs["template"].expr, scope) if "template" in attrs else ""
+        variables = self.ev(attrs["vars"].expr, scope) if "vars" in attrs else {}
+        if not isinstance(text, str) or not isinstance(variables, dict):
+            return UNKNOWN
+        names: dict[str, Any] = {}
+        for var, value in variables.items():
+            if value is None or isinstance(value, (dict, list)):
+                return UNKNOWN  # null or not a primitive: the provider refuses it
+            names[var] = value if value is UNKNOWN else to_str(value)
+        partials: dict[str, Any] = {}
+        forms = self.partial_struct(attrs["vars"].expr, scope) if "vars" in attrs else {}
+        for var, value in names.items():
+            form = forms.get(var) if isinstance(forms, dict) else None
+            if value is UNKNOWN and isinstance(form, PartialString):
+                partials[var] = form
+        template = parse_template_text(text, self.parse_expr)
+        if len(template) == 1 and template[0][0] == "interp":
+            return UNKNOWN  # "${x}" alone is x itself, not a text
+        parts: list[Any] = []
+        self._partial_render(template, Scope(None, names, partials=partials or None), parts)
+        return PartialString(tuple(parts))
+
     def _partial_render(self, items, scope: Scope, parts: list) -> None:
         for item in items:
             kind = item[0]
@@ -278,6 +342,9 @@ class PartialEvaluation(PolicyDocumentForms):
         is a bare reference to one resource or data source instance (``output "this_bucket" { value =
         aws_s3_bucket.content }``, read as ``module.logs[0].this_bucket.arn``), that instance's proxy,
         so the attribute read through the output is a hole naming it.  None when neither."""
+        each_instance = self._each_instance(node, scope)
+        if each_instance is not None:
+            return each_instance
         try:
             raw = self.ev_raw(node, scope)
         except (EvalError, _Unsupported):
@@ -309,6 +376,28 @@ class PartialEvaluation(PolicyDocumentForms):
             return raw
         found = self._instance_proxy(value_attr.expr, child.scope, depth + 1)
         return found if isinstance(found, Proxy) and (found.exact_address() or found.data_address()) else raw
+
+    def _each_instance(self, node: Tree, scope: Scope) -> Any:
+        """``each.value`` in a block whose ``for_each`` is a resource with ``for_each`` (``for_each =
+        aws_iam_policy.p``): the instance of that key (``aws_iam_policy.p["a"]``); None otherwise."""
+        node = _unwrap_term(node)
+        if node.data != "get_attr_expr_term" or scope.each_source is None or scope.each in (NOTSET, UNKNOWN):
+            return None
+        base_node, accessor = kids(node)
+        base_node = _unwrap_term(base_node)
+        if accessor.data != "get_attr" or base_node.data != "identifier" or name_of(base_node) != "each" \
+                or "each" in scope.names or name_of(kids(accessor)[0]) != "value":
+            return None
+        expr, source_scope = scope.each_source
+        try:
+            with self.collecting():
+                coll = self.ev_raw(expr, source_scope)
+        except (EvalError, _Unsupported):
+            return None
+        conf = getattr(coll, "conf", None)
+        if not isinstance(coll, _ResourceRef) or conf is None or coll.inst.expand_resource(conf).kind != "each":
+            return None
+        return _ResourceInstRef(coll.inst, conf, scope.each[0])
 
     # --- structured partial forms ---------------------------------------------------------
     _STRUCT_DEPTH = 40
@@ -416,6 +505,24 @@ class PartialEvaluation(PolicyDocumentForms):
                 return PartialString(tuple(parts))
             if names in (["format"], ["formatlist"]) and args and not expand:
                 return self._struct_format(names[0], args, scope, sub)
+            if names == ["coalesce"] and args and not expand:
+                return self._struct_coalesce(args, scope, as_string, sub)
+            if names == ["one"] and len(args) == 1 and not expand:
+                # one(aws_iam_policy.this[*].arn) of a counted resource: its one element's form
+                form = self.partial_struct(args[0], scope, as_string, sub)
+                return form[0] if isinstance(form, list) and len(form) == 1 else value
+            if names == ["element"] and len(args) == 2 and not expand:
+                # element(var.role_policy_arns, count.index): the form of the element picked
+                form = self.partial_struct(args[0], scope, as_string, sub)
+                index = self.ev(args[1], scope)
+                if isinstance(form, list) and form and isinstance(index, int) and not isinstance(index, bool) \
+                        and index >= 0:
+                    return form[index % len(form)]
+                return value
+            if names == ["flatten"] and len(args) == 1 and not expand and isinstance(value, list):
+                # flatten([aws_iam_policy.app.arn, var.extra_arns]): the elements' forms, end to end
+                flat = _flatten_form(self.partial_struct(args[0], scope, False, sub))
+                return flat if flat is not None and len(flat) == len(value) else value
             if names == ["try"] and args and not expand:
                 # try(aws_s3_bucket.this[0].id, null) with the first argument unknown and no error: once
                 # known, a reference to an attribute cannot fail, so the value is the attribute's
@@ -457,16 +564,37 @@ class PartialEvaluation(PolicyDocumentForms):
                 out.append(known)
         return out
 
+    def _struct_coalesce(self, args: list, scope: Scope, as_string: bool, depth: int) -> Any:
+        """``coalesce(var.bucket_name, aws_s3_bucket.this.id)``: the form of the argument terraform will
+        pick -- the first that is not null and not "".  An argument known to be null or "" is passed
+        over; an unknown one is picked only when it cannot turn out null or empty once known (a
+        reference to an identity attribute of a managed resource instance, or a text with known
+        characters).  UNKNOWN when the pick is not certain (as terraform: unknown until apply)."""
+        for arg in args:
+            value = self.ev(arg, scope)
+            if value is None or (isinstance(value, str) and value == ""):
+                continue
+            if not has_unknown(value):
+                return value
+            if value is not UNKNOWN:  # a list or object holding unknowns: it is the pick
+                return self.partial_struct(arg, scope, as_string, depth)
+            form = self.partial_struct(arg, scope, True, depth)
+            if isinstance(form, PartialString) and _never_empty(form):
+                return form
+            return UNKNOWN
+        return UNKNOWN
+
     def _struct_format(self, name: str, args: list, scope: Scope, depth: int) -> Any:
         """``format("arn:%s:iam::aws:policy/X", data.aws_partition.current.partition)`` -> a
         :class:`PartialString` (``formatlist``: a list of them, one per element of its list
-        arguments).  Only a known format of ``%s`` / ``%%`` verbs; UNKNOWN otherwise."""
+        arguments).  Only a known format of ``%s`` / ``%v`` / ``%%`` verbs (``%v`` of a string is the
+        string, as ``%s``; of anything else an unknown piece); UNKNOWN otherwise."""
         fmt = self.ev(args[0], scope)
         if not isinstance(fmt, str):
             return UNKNOWN
         pieces = re.split(r"(%[^%a-zA-Z]*[a-zA-Z%])", fmt)
         verbs = [p for p in pieces[1::2] if p != "%%"]
-        if any(v != "%s" for v in verbs) or len(verbs) != len(args) - 1:
+        if any(v not in ("%s", "%v") for v in verbs) or len(verbs) != len(args) - 1:
             return UNKNOWN
         forms = [self.partial_struct(a, scope, name == "format", depth) for a in args[1:]]
 
@@ -585,13 +713,19 @@ class PartialEvaluation(PolicyDocumentForms):
                         return collection.get(scope.each[0], UNKNOWN)
                     return UNKNOWN
         if base_unwrapped.data in ("get_attr_expr_term", "index_expr_term", "identifier") and kind == "attr":
-            # <resource or data source instance>.<attribute>: a hole that says which
+            if key == "rendered":  # data "template_file": its text with the unknown variables' forms
+                form = self.partial_template_file(self._instance_proxy(base_node, scope))
+                if isinstance(form, PartialString):
+                    return form
+            # <resource or data source instance>.<attribute>: a hole that says which (where it is used
+            # as text; else only an identity attribute of a managed resource, or the account, region
+            # or partition a data source reads, which are strings wherever they go -- as _exact_hole)
             raw = self._instance_proxy(base_node, scope)
-            if isinstance(raw, Proxy) and as_string:
-                address = raw.exact_address()
+            if isinstance(raw, Proxy):
+                address = raw.exact_address() if as_string or key in IDENTITY_ATTRIBUTES else None
                 if address:
                     return PartialString((Hole((f"{address}.{key}",)),))
-                data = raw.data_address()
+                data = raw.data_address() if as_string or key in _CONTEXT_ATTRS else None
                 if data:
                     return PartialString((Hole(source=f"{data}.{key}"),))
         base = self.partial_struct(base_node, scope, False, depth)
