@@ -196,3 +196,45 @@ def test_ct002_no_management_selector_still_says_not_recorded(tmp_path):
 '''
     f = finding(lint_hcl(tmp_path, trail_files(trail_hcl(body=selector)), rule="CT-002"), "CT-002", TRAIL)
     assert f.status == "fail" and f.message.startswith("management event reads and writes are not recorded")
+
+
+# =============================================================================
+# "EC2 session activity | SSM Session Manager logs | 1 year": Session preferences written with
+# yamlencode() (document_format = "YAML") whose kmsKeyId is a key's id (known after apply) were wholly
+# unknown, though where and how sessions are logged is written out; jsonencode() was read in part.
+# =============================================================================
+def _yaml_session(tmp_path, encrypted: str, retention: int):
+    return lint_hcl(tmp_path, f'''
+resource "aws_kms_key" "ssm" {{}}
+resource "aws_cloudwatch_log_group" "ssm" {{
+  name              = "/aws/ssm/sessions"
+  retention_in_days = {retention}
+  kms_key_id        = aws_kms_key.ssm.arn
+}}
+resource "aws_ssm_document" "session" {{
+  name            = "SSM-SessionManagerRunShell"
+  document_type   = "Session"
+  document_format = "YAML"
+  content = yamlencode({{
+    schemaVersion = "1.0"
+    sessionType   = "Standard_Stream"
+    inputs = {{
+      cloudWatchLogGroupName      = aws_cloudwatch_log_group.ssm.name
+      cloudWatchEncryptionEnabled = {encrypted}
+      kmsKeyId                    = aws_kms_key.ssm.key_id
+    }}
+  }})
+}}
+''')
+
+
+@pytest.mark.parametrize("encrypted, retention, ssm, ret", [
+    ("true", 365, "pass", "pass"),
+    ("false", 365, "fail", "pass"),
+    ("true", 180, "pass", "fail"),
+])
+def test_yamlencode_session_document_is_read_in_part(tmp_path, encrypted, retention, ssm, ret):
+    report = _yaml_session(tmp_path, encrypted, retention)
+    doc = "aws_ssm_document.session"
+    assert verdicts(report, "SSM-001") == {doc: ssm}
+    assert verdicts(report, "RET-008") == {doc: ret}

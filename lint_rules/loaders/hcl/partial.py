@@ -129,7 +129,8 @@ class PartialEvaluation(PolicyDocumentForms):
             args = kids(arg_tree) if arg_tree is not None else []
             expand = arg_tree is not None and any(
                 isinstance(t, Token) and t.type == "ELLIPSIS" for t in arg_tree.children)
-            if names == ["jsonencode"] and len(args) == 1 and not expand:
+            if names in (["jsonencode"], ["yamlencode"]) and len(args) == 1 and not expand:
+                # yamlencode(x) decodes to the same x (an SSM Session document with document_format = "YAML")
                 return _JsonDoc(self._partial(args[0], scope, in_json=True))
             if names in (["concat"], ["join"], ["format"], ["formatlist"]) and not expand:
                 return self.partial_struct(node, scope, as_string=True)
