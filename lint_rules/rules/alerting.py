@@ -44,7 +44,7 @@ from ._trail import covered_accounts
 from ._alarms import (ALARM, BUCKET_METRIC, CLOUDWATCH, EVENT_RULE, EVENT_TARGET, EVENTBRIDGE, METRIC_FILTER,
                       _RANK, actions_enabled, as_eventbridge, cloudtrail_api_call, console_sign_in,
                       delivery_outcome, event_pattern_matches, filter_matches, guardduty_event, parse_event_pattern,
-                      s3_data_event, securityhub_event, tri_and, worst)
+                      s3_data_event, securityhub_event, tri_and, tri_or, worst)
 from ._event_selectors import S3Kind, grant_coverage, grant_summary
 from ._retention import (LOG_GROUP, Outcome, as_int, fmt, is_set, parse_log_group_arn, resolve,
                          screenshot_buckets)
@@ -708,6 +708,17 @@ def _with_bucket_name(pattern: Any, bucket: Resource, name: str) -> Any:
     return "".join(out)
 
 
+def _about_bucket(model: Model, flt: Resource, bucket: Resource) -> Any:
+    """Does metric filter ``flt`` count some S3 data event of ``bucket`` (a read or a write)?  A filter
+    that counts none (a CloudTrail-changes filter, another bucket's) is not about it: True / False /
+    UNKNOWN."""
+    name = _s3.bucket_name(bucket)
+    if not isinstance(name, str):
+        return UNKNOWN
+    pattern = _with_bucket_name(model.partial_value(flt, "pattern"), bucket, name)
+    return tri_or(filter_matches(pattern, s3_data_event(name, event)) for event in ("GetObject", "PutObject"))
+
+
 def _counts_bucket_access(model: Model, flt: Resource, bucket: Resource) -> Outcome:
     """Does metric filter ``flt`` count reads of ``bucket``: it reads the log group a trail delivers
     to, its pattern matches a GetObject data event of the bucket, and that trail records the bucket's
@@ -760,7 +771,8 @@ def _anomaly_outcome(model: Model, alarm: Resource, bucket: Resource) -> tuple[O
     account = model.account_of(alarm)
     counted = [(ns, name, prefix, flts) for ns, name, _, prefix in metrics
                if isinstance(ns, str) and ns != "AWS/S3" and isinstance(name, str)
-               for flts in (_filters_of_metric(model, account, ns, name),) if flts]
+               for flts in ([f for f in _filters_of_metric(model, account, ns, name)
+                             if _about_bucket(model, f, bucket) is not False],) if flts]
     if not s3 and not counted:
         return None
     known = [m for m in s3 if m[3] is True]

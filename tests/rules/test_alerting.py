@@ -919,9 +919,11 @@ def test_anomaly_band_over_a_metric_filter_of_the_buckets_data_events_passes(tmp
 @pytest.mark.parametrize("changes, needle", [
     ({"trail": BLOCKS["trail"]}, "records no S3 read data events"),  # the trail logs no data events
     ({"access_filter": access_filter(ACCESS_PATTERN.replace("${aws_s3_bucket.screenshots.id}", "other-bucket"))},
-     "does not match a GetObject data event"),
+     "no aws_cloudwatch_metric_alarm watches"),  # a filter of another bucket: not about this one
+    ({"access_filter": access_filter(ACCESS_PATTERN.replace("&&", "&& ($.eventName = PutObject) &&"))},
+     "does not match a GetObject data event"),  # this bucket's writes only
     ({"access_filter": access_filter('{ ($.eventSource = s3.amazonaws.com) && ($.eventName = PutObject) }')},
-     "does not match a GetObject data event"),
+     "does not match a GetObject data event"),  # writes of any bucket
     ({"access_filter": access_filter(group="aws_cloudwatch_log_group.other.name") +
       'resource "aws_cloudwatch_log_group" "other" {\n  name = "/aws/other"\n}\n'}, "which no trail sends to"),
     ({"anomaly": COUNTED_ANOMALY.replace('"GreaterThanUpperThreshold"', '"LessThanLowerThreshold"')}, "less traffic"),
@@ -987,3 +989,12 @@ def test_plan_anomaly_band_over_a_metric_filter_of_the_buckets_data_events():
     assert plan_verdicts(counted_plan(), "ALR-003") == {BUCKET: "pass"}
     assert plan_verdicts(counted_plan(data_events=False), "ALR-003") == {BUCKET: "fail"}
     assert plan_verdicts(counted_plan(bucket="other-bucket"), "ALR-003") == {BUCKET: "fail"}
+
+
+def test_an_alarm_on_a_filter_that_counts_no_access_to_the_bucket_is_not_a_candidate(tmp_path):
+    """The CloudTrail-changes alarm (ALR-001's, a static alarm on a metric filter of the trail's log group)
+    does not watch the screenshot bucket: without an anomaly alarm the finding says none watches it."""
+    report = lint(tmp_path, "ALR-003", **counted(anomaly=None, access_filter=None))
+    assert verdicts(report) == {BUCKET: "fail"}
+    assert "no aws_cloudwatch_metric_alarm watches" in message(report)
+    assert CT_ALARM not in message(report)
