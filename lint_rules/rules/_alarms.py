@@ -34,7 +34,8 @@ from ._retention import Outcome, fmt, is_set, parse_sns_arn, resources_named
 from ._event_patterns import event_pattern_matches, parse_event_pattern  # noqa: F401
 from ._filter_patterns import PatternError, compile_filter, filter_matches  # noqa: F401
 from ._sample_events import (ACCOUNT_ID, REGION, as_eventbridge, cloudtrail_api_call,  # noqa: F401
-                             console_sign_in, guardduty_event, guardduty_finding, securityhub_event)
+                             console_sign_in, guardduty_event, guardduty_finding, s3_data_event,
+                             securityhub_event)
 
 TOPIC = "aws_sns_topic"
 SUBSCRIPTION = "aws_sns_topic_subscription"

@@ -40,6 +40,23 @@ def cloudtrail_api_call(event_name: str, identity: str, source: str = "cloudtrai
     }
 
 
+def s3_data_event(bucket: str, event_name: str = "GetObject", key: str = "uploads/2026/01/screenshot-0001.png") -> dict:
+    """A CloudTrail S3 data event record (an object read by an assumed role) as CloudTrail writes it to
+    CloudWatch Logs."""
+    return {
+        "eventVersion": "1.09", "userIdentity": dict(_IDENTITIES["AssumedRole"]),
+        "eventTime": "2026-01-01T00:00:00Z", "eventSource": "s3.amazonaws.com", "eventName": event_name,
+        "awsRegion": REGION, "sourceIPAddress": "203.0.113.10", "userAgent": "[aws-sdk-go-v2/1.24.0]",
+        "requestParameters": {"bucketName": bucket, "Host": f"{bucket}.s3.{REGION}.amazonaws.com", "key": key},
+        "responseElements": None, "requestID": "5f1e0e4c-0000-4000-8000-000000000003",
+        "eventID": "5f1e0e4c-0000-4000-8000-000000000004", "readOnly": event_name.startswith(("Get", "List", "Head")),
+        "resources": [{"type": "AWS::S3::Object", "ARN": f"arn:aws:s3:::{bucket}/{key}"},
+                      {"accountId": ACCOUNT_ID, "type": "AWS::S3::Bucket", "ARN": f"arn:aws:s3:::{bucket}"}],
+        "eventType": "AwsApiCall", "managementEvent": False, "recipientAccountId": ACCOUNT_ID,
+        "eventCategory": "Data",
+    }
+
+
 def console_sign_in(identity: str, mfa: str = "Yes", result: str = "Success") -> dict:
     ident = dict(_IDENTITIES[identity])
     ident.pop("accessKeyId", None)

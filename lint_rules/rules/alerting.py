@@ -4,7 +4,7 @@
 |---|---|---|
 | ALR-001 | CloudTrail disabled | trail → its CloudWatch log group → metric filter matching StopLogging and DeleteTrail → alarm → SNS topic → subscription |
 | ALR-002 | Root account login | trail → its CloudWatch log group → metric filter matching a root console sign-in → alarm → SNS → subscription |
-| ALR-003 | Unusual S3 access (screenshot bucket) | request metrics on the bucket → alarm on ANOMALY_DETECTION_BAND of an AWS/S3 request metric → SNS → subscription |
+| ALR-003 | Unusual S3 access (screenshot bucket) | request metrics on the bucket → alarm on ANOMALY_DETECTION_BAND of an AWS/S3 request metric → SNS → subscription; or trail recording the bucket's S3 data events → its log group → metric filter matching a GetObject of the bucket → alarm on ANOMALY_DETECTION_BAND of that metric → SNS → subscription |
 | ALR-004 | GuardDuty High finding | EventBridge rule matching Security Hub "Findings - Imported" events of GuardDuty HIGH findings → target → SNS → subscription |
 
 Patterns are judged by what they match: metric filter patterns and event patterns are evaluated
@@ -44,7 +44,8 @@ from ._trail import covered_accounts
 from ._alarms import (ALARM, BUCKET_METRIC, CLOUDWATCH, EVENT_RULE, EVENT_TARGET, EVENTBRIDGE, METRIC_FILTER,
                       _RANK, actions_enabled, as_eventbridge, cloudtrail_api_call, console_sign_in,
                       delivery_outcome, event_pattern_matches, filter_matches, guardduty_event, parse_event_pattern,
-                      securityhub_event, tri_and, worst)
+                      s3_data_event, securityhub_event, tri_and, tri_or, worst)
+from ._event_selectors import S3Kind, grant_coverage, grant_summary
 from ._retention import (LOG_GROUP, Outcome, as_int, fmt, is_set, parse_log_group_arn, resolve,
                          screenshot_buckets)
 
@@ -677,6 +678,84 @@ def _depends_on(queries: dict[str, dict], start: str) -> list[str]:
     return seen
 
 
+def _filters_of_metric(model: Model, account: str, namespace: str, name: str) -> list[Resource]:
+    """The metric filters of ``account`` whose metric_transformation publishes ``namespace`` / ``name``."""
+    def build() -> dict:
+        index: dict = {}
+        for flt in model.of_type(METRIC_FILTER):
+            t = _transformation(flt)
+            ns, metric = t.get("namespace"), t.get("name")
+            if isinstance(ns, str) and isinstance(metric, str):
+                index.setdefault((model.account_of(flt), ns, metric), []).append(flt)
+        return index
+    return model.memo(("alerting.filters_by_metric",), build).get((account, namespace, name), [])
+
+
+def _with_bucket_name(pattern: Any, bucket: Resource, name: str) -> Any:
+    """A pattern known but for the bucket's name (``${aws_s3_bucket.x.id}``: an S3 bucket's id and
+    ``bucket`` are its name) as text; a pattern with any other piece not known is UNKNOWN."""
+    if not isinstance(pattern, PartialString):
+        return pattern
+    own = {f"{a}.{attr}" for a in (bucket.address, bucket.config_address) for attr in ("id", "bucket")}
+    out = []
+    for part in pattern.parts:
+        if isinstance(part, str):
+            out.append(part)
+        elif isinstance(part, Hole) and part.refs and all(r in own for r in part.refs):
+            out.append(name)
+        else:
+            return UNKNOWN
+    return "".join(out)
+
+
+def _about_bucket(model: Model, flt: Resource, bucket: Resource) -> Any:
+    """Does metric filter ``flt`` count some S3 data event of ``bucket`` (a read or a write)?  A filter
+    that counts none (a CloudTrail-changes filter, another bucket's) is not about it: True / False /
+    UNKNOWN."""
+    name = _s3.bucket_name(bucket)
+    if not isinstance(name, str):
+        return UNKNOWN
+    pattern = _with_bucket_name(model.partial_value(flt, "pattern"), bucket, name)
+    return tri_or(filter_matches(pattern, s3_data_event(name, event)) for event in ("GetObject", "PutObject"))
+
+
+def _counts_bucket_access(model: Model, flt: Resource, bucket: Resource) -> Outcome:
+    """Does metric filter ``flt`` count reads of ``bucket``: it reads the log group a trail delivers
+    to, its pattern matches a GetObject data event of the bucket, and that trail records the bucket's
+    S3 read data events?"""
+    link = model.memo(("alerting.alr3_trail_link",), lambda: _TrailLink(model))
+    on_trail, _ = link.check(flt)
+    if on_trail.status != PASS:
+        return on_trail
+    trail = link.matched[flt.address]
+    name = _s3.bucket_name(bucket)
+    if not isinstance(name, str):
+        return Outcome(UNKNOWN_STATUS, f"{bucket.address} name is not known until apply: cannot tell whether metric "
+                                       f"filter {flt.address} counts its requests")
+    pattern = _with_bucket_name(model.partial_value(flt, "pattern"), bucket, name)
+    hit = filter_matches(pattern, s3_data_event(name))
+    if hit is UNKNOWN:
+        why = "is not known until apply" if pattern is UNKNOWN else f"{fmt(pattern)} cannot be evaluated"
+        return Outcome(UNKNOWN_STATUS, f"{flt.address} pattern {why}: cannot tell whether it counts reads of {name}")
+    if hit is not True:
+        return Outcome(FAIL, f"{flt.address} pattern {fmt(pattern)} does not match a GetObject data event on {name}: "
+                             "its metric does not count access to the screenshot bucket")
+    _, value_outcome = _metric_value(flt)
+    if value_outcome.status != PASS:
+        return value_outcome
+    kind = S3Kind(model)
+    coverage, grants = grant_coverage(kind, trail, [bucket])
+    read = coverage[bucket][0]
+    if read is UNKNOWN:
+        return Outcome(UNKNOWN_STATUS, f"cannot tell whether {trail.address} records S3 read data events of {name} "
+                                       f"({grant_summary(grants, kind)}), which metric filter {flt.address} counts")
+    if read is not True:
+        return Outcome(FAIL, f"{trail.address} records no S3 read data events of {name} ({grant_summary(grants, kind)}): "
+                             f"metric filter {flt.address} never counts an access")
+    return Outcome(PASS, f"metric filter {flt.address} counts GetObject data events of {name} that {trail.address} "
+                         "delivers to its log group")
+
+
 def _anomaly_outcome(model: Model, alarm: Resource, bucket: Resource) -> tuple[Outcome, int] | None:
     """The alarm judged as the anomaly alarm on ``bucket``; None when it does not watch the bucket."""
     metrics = _alarm_metrics(alarm)
@@ -688,17 +767,23 @@ def _anomaly_outcome(model: Model, alarm: Resource, bucket: Resource) -> tuple[O
             on_bucket = _bucket_of_metric(model, alarm, bucket, dims, prefix)
             if on_bucket is not False:
                 s3.append((name, dims, prefix, on_bucket))
-    if not s3:
+    # a metric a metric filter counts (CloudTrail's S3 data events of the bucket in the trail's log group)
+    account = model.account_of(alarm)
+    counted = [(ns, name, prefix, flts) for ns, name, _, prefix in metrics
+               if isinstance(ns, str) and ns != "AWS/S3" and isinstance(name, str)
+               for flts in ([f for f in _filters_of_metric(model, account, ns, name)
+                             if _about_bucket(model, f, bucket) is not False],) if flts]
+    if not s3 and not counted:
         return None
     known = [m for m in s3 if m[3] is True]
-    if not known:
+    if not known and not counted:
         return Outcome(UNKNOWN_STATUS, f"{alarm.address} watches an AWS/S3 metric whose BucketName is not known "
                                        f"until apply; cannot tell whether it is {bucket.address}"), 0
     parts: list[Outcome] = []
     op = alarm.values.get("comparison_operator")
     band_id = alarm.values.get("threshold_metric_id")
     queries = _queries(alarm)
-    if any(prefix == "" for _, _, prefix, _ in known) or not is_set(band_id):
+    if any(prefix == "" for _, _, prefix, _ in known) or any(c[2] == "" for c in counted) or not is_set(band_id):
         if band_id is UNKNOWN:
             return Outcome(UNKNOWN_STATUS, f"{alarm.address} threshold_metric_id is not known until apply"), 1
         threshold = alarm.values.get("threshold")
@@ -717,7 +802,8 @@ def _anomaly_outcome(model: Model, alarm: Resource, bucket: Resource) -> tuple[O
     feeding = _depends_on(queries, m.group(1))
     blocks = alarm.blocks("metric_query")
     watched = [w for w in known if blocks[int(w[2].split(".")[1])].get("id") in feeding]
-    if not watched:
+    watched_counted = [c for c in counted if blocks[int(c[2].split(".")[1])].get("id") in feeding]
+    if not watched and not watched_counted:
         return Outcome(FAIL, f"{alarm.address} anomaly band {expr} is not computed from the bucket's AWS/S3 metric"), 2
     if op is UNKNOWN:
         return Outcome(UNKNOWN_STATUS, f"{alarm.address} comparison_operator is not known until apply"), 2
@@ -727,6 +813,17 @@ def _anomaly_outcome(model: Model, alarm: Resource, bucket: Resource) -> tuple[O
     if op not in ANOMALY_UPPER:
         return Outcome(FAIL, f"{alarm.address} comparison_operator = {fmt(op)} is not an anomaly band comparison "
                              "(GreaterThanUpperThreshold or LessThanLowerOrGreaterThanUpperThreshold)"), 2
+    if not watched:  # a metric filter's count of the bucket's CloudTrail data events
+        ns, name, _, flts = watched_counted[0]
+        chains = [_counts_bucket_access(model, f, bucket) for f in flts]
+        chain = max(chains, key=lambda o: _RANK[o.status])
+        parts += [chain, actions_enabled(alarm),
+                  delivery_outcome(model, alarm, "alarm_actions", CLOUDWATCH, f"alarm {alarm.address}")]
+        combined = _combine_parts(parts)
+        if combined.status == PASS:
+            combined = Outcome(PASS, f"anomaly alarm {alarm.address} ({op} on ANOMALY_DETECTION_BAND of {ns} {name}) "
+                                     f"with {combined.text}", notes=combined.notes)
+        return combined, 3
     name, dims, prefix, _ = watched[0]
     if name is UNKNOWN:
         return Outcome(UNKNOWN_STATUS, f"{alarm.address} metric_name is not known until apply"), 2
@@ -756,8 +853,12 @@ class ScreenshotBucketAnomalyAlarm(Rule):
                  "aws_s3_bucket_metric enabling request metrics on the whole bucket (S3 publishes no request metrics "
                  "without one), compared with GreaterThanUpperThreshold or LessThanLowerOrGreaterThanUpperThreshold "
                  "(an alarm only on less traffic misses a surge), and its alarm_actions must reach an SNS topic with a "
-                 "subscription.  A missing screenshot bucket is S3L-001's finding, not repeated here; the alarm "
-                 "must be in the bucket's account (S3 publishes its request metrics there).")
+                 "subscription.  The band may also be over a metric a CloudWatch Logs metric filter counts from "
+                 "CloudTrail's S3 data events of the bucket: the filter must read the log group a trail delivers "
+                 "to, its pattern must match a GetObject of the bucket, and that trail must record the bucket's S3 "
+                 "read data events (else the metric never moves).  A missing screenshot bucket is S3L-001's "
+                 "finding, not repeated here; the alarm must be in the bucket's account (S3 publishes its request "
+                 "metrics there).")
     fix = ("Add aws_s3_bucket_metric (no filter) on the screenshot bucket and an aws_cloudwatch_metric_alarm with "
            "comparison_operator = \"GreaterThanUpperThreshold\", threshold_metric_id = the ANOMALY_DETECTION_BAND query "
            "over AWS/S3 AllRequests (BucketName, FilterId) and alarm_actions = [an SNS topic].")
@@ -816,7 +917,8 @@ resource "aws_cloudwatch_metric_alarm" "screenshots" {
                     results.append((judged[0], judged[1], alarm))
             if not results:
                 yield self.absent(model, FAIL, bucket, "no aws_cloudwatch_metric_alarm watches an AWS/S3 request "
-                                                       "metric of the screenshot bucket: unusual access raises no "
+                                                       "metric of the screenshot bucket (or a metric filter's count "
+                                                       "of its CloudTrail data events): unusual access raises no "
                                                        "CloudWatch anomaly alarm → SNS")
                 continue
             outcome, _, alarm = max(results, key=lambda r: (_RANK[r[0].status], r[1]))

@@ -861,3 +861,140 @@ def test_plan_key_policy_not_set_fails():
 def test_plan_without_subscription_fails():
     for rule, subject in (("ALR-001", CT_ALARM), ("ALR-003", BUCKET), ("ALR-004", GD_RULE)):
         assert plan_verdicts(plan(subscription=False), rule) == {subject: "fail"}
+
+
+# =============================================================================
+# ALR-003 through CloudTrail: an anomaly band over a metric filter's count of the bucket's data events
+# =============================================================================
+DATA_EVENTS = '''
+  event_selector {
+    read_write_type           = "All"
+    include_management_events = true
+    data_resource {
+      type   = "AWS::S3::Object"
+      values = ["${aws_s3_bucket.screenshots.arn}/"]
+    }
+  }
+'''
+ACCESS_PATTERN = ('{ ($.eventSource = s3.amazonaws.com) && '
+                  '($.requestParameters.bucketName = \\"${aws_s3_bucket.screenshots.id}\\") }')
+
+
+def access_filter(pattern: str = ACCESS_PATTERN, group: str = "aws_cloudwatch_log_group.trail.name") -> str:
+    return f'''
+resource "aws_cloudwatch_log_metric_filter" "screenshots_get" {{
+  name           = "screenshots-get"
+  log_group_name = {group}
+  pattern        = "{pattern}"
+  metric_transformation {{
+    name      = "ScreenshotAccess"
+    namespace = "Acme/Security"
+    value     = "1"
+  }}
+}}
+'''
+
+
+COUNTED_ANOMALY = anomaly_block(namespace='"Acme/Security"', metric_name='"ScreenshotAccess"').replace(
+    "      dimensions  = { BucketName = aws_s3_bucket.screenshots.bucket, FilterId = "
+    "aws_s3_bucket_metric.screenshots.name }\n", "")
+
+
+def counted(**changes):
+    """The compliant base with the S3 request-metric alarm replaced by one on a metric filter's count."""
+    trail = BLOCKS["trail"].replace("  cloud_watch_logs_role_arn  = aws_iam_role.trail.arn\n",
+                                    "  cloud_watch_logs_role_arn  = aws_iam_role.trail.arn\n" + DATA_EVENTS)
+    base = dict(trail=trail, bucket_metric=None, anomaly=COUNTED_ANOMALY, access_filter=access_filter())
+    base.update(changes)
+    return base
+
+
+def test_anomaly_band_over_a_metric_filter_of_the_buckets_data_events_passes(tmp_path):
+    report = lint(tmp_path, "ALR-003", **counted())
+    assert verdicts(report) == {BUCKET: "pass"}
+    text = message(report)
+    assert "aws_cloudwatch_log_metric_filter.screenshots_get" in text and "GetObject" in text
+
+
+@pytest.mark.parametrize("changes, needle", [
+    ({"trail": BLOCKS["trail"]}, "records no S3 read data events"),  # the trail logs no data events
+    ({"access_filter": access_filter(ACCESS_PATTERN.replace("${aws_s3_bucket.screenshots.id}", "other-bucket"))},
+     "no aws_cloudwatch_metric_alarm watches"),  # a filter of another bucket: not about this one
+    ({"access_filter": access_filter(ACCESS_PATTERN.replace("&&", "&& ($.eventName = PutObject) &&"))},
+     "does not match a GetObject data event"),  # this bucket's writes only
+    ({"access_filter": access_filter('{ ($.eventSource = s3.amazonaws.com) && ($.eventName = PutObject) }')},
+     "does not match a GetObject data event"),  # writes of any bucket
+    ({"access_filter": access_filter(group="aws_cloudwatch_log_group.other.name") +
+      'resource "aws_cloudwatch_log_group" "other" {\n  name = "/aws/other"\n}\n'}, "which no trail sends to"),
+    ({"anomaly": COUNTED_ANOMALY.replace('"GreaterThanUpperThreshold"', '"LessThanLowerThreshold"')}, "less traffic"),
+])
+def test_anomaly_band_over_a_metric_filter_that_misses_the_buckets_access_fails(tmp_path, changes, needle):
+    report = lint(tmp_path, "ALR-003", **counted(**changes))
+    assert verdicts(report) == {BUCKET: "fail"}
+    assert needle in message(report)
+
+
+def test_static_threshold_on_the_filter_metric_fails(tmp_path):
+    static = '''
+resource "aws_cloudwatch_metric_alarm" "anomaly" {
+  alarm_name          = "screenshots-access"
+  namespace           = "Acme/Security"
+  metric_name         = "ScreenshotAccess"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 1000
+  comparison_operator = "GreaterThanThreshold"
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+}
+'''
+    report = lint(tmp_path, "ALR-003", **counted(anomaly=static))
+    assert verdicts(report) == {BUCKET: "fail"}
+    assert "static-threshold" in message(report)
+
+
+def counted_plan(*, data_events=True, bucket="acme-screenshots-prod") -> dict:
+    doc = plan()
+    doc["resource_changes"] = [rc for rc in doc["resource_changes"]
+                               if rc["address"] not in ("aws_s3_bucket_metric.screenshots",
+                                                        "aws_cloudwatch_metric_alarm.anomaly")]
+    extra = PlanBuilder()
+    extra.resource("aws_cloudwatch_log_metric_filter.screenshots_get",
+                   {"name": "screenshots-get", "log_group_name": "/aws/cloudtrail/main",
+                    "pattern": f'{{ ($.eventSource = s3.amazonaws.com) && ($.requestParameters.bucketName = "{bucket}") }}',
+                    "metric_transformation": [{"name": "ScreenshotAccess", "namespace": "Acme/Security", "value": "1",
+                                               "default_value": None, "dimensions": None, "unit": "None"}]},
+                   unknown=["id"], refs={"log_group_name": ["aws_cloudwatch_log_group.trail.name"]})
+    extra.resource("aws_cloudwatch_metric_alarm.anomaly",
+                   {"alarm_name": "anomaly", "comparison_operator": "GreaterThanUpperThreshold", "evaluation_periods": 2,
+                    "threshold_metric_id": "band", "actions_enabled": True,
+                    "metric_query": [
+                        {"id": "band", "expression": "ANOMALY_DETECTION_BAND(m1, 2)", "return_data": True, "metric": []},
+                        {"id": "m1", "return_data": True, "expression": None,
+                         "metric": [{"namespace": "Acme/Security", "metric_name": "ScreenshotAccess", "period": 300,
+                                     "stat": "Sum", "dimensions": None}]}]},
+                   unknown=["arn", "id", "alarm_actions"], refs={"alarm_actions": ["aws_sns_topic.alerts.arn"]})
+    more = extra.build()
+    doc["resource_changes"] += more["resource_changes"]
+    doc["configuration"]["root_module"]["resources"] += more["configuration"]["root_module"]["resources"]
+    for rc in doc["resource_changes"]:
+        if rc["address"] == "aws_cloudtrail.main" and data_events:
+            rc["change"]["after"]["event_selector"] = [{
+                "read_write_type": "All", "include_management_events": True, "exclude_management_event_sources": [],
+                "data_resource": [{"type": "AWS::S3::Object", "values": ["arn:aws:s3:::acme-screenshots-prod/"]}]}]
+    return doc
+
+
+def test_plan_anomaly_band_over_a_metric_filter_of_the_buckets_data_events():
+    assert plan_verdicts(counted_plan(), "ALR-003") == {BUCKET: "pass"}
+    assert plan_verdicts(counted_plan(data_events=False), "ALR-003") == {BUCKET: "fail"}
+    assert plan_verdicts(counted_plan(bucket="other-bucket"), "ALR-003") == {BUCKET: "fail"}
+
+
+def test_an_alarm_on_a_filter_that_counts_no_access_to_the_bucket_is_not_a_candidate(tmp_path):
+    """The CloudTrail-changes alarm (ALR-001's, a static alarm on a metric filter of the trail's log group)
+    does not watch the screenshot bucket: without an anomaly alarm the finding says none watches it."""
+    report = lint(tmp_path, "ALR-003", **counted(anomaly=None, access_filter=None))
+    assert verdicts(report) == {BUCKET: "fail"}
+    assert "no aws_cloudwatch_metric_alarm watches" in message(report)
+    assert CT_ALARM not in message(report)
