@@ -511,7 +511,7 @@ class Evaluator(PartialEvaluation):
         if not isinstance(value, list):
             return None
         inner = _unwrap_node(node)
-        local = self._local_expression(inner, scope)
+        local = self._named_expression(inner, scope)  # local.X: (its expression, its scope)
         if local is not None:  # local.X: what its expression adds
             return self._flat_items(local[0], value, local[1], depth + 1)
         if inner.data == "tuple" and len(kids(inner)) == len(value):
@@ -583,19 +583,6 @@ class Evaluator(PartialEvaluation):
             conf = getattr(base, "conf", None)
             return isinstance(base, Proxy) and conf is not None and conf.mode == "managed"
         return False
-
-    @staticmethod
-    def _local_expression(node: Tree, scope: Scope) -> tuple | None:
-        """(expression, scope) of ``local.<name>`` when ``node`` is that; None otherwise."""
-        if node.data != "get_attr_expr_term":
-            return None
-        base_node, accessor = kids(node)
-        base_node = _unwrap_node(base_node)
-        if accessor.data != "get_attr" or base_node.data != "identifier" or name_of(base_node) != "local" \
-                or "local" in scope.names:
-            return None
-        hook = getattr(scope.ctx, "local_expression", None)
-        return hook(name_of(kids(accessor)[0])) if hook is not None else None
 
     @staticmethod
     def _variable_type(base_node: Tree, attr: str, scope: Scope) -> tuple | None:
